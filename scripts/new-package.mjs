@@ -1,0 +1,51 @@
+// Scaffolds packages/<name> with the layout STYLE.md asks for. Usage: node scripts/new-package.mjs <name> "<description>"
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [name, description = ''] = process.argv.slice(2);
+if (!name) throw new Error('usage: node scripts/new-package.mjs <name> "<description>"');
+const dir = join(import.meta.dirname, '..', 'packages', name);
+if (existsSync(dir)) throw new Error(`packages/${name} already exists`);
+mkdirSync(join(dir, 'src'), { recursive: true });
+const manifest = {
+  name: `@ogf/${name}`,
+  version: '0.0.0',
+  description,
+  license: 'MIT',
+  type: 'module',
+  sideEffects: false,
+  exports: {
+    '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+    './package.json': './package.json',
+  },
+  files: ['dist'],
+  engines: { node: '>=20.19.0' },
+  publishConfig: { access: 'public' },
+  scripts: {
+    build: 'tsc -p tsconfig.build.json',
+    typecheck: 'tsc -p tsconfig.json --noEmit',
+  },
+  peerDependencies: { '@opentelemetry/api': '>=1.9.0 <1.10.0' },
+  devDependencies: { '@opentelemetry/api': '~1.9.0' },
+};
+writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+writeFileSync(
+  join(dir, 'tsconfig.json'),
+  `${JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { noEmit: true, types: ['node'] }, include: ['src', 'test', 'bench'] }, null, 2)}\n`,
+);
+writeFileSync(
+  join(dir, 'tsconfig.build.json'),
+  `${JSON.stringify(
+    {
+      extends: '../../tsconfig.base.json',
+      compilerOptions: { rootDir: 'src', outDir: 'dist', isolatedDeclarations: true, types: [] },
+      include: ['src'],
+      exclude: ['src/**/*.test.ts', 'src/**/*.test-d.ts'],
+    },
+    null,
+    2,
+  )}\n`,
+);
+writeFileSync(join(dir, 'src', 'index.ts'), 'export {};\n');
+writeFileSync(join(dir, 'README.md'), `# @ogf/${name}\n\n${description}\n`);
+console.log(`created packages/${name}`);

@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+
+export interface ParsedSample {
+  name: string;
+  labels: Record<string, string>;
+  /** Numbers as text so NaN and ±Inf survive the trip through JSON: 'NaN', '+Inf', '-Inf' or a decimal. */
+  value: string;
+  timestamp: string | null;
+  exemplar: { labels: Record<string, string>; value: string } | null;
+}
+
+export interface ParsedFamily {
+  name: string;
+  type: string;
+  help: string;
+  unit: string;
+  samples: ParsedSample[];
+}
+
+// The reference OpenMetrics parser is the Python client's (strict: it rejects a missing `# EOF`,
+// bad escapes, misplaced suffixes and out-of-order samples). We run Debian's python3 explicitly
+// because the package python3-prometheus-client installs there, not into pyenv interpreters.
+const PARSER = String.raw`
+import json, math, sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+def num(v):
+    if v is None: return None
+    if isinstance(v, float):
+        if math.isnan(v): return 'NaN'
+        if math.isinf(v): return '+Inf' if v > 0 else '-Inf'
+    return repr(v)
+text = sys.stdin.buffer.read().decode('utf-8')
+try:
+    out = []
+    for f in text_string_to_metric_families(text):
+        out.append({'name': f.name, 'type': f.type, 'help': f.documentation, 'unit': f.unit,
+          'samples': [{'name': s.name, 'labels': s.labels, 'value': num(s.value),
+            'timestamp': None if s.timestamp is None else str(s.timestamp),
+            'exemplar': None if s.exemplar is None else {'labels': s.exemplar.labels, 'value': num(s.exemplar.value)}}
+            for s in f.samples]})
+    json.dump({'ok': True, 'families': out}, sys.stdout)
+except Exception as e:
+    json.dump({'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}, sys.stdout)
+`;
+
+const PYTHON = '/usr/bin/python3';
+
+/**
+ * Parses an OpenMetrics 1.0.0 exposition with the strict reference parser. Throws with the
+ * parser's reason when the text is invalid.
+ */
+export function parseOpenMetrics(exposition: string): ParsedFamily[] {
+  const run = spawnSync(PYTHON, ['-c', PARSER], {
+    input: exposition,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (run.error || run.status !== 0) {
+    throw new Error(
+      `the OpenMetrics parser needs Debian's python3 with python3-prometheus-client: ${run.error?.message ?? run.stderr}`,
+    );
+  }
+  const result = JSON.parse(run.stdout) as { ok: boolean; error?: string; families?: ParsedFamily[] };
+  if (!result.ok) {
+    throw new Error(`invalid OpenMetrics: ${result.error}\n--- exposition ---\n${exposition.slice(0, 4000)}`);
+  }
+  return result.families ?? [];
+}
