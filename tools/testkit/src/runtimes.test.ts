@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForRuntime, RUNTIMES, serveOnRuntime, type RuntimeServer } from './runtimes.ts';
+
+const echoApp = fileURLToPath(new URL('./fixtures/echo-app.ts', import.meta.url));
+const nodeImportApp = fileURLToPath(new URL('./fixtures/node-import-app.ts', import.meta.url));
+
+describe.each(RUNTIMES)('serveOnRuntime on %s', (runtime) => {
+  let server: RuntimeServer;
+  beforeAll(async () => {
+    server = await serveOnRuntime(runtime, echoApp);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers over HTTP from the named runtime', async () => {
+    const response = await fetch(`${server.url}/probe?x=1`);
+    expect(await response.json()).toEqual({ runtime, path: '/probe', method: 'GET' });
+  });
+
+  it('runs node:async_hooks with nodeCompat', async () => {
+    const compat = await serveOnRuntime(runtime, nodeImportApp, { nodeCompat: true });
+    try {
+      expect(await (await fetch(compat.url)).text()).toBe('inside');
+    } finally {
+      await compat.stop();
+    }
+  });
+});
+
+describe('bundleForRuntime', () => {
+  it('refuses a node: import unless nodeCompat is set', async () => {
+    await expect(bundleForRuntime(nodeImportApp)).rejects.toThrow(/node:async_hooks/);
+  });
+});
