@@ -1,0 +1,30 @@
+// One error class per package, recognised across packages by a registered-symbol brand rather
+// than by `instanceof` (two copies of a package, or two packages, each have their own class).
+
+const BRAND: symbol = Symbol.for('ogf.error');
+
+/** What went wrong, in a form code can branch on. */
+export type OgfErrorCode = 'INVALID_OPTIONS';
+
+/** The error @ogf/tracing throws: only at construction, for options it cannot use. */
+export class OgfError extends Error {
+  readonly code: string;
+
+  constructor(code: OgfErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OgfError';
+    this.code = code;
+    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
+  }
+}
+
+/**
+ * True for an `OgfError` from any @ogf package.
+ *
+ * @example
+ * try { createBatchTracer({ jobRelation: 'sibling' as never }); }
+ * catch (error) { if (isOgfError(error)) console.log(error.code); } // 'INVALID_OPTIONS'
+ */
+export function isOgfError(value: unknown): value is OgfError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

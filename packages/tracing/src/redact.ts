@@ -1,0 +1,1 @@
+../../health/src/redact.ts

@@ -1,0 +1,207 @@
+// createBatchTracer: the seed's BatchTracer on the OTel Tracer API alone. With no SDK registered
+// every call lands on the API's no-op tracer, and the handles skip their own work too.
+import {
+  context as contextApi,
+  createContextKey,
+  diag,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanOptions,
+  type Tracer,
+} from '@opentelemetry/api';
+import { OgfError } from './errors.js';
+import { ATTRIBUTES, SPAN_NAMES } from './names.js';
+import { extractContext, injectContext, pendingLink, type JobRelation } from './propagation.js';
+import { ACTIVITY, LOCK, PROCESSING, SpanHandle, SUBMISSION, type SpanKindCode } from './span-handle.js';
+import type {
+  ActivityRef,
+  ActivitySpan,
+  BatchRef,
+  BatchTracer,
+  BatchTracerOptions,
+  LockRef,
+  LockSpan,
+  ProcessingSpan,
+  StartOptions,
+  SubmissionSpan,
+  TracedSpan,
+} from './types.js';
+
+/** Inside `withLockAcquisition`: the lock span and the span it was started under. */
+const LOCK_SCOPE = createContextKey('ogf.tracing.lock-scope');
+interface LockScope {
+  lock: Span;
+  parent: Span | undefined;
+}
+
+const DEFAULT_NAME = '@ogf/tracing';
+
+function parentContext(parent: StartOptions['parent']): Context {
+  if (parent === undefined) return contextApi.active();
+  return (parent as TracedSpan).span !== undefined ? (parent as TracedSpan).context : (parent as Context);
+}
+
+function normalize(options: BatchTracerOptions): Required<Pick<BatchTracerOptions, 'name' | 'jobRelation' | 'onError'>> {
+  if (typeof options !== 'object' || options === null) {
+    throw new OgfError('INVALID_OPTIONS', `createBatchTracer expected an options object, got ${typeof options}`);
+  }
+  const name = options.name ?? DEFAULT_NAME;
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new OgfError('INVALID_OPTIONS', 'createBatchTracer: `name` must be a non-empty string');
+  }
+  const jobRelation = options.jobRelation ?? 'child';
+  if (jobRelation !== 'child' && jobRelation !== 'link') {
+    throw new OgfError('INVALID_OPTIONS', `createBatchTracer: \`jobRelation\` must be 'child' or 'link', got ${String(jobRelation)}`);
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new OgfError('INVALID_OPTIONS', 'createBatchTracer: `onError` must be a function');
+  }
+  const onError = options.onError ?? ((error: unknown) => diag.error('@ogf/tracing: tracing failed', error));
+  return { name, jobRelation, onError };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** Runs `fn` with the handle's span active, ending it exactly once and recording failures. */
+function runInSpan<H extends SpanHandle, R>(handle: H, fn: (span: H) => R): R {
+  let result: R;
+  try {
+    result = contextApi.with(handle.context, fn, undefined, handle);
+  } catch (error) {
+    handle.fail(error);
+    throw error;
+  }
+  if (!isThenable(result)) {
+    handle.end();
+    return result;
+  }
+  return result.then(
+    (value) => {
+      handle.end();
+      return value;
+    },
+    (error: unknown) => {
+      handle.fail(error);
+      throw error;
+    },
+  ) as R;
+}
+
+/**
+ * Creates a `BatchTracer` on the global (or given) TracerProvider.
+ *
+ * @example
+ * const tracer = createBatchTracer();
+ * await tracer.withBatchProcessing({ id: 'b-1', orgId: 'org-7', activityCount: 2 }, async (batch) => {
+ *   for (const activity of activities) {
+ *     await tracer.withActivityProcessing({ id: activity.id, batchId: 'b-1' }, (span) => process(activity, span));
+ *   }
+ *   batch.complete({ successCount: 2, errorCount: 0 });
+ * });
+ */
+export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer {
+  const { name, jobRelation, onError } = normalize(options);
+  const { version, tracerProvider, propagator } = options;
+  // trace.getTracer returns a proxy that follows whatever provider is registered later.
+  const tracer: Tracer = tracerProvider ? tracerProvider.getTracer(name, version) : trace.getTracer(name, version);
+
+  function start(kind: SpanKindCode, spanName: string, attributes: Attributes, options: StartOptions | undefined): SpanHandle {
+    let parent = parentContext(options?.parent);
+    if (kind === ACTIVITY && options?.parent === undefined) {
+      // The seed's tree has activities beside the lock, not inside it.
+      const scope = parent.getValue(LOCK_SCOPE) as LockScope | undefined;
+      if (scope !== undefined && trace.getSpan(parent) === scope.lock) {
+        parent = scope.parent ? trace.setSpan(parent, scope.parent) : trace.deleteSpan(parent);
+      }
+    }
+    if (options?.attributes !== undefined) Object.assign(attributes, options.attributes);
+    const spanOptions: SpanOptions = { kind: SpanKind.INTERNAL, attributes };
+    const link = pendingLink(parent);
+    if (link !== undefined) {
+      const links: Link[] = [{ context: link, attributes: { [ATTRIBUTES.linkType]: 'job.submitter' } }];
+      spanOptions.links = links;
+    }
+    const span = tracer.startSpan(spanName, spanOptions, parent);
+    let spanContext = trace.setSpan(parent, span);
+    if (kind === LOCK) {
+      const scope: LockScope = { lock: span, parent: trace.getSpan(parent) };
+      spanContext = spanContext.setValue(LOCK_SCOPE, scope);
+    }
+    return new SpanHandle(span, spanContext, kind, onError);
+  }
+
+  function batchAttributes(batch: BatchRef): Attributes {
+    const attributes: Attributes = { [ATTRIBUTES.batchId]: batch.id };
+    if (batch.orgId !== undefined) attributes[ATTRIBUTES.orgId] = batch.orgId;
+    if (batch.workspaceId !== undefined) attributes[ATTRIBUTES.workspaceId] = batch.workspaceId;
+    if (batch.activityCount !== undefined) attributes[ATTRIBUTES.activityCount] = batch.activityCount;
+    if (batch.workerId !== undefined) attributes[ATTRIBUTES.workerId] = batch.workerId;
+    return attributes;
+  }
+
+  function activityAttributes(activity: ActivityRef): Attributes {
+    const attributes: Attributes = { [ATTRIBUTES.activityId]: activity.id };
+    if (activity.batchId !== undefined) attributes[ATTRIBUTES.batchId] = activity.batchId;
+    if (activity.orgId !== undefined) attributes[ATTRIBUTES.orgId] = activity.orgId;
+    if (activity.type !== undefined) attributes[ATTRIBUTES.activityType] = activity.type;
+    if (activity.workerId !== undefined) attributes[ATTRIBUTES.workerId] = activity.workerId;
+    return attributes;
+  }
+
+  function lockAttributes(lock: LockRef): Attributes {
+    const attributes: Attributes = { [ATTRIBUTES.lockName]: lock.name };
+    if (lock.orgId !== undefined) attributes[ATTRIBUTES.orgId] = lock.orgId;
+    if (lock.batchId !== undefined) attributes[ATTRIBUTES.batchId] = lock.batchId;
+    return attributes;
+  }
+
+  const startSubmission = (batch: BatchRef, opts?: StartOptions): SubmissionSpan =>
+    start(SUBMISSION, SPAN_NAMES.batchSubmission, batchAttributes(batch), opts);
+  const startProcessing = (batch: BatchRef, opts?: StartOptions): ProcessingSpan =>
+    start(PROCESSING, SPAN_NAMES.batchProcessing, batchAttributes(batch), opts);
+  const startActivity = (activity: ActivityRef, opts?: StartOptions): ActivitySpan =>
+    start(ACTIVITY, SPAN_NAMES.activityProcessing, activityAttributes(activity), opts);
+  const startLock = (lock: LockRef, opts?: StartOptions): LockSpan =>
+    start(LOCK, SPAN_NAMES.lockAcquisition, lockAttributes(lock), opts);
+
+  return {
+    startBatchSubmissionSpan: startSubmission,
+    startBatchProcessingSpan: startProcessing,
+    startActivityProcessingSpan: startActivity,
+    startLockAcquisitionSpan: startLock,
+    withBatchSubmission: (batch, fn, opts) =>
+      runInSpan(start(SUBMISSION, SPAN_NAMES.batchSubmission, batchAttributes(batch), opts), fn),
+    withBatchProcessing: (batch, fn, opts) =>
+      runInSpan(start(PROCESSING, SPAN_NAMES.batchProcessing, batchAttributes(batch), opts), fn),
+    withActivityProcessing: (activity, fn, opts) =>
+      runInSpan(start(ACTIVITY, SPAN_NAMES.activityProcessing, activityAttributes(activity), opts), fn),
+    withLockAcquisition: (lock, fn, opts) => runInSpan(start(LOCK, SPAN_NAMES.lockAcquisition, lockAttributes(lock), opts), fn),
+    injectContext: (ctx?: Context) => {
+      try {
+        return injectContext(ctx, propagator ? { propagator } : {});
+      } catch (error) {
+        onError(error);
+        return {};
+      }
+    },
+    extractContext: (carrier: unknown, opts?: { relation?: JobRelation; base?: Context }) => {
+      const base = opts?.base ?? contextApi.active();
+      try {
+        return extractContext(carrier, { propagator, relation: opts?.relation ?? jobRelation }, base);
+      } catch (error) {
+        onError(error);
+        return base;
+      }
+    },
+  };
+}
