@@ -1,0 +1,63 @@
+import { OgfError } from './errors.js';
+import { metricsOf, round, throughputTotals, toBatchSummary } from './summary.js';
+import type { BatchSummary, SummaryOptions } from './summary.js';
+import type { MetricsSnapshot } from './snapshot.js';
+
+/** Options of `createBatchSummarizer`. */
+export interface BatchSummarizerOptions extends SummaryOptions {
+  /** The window the per-second rates are computed over, in ms. Default 60000 (the last minute). */
+  windowMs?: number;
+}
+
+/** Turns snapshots into BatchSummary values, with throughput from the snapshots it has seen. */
+export interface BatchSummarizer {
+  summarize(snapshot: MetricsSnapshot): BatchSummary;
+}
+
+interface Sample {
+  time: number;
+  batches: number;
+  activities: number;
+}
+
+/**
+ * Creates a summarizer that remembers the counter totals of recent snapshots, so
+ * `batches_per_second` and `activities_per_second` are the increase over the last window
+ * divided by the time it spans (a counter that went down, e.g. after a restart, starts over).
+ *
+ * @example
+ * ```ts
+ * const summarizer = createBatchSummarizer();
+ * app.get('/metrics/json', async (c) => c.json(summarizer.summarize(await exporter.snapshot())));
+ * ```
+ */
+export function createBatchSummarizer(options: BatchSummarizerOptions = {}): BatchSummarizer {
+  const windowMs = options.windowMs ?? 60_000;
+  if (typeof windowMs !== 'number' || !(windowMs > 0 && windowMs < Infinity)) {
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchSummarizer: windowMs must be a finite number > 0, got ${String(windowMs)}`);
+  }
+  const meterName = options.meterName ?? 'offgridflow';
+  let history: Sample[] = [];
+
+  return {
+    summarize(snapshot: MetricsSnapshot): BatchSummary {
+      const summary = toBatchSummary(snapshot, { meterName });
+      const parsed = Date.parse(snapshot.timestamp);
+      const time = Number.isFinite(parsed) ? parsed : Date.now();
+      const current: Sample = { time, ...throughputTotals(metricsOf(snapshot, meterName)) };
+      const last = history[history.length - 1];
+      // A reset (counters went down) or time going backwards: the old history no longer applies.
+      if (last && (current.time < last.time || current.batches < last.batches || current.activities < last.activities)) {
+        history = [];
+      }
+      history = history.filter((sample) => sample.time >= time - windowMs);
+      const base = history[0];
+      history.push(current);
+      if (base === undefined || current.time <= base.time) return summary;
+      const seconds = (current.time - base.time) / 1000;
+      summary.batches_per_second = round((current.batches - base.batches) / seconds, 3);
+      summary.activities_per_second = round((current.activities - base.activities) / seconds, 3);
+      return summary;
+    },
+  };
+}

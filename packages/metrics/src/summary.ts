@@ -1,0 +1,141 @@
+import type { MetricName } from './catalog.js';
+import type { MergedHistogram } from './quantile.js';
+import { histogramQuantile, mergeHistograms } from './quantile.js';
+import type { MetricsSnapshot, SnapshotMetric } from './snapshot.js';
+import { snapshotNumber } from './snapshot.js';
+
+/** p50/p95/p99 in seconds, null when there are no observations. */
+export interface LatencyPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** The seed's metrics JSON (contract C), served at /metrics/json and /api/v1/metrics. */
+export interface BatchSummary {
+  timestamp: string;
+  batches_submitted: number;
+  batches_processing: number;
+  batches_completed: number;
+  batches_failed: number;
+  batches_cancelled: number;
+  activities_total: number;
+  activities_success: number;
+  activities_failed: number;
+  workers_active: number;
+  workers_capacity: number;
+  /** workers_active / workers_capacity × 100, one decimal; 0 when capacity is 0. */
+  worker_utilization_percent: number;
+  queue_size: number;
+  /** Percentage of finished activities that succeeded, one decimal; 0 when none finished. */
+  success_rate: number;
+  /** kg CO2e. */
+  total_emissions: number;
+  errors_by_type: Record<string, number>;
+  /** Finished (completed, failed, cancelled) batches per second over the last minute. */
+  batches_per_second: number;
+  /** Processed activities per second over the last minute. */
+  activities_per_second: number;
+  batch_latency_seconds: LatencyPercentiles;
+  activity_latency_seconds: LatencyPercentiles;
+}
+
+/** Options of `toBatchSummary` and `createBatchSummarizer`. */
+export interface SummaryOptions {
+  /** Only metrics of this meter (scope) count; match the `meterName` of createBatchMetrics. Default `'offgridflow'`. */
+  meterName?: string;
+}
+
+/** Rounds to a fixed number of decimals; anything non-finite becomes 0 (JSON never carries NaN). */
+export function round(value: number, decimals: number): number {
+  if (!Number.isFinite(value)) return 0;
+  const factor = 10 ** decimals;
+  const rounded = Math.round(value * factor) / factor;
+  return Object.is(rounded, -0) ? 0 : rounded;
+}
+
+function finiteSum(metric: SnapshotMetric | undefined): number {
+  if (metric === undefined) return 0;
+  let sum = 0;
+  for (const point of metric.points) {
+    const value = snapshotNumber(point.value);
+    if (Number.isFinite(value)) sum += value;
+  }
+  return sum;
+}
+
+function percentiles(histogram: MergedHistogram | undefined): LatencyPercentiles {
+  const at = (q: number): number | null => {
+    if (histogram === undefined) return null;
+    const value = histogramQuantile(q, histogram);
+    return value === null ? null : round(value, 6);
+  };
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+/** The snapshot's metrics of one meter, by OTel name. */
+export function metricsOf(snapshot: MetricsSnapshot, meterName: string): Map<string, SnapshotMetric> {
+  const byName = new Map<string, SnapshotMetric>();
+  for (const metric of snapshot.metrics ?? []) {
+    if (metric.scope?.name === meterName && !byName.has(metric.name)) byName.set(metric.name, metric);
+  }
+  return byName;
+}
+
+/** The counter totals the summarizer keeps history of, to compute rates. */
+export function throughputTotals(byName: Map<string, SnapshotMetric>): { batches: number; activities: number } {
+  const total = (name: MetricName): number => finiteSum(byName.get(name));
+  return {
+    batches: total('batch.completed') + total('batch.failed') + total('batch.cancelled'),
+    activities: total('activity'),
+  };
+}
+
+/**
+ * The seed's metrics JSON from a MetricsSnapshot (e.g. `await exporter.snapshot()` of
+ * @ogf/prom-export). Pure: without history both per-second rates are 0; use
+ * `createBatchSummarizer()` for them. Percentiles are estimated from the histogram buckets.
+ *
+ * @example
+ * ```ts
+ * const summary = toBatchSummary(await exporter.snapshot());
+ * summary.success_rate; // 97.8 for 440 of 450 activities
+ * ```
+ */
+export function toBatchSummary(snapshot: MetricsSnapshot, options: SummaryOptions = {}): BatchSummary {
+  const byName = metricsOf(snapshot, options.meterName ?? 'offgridflow');
+  const total = (name: MetricName): number => round(finiteSum(byName.get(name)), 6);
+  const success = total('activity.success');
+  const failed = total('activity.failed');
+  const finished = success + failed;
+  const active = total('workers.active');
+  const capacity = total('workers.capacity');
+  const errorsByType: Record<string, number> = {};
+  for (const point of byName.get('batch.errors')?.points ?? []) {
+    const type = String(point.attributes.error_type ?? 'other');
+    const value = snapshotNumber(point.value);
+    if (Number.isFinite(value) && value > 0) errorsByType[type] = (errorsByType[type] ?? 0) + value;
+  }
+  return {
+    timestamp: snapshot.timestamp,
+    batches_submitted: total('batch.submitted'),
+    batches_processing: total('batch.processing'),
+    batches_completed: total('batch.completed'),
+    batches_failed: total('batch.failed'),
+    batches_cancelled: total('batch.cancelled'),
+    activities_total: total('activity'),
+    activities_success: success,
+    activities_failed: failed,
+    workers_active: active,
+    workers_capacity: capacity,
+    worker_utilization_percent: capacity > 0 ? round((active / capacity) * 100, 1) : 0,
+    queue_size: total('queue.size'),
+    success_rate: finished > 0 ? round((success / finished) * 100, 1) : 0,
+    total_emissions: round(finiteSum(byName.get('emissions')), 3),
+    errors_by_type: errorsByType,
+    batches_per_second: 0,
+    activities_per_second: 0,
+    batch_latency_seconds: percentiles(mergeHistograms(byName.get('batch.processing.duration')?.points ?? [])),
+    activity_latency_seconds: percentiles(mergeHistograms(byName.get('activity.duration')?.points ?? [])),
+  };
+}
