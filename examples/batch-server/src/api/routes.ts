@@ -1,0 +1,77 @@
+// The batch REST API under /api/v1/batches.
+import { zValidator } from '@hono/zod-validator';
+import { Hono } from 'hono';
+import type { BatchService } from '../service.ts';
+import { QueueFullError } from '../service.ts';
+import { errorResponse, fieldErrors } from './errors.ts';
+import { jsonBody } from './json-body.ts';
+import { listBatchesQuery, submitBatchSchema } from './schemas.ts';
+import { batchDetail, batchSummary } from './views.ts';
+
+export function batchRoutes(service: BatchService, options: { maxBodyBytes: number }): Hono {
+  const api = new Hono();
+
+  api.post(
+    '/',
+    jsonBody(options.maxBodyBytes),
+    zValidator('json', submitBatchSchema, (result, c) => {
+      if (!result.success) return errorResponse(c, 400, 'invalid_request', 'the batch does not match the schema', fieldErrors(result.error));
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      try {
+        const { batchId, state } = await service.submit({
+          orgId: body.org_id,
+          workspaceId: body.workspace_id ?? null,
+          activities: body.activities,
+        });
+        c.header('Location', `/api/v1/batches/${batchId}`);
+        return c.json({ batch_id: batchId, status: state }, 202);
+      } catch (error) {
+        if (!(error instanceof QueueFullError)) throw error;
+        c.header('Retry-After', String(error.retryAfterSeconds));
+        return errorResponse(c, 429, 'queue_full', `the queue is full; retry in ${error.retryAfterSeconds} s`);
+      }
+    },
+  );
+
+  api.get(
+    '/',
+    zValidator('query', listBatchesQuery, (result, c) => {
+      if (!result.success) return errorResponse(c, 400, 'invalid_request', 'invalid filters', fieldErrors(result.error));
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const { batches, total } = await service.list({
+        orgId: query.org_id,
+        workspaceId: query.workspace_id,
+        state: query.status,
+        limit: query.limit,
+        offset: query.offset,
+      });
+      return c.json({ batches: batches.map(batchSummary), total, limit: query.limit, offset: query.offset });
+    },
+  );
+
+  api.get('/:id', async (c) => {
+    const found = await service.get(c.req.param('id'));
+    if (!found) return errorResponse(c, 404, 'not_found', 'no batch with this id');
+    return c.json(batchDetail(found.batch, found.errors, found.transitions));
+  });
+
+  api.delete('/:id', async (c) => {
+    const result = await service.cancel(c.req.param('id'));
+    switch (result.outcome) {
+      case 'not_found':
+        return errorResponse(c, 404, 'not_found', 'no batch with this id');
+      case 'finished':
+        return errorResponse(c, 409, 'batch_finished', `the batch is already ${result.batch.state}`);
+      case 'cancelled':
+        return c.json({ batch_id: result.batch.id, status: result.batch.state }, 200);
+      case 'cancelling':
+        return c.json({ batch_id: result.batch.id, status: result.batch.state, cancel_requested: true }, 202);
+    }
+  });
+
+  return api;
+}

@@ -1,0 +1,44 @@
+// Request schemas (zod 4). Unknown activity types and units pass validation on purpose: they
+// fail their own activity during processing, not the whole submission.
+import { z } from 'zod';
+import { BATCH_STATES } from '../domain/states.ts';
+
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-", starting with a letter or digit');
+
+export const activitySchema = z.object({
+  id: z.string().trim().min(1, 'must not be empty').max(128),
+  type: z.string().trim().min(1, 'must not be empty').max(64),
+  quantity: z.number().nonnegative('must be zero or more'),
+  unit: z.string().trim().min(1, 'must not be empty').max(32),
+  region: z.string().trim().min(1).max(16).optional(),
+});
+
+export const MAX_ACTIVITIES = 10_000;
+
+export const submitBatchSchema = z
+  .object({
+    org_id: identifier,
+    workspace_id: identifier.optional(),
+    activities: z.array(activitySchema).min(1, 'must hold at least one activity').max(MAX_ACTIVITIES),
+  })
+  .superRefine((batch, context) => {
+    const seen = new Set<string>();
+    batch.activities.forEach((activity, index) => {
+      if (seen.has(activity.id)) {
+        context.addIssue({ code: 'custom', path: ['activities', index, 'id'], message: `duplicate activity id "${activity.id}"` });
+      }
+      seen.add(activity.id);
+    });
+  });
+
+export type SubmitBatchBody = z.infer<typeof submitBatchSchema>;
+
+export const listBatchesQuery = z.object({
+  org_id: identifier.optional(),
+  workspace_id: identifier.optional(),
+  status: z.enum(BATCH_STATES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+});

@@ -1,0 +1,23 @@
+// The HTTP application: the batch API plus whatever the observability layer serves
+// (health, status, metrics), with JSON answers for unknown routes and unexpected errors.
+import { Hono } from 'hono';
+import { batchRoutes } from './api/routes.ts';
+import { errorResponse } from './api/errors.ts';
+import type { BatchService } from './service.ts';
+import type { Logger } from './telemetry/telemetry.ts';
+
+export function createApp(options: { service: BatchService; maxBodyBytes: number; logger: Logger; observabilityApp?: Hono | undefined }): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+  });
+  app.route('/api/v1/batches', batchRoutes(options.service, { maxBodyBytes: options.maxBodyBytes }));
+  if (options.observabilityApp) app.route('/', options.observabilityApp);
+  app.notFound((c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    options.logger.error({ err: error.message, path: c.req.path }, 'request failed');
+    return errorResponse(c, 500, 'internal', 'internal error');
+  });
+  return app;
+}

@@ -1,0 +1,53 @@
+// Boots the whole server: store, telemetry, batch service, HTTP listener; and stops it in order.
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.ts';
+import type { ServerConfig } from './config.ts';
+import { createBatchService, type BatchService } from './service.ts';
+import { openDatabase } from './store/database.ts';
+import { setupTelemetry } from './telemetry/setup.ts';
+import type { Logger } from './telemetry/telemetry.ts';
+
+export interface RunningServer {
+  url: string;
+  service: BatchService;
+  logger: Logger;
+  /** Drains in-flight batches, flushes telemetry, closes the listener and the store. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startBatchServer(config: ServerConfig): Promise<RunningServer> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const observed = await setupTelemetry({ config, db });
+  const { telemetry } = observed;
+  const service = createBatchService({ config, db, telemetry });
+  await service.start();
+  observed.attachService(service);
+
+  const app = createApp({ service, maxBodyBytes: config.maxBodyBytes, logger: telemetry.logger, observabilityApp: observed.app });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  telemetry.logger.info({ url, store: db.kind, workers: config.workers, queue_capacity: config.queueCapacity }, 'batch server listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    service,
+    logger: telemetry.logger,
+    shutdown(reason) {
+      stopping ??= (async () => {
+        telemetry.logger.info({ reason, in_flight: service.stats.workersActive }, 'shutting down: draining in-flight batches');
+        await observed.shutdown(() => service.drain());
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.close();
+        telemetry.logger.info({ reason }, 'shutdown complete');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,170 @@
+// The batch service: submission, reads, cancellation, recovery at start and draining at stop.
+import { randomUUID } from 'node:crypto';
+import type { ServerConfig } from './config.ts';
+import type { BatchState } from './domain/states.ts';
+import { isTerminal } from './domain/states.ts';
+import type { ActivityInput, BatchRecord } from './domain/types.ts';
+import { createBatchRunner } from './processing/batch-runner.ts';
+import { createBoundedQueue } from './processing/bounded-queue.ts';
+import { createFaultInjector } from './processing/faults.ts';
+import { createOrgLocks } from './processing/org-locks.ts';
+import { createTransitioner } from './processing/transitions.ts';
+import { createWorkerPool } from './processing/worker-pool.ts';
+import type { Database } from './store/database.ts';
+import { createBatch, getBatch, listBatches, requestCancel, unfinishedBatches, type BatchFilters } from './store/batches.ts';
+import { activityErrors, batchTransitions, type ActivityError, type TransitionRow } from './store/results.ts';
+import { migrate } from './store/schema.ts';
+import type { Telemetry } from './telemetry/telemetry.ts';
+
+export class QueueFullError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('the batch queue is full');
+    this.name = 'QueueFullError';
+  }
+}
+
+export interface SubmitInput {
+  orgId: string;
+  workspaceId: string | null;
+  activities: ActivityInput[];
+}
+
+export type CancelResult =
+  | { outcome: 'cancelled'; batch: BatchRecord }
+  | { outcome: 'cancelling'; batch: BatchRecord }
+  | { outcome: 'finished'; batch: BatchRecord }
+  | { outcome: 'not_found' };
+
+export interface BatchService {
+  start(): Promise<void>;
+  submit(input: SubmitInput): Promise<{ batchId: string; state: BatchState }>;
+  get(id: string): Promise<{ batch: BatchRecord; errors: ActivityError[]; transitions: TransitionRow[] } | undefined>;
+  list(filters: BatchFilters): Promise<{ batches: BatchRecord[]; total: number }>;
+  cancel(id: string): Promise<CancelResult>;
+  /** Stops taking batches and waits for the ones in flight. */
+  drain(): Promise<void>;
+  readonly stats: { queueSize: number; queueCapacity: number; workersActive: number; workers: number };
+}
+
+export function createBatchService(options: { config: ServerConfig; db: Database; telemetry: Telemetry }): BatchService {
+  const { config, db, telemetry } = options;
+  const queue = createBoundedQueue({ capacity: config.queueCapacity, onSizeChange: (delta) => telemetry.queueSizeChanged(delta) });
+  const transitions = createTransitioner(db, telemetry);
+  const cancelRequests = new Set<string>();
+  const runner = createBatchRunner({
+    db,
+    queue,
+    locks: createOrgLocks(),
+    telemetry,
+    transitions,
+    faults: createFaultInjector({ rate: config.faultRate, seed: Date.now() }),
+    config,
+    cancelRequests,
+  });
+  const pool = createWorkerPool({
+    size: config.workers,
+    queue,
+    handle: async (entry, workerId) => {
+      try {
+        await runner.run(entry, workerId);
+      } finally {
+        const latest = await getBatch(db, entry.batchId).catch(() => undefined);
+        if (latest && isTerminal(latest.state)) cancelRequests.delete(entry.batchId);
+      }
+    },
+    hooks: {
+      onBusy: (workerId, idleMs) => telemetry.workerBusy(workerId, idleMs),
+      onIdle: (workerId, taskMs) => telemetry.workerIdle(workerId, taskMs),
+      onTaskError: (workerId, error) => {
+        telemetry.error('internal');
+        telemetry.logger.error({ worker_id: workerId, err: error instanceof Error ? error.message : String(error) }, 'batch task failed');
+      },
+    },
+  });
+
+  async function recover(): Promise<void> {
+    for (const batch of await unfinishedBatches(db)) {
+      if (batch.state === 'processing') await transitions.move(batch.id, 'processing', 'queued', { reason: 'resumed after restart' });
+      if (batch.state === 'pending') await transitions.move(batch.id, 'pending', 'queued', { reason: 'recovered after restart' });
+      queue.pushForced(batch.id);
+      telemetry.logger.info({ batch_id: batch.id, org_id: batch.orgId, was: batch.state }, 'unfinished batch requeued');
+    }
+  }
+
+  return {
+    async start() {
+      await migrate(db);
+      await recover();
+      pool.start();
+    },
+
+    async submit(input) {
+      const reservation = queue.tryReserve();
+      if (!reservation) {
+        const perWorker = Math.ceil(queue.size / config.workers);
+        throw new QueueFullError(Math.min(60, Math.max(1, Math.ceil((perWorker * runner.averageBatchMs) / 1000))));
+      }
+      const batchId = randomUUID();
+      const info = { batchId, orgId: input.orgId, workspaceId: input.workspaceId, activityCount: input.activities.length };
+      const started = performance.now();
+      try {
+        await telemetry.submission(info, async (span) => {
+          span.event('batch.created', { 'batch.id': batchId, 'org.id': input.orgId });
+          await createBatch(db, { id: batchId, orgId: input.orgId, workspaceId: input.workspaceId, activities: input.activities, traceCarrier: telemetry.injectCarrier() });
+          span.event('activities.added', { 'activity.count': input.activities.length });
+          transitions.recorded(batchId, null, 'pending', { reason: 'submitted', span });
+          transitions.recorded(batchId, 'pending', 'queued', { reason: 'accepted', span });
+          reservation.commit(batchId);
+          span.event('batch.queued', { 'queue.size': queue.size });
+        });
+      } catch (error) {
+        reservation.release();
+        telemetry.submitted(info, performance.now() - started, false);
+        telemetry.error('database');
+        throw error;
+      }
+      telemetry.submitted(info, performance.now() - started, true);
+      telemetry.logger.info({ batch_id: batchId, org_id: input.orgId, activities: input.activities.length }, 'batch queued');
+      return { batchId, state: 'queued' };
+    },
+
+    async get(id) {
+      const batch = await getBatch(db, id);
+      if (!batch) return undefined;
+      const [errors, history] = await Promise.all([activityErrors(db, id), batchTransitions(db, id)]);
+      return { batch, errors, transitions: history };
+    },
+
+    list: (filters) => listBatches(db, filters),
+
+    async cancel(id) {
+      const batch = await getBatch(db, id);
+      if (!batch) return { outcome: 'not_found' };
+      if (isTerminal(batch.state)) return { outcome: 'finished', batch };
+      if (batch.state === 'queued' || batch.state === 'pending') {
+        if (await transitions.move(id, batch.state, 'cancelled', { reason: 'cancelled by request' })) {
+          if (queue.remove(id)) telemetry.queueWaited(0);
+          telemetry.processingFinished(
+            { batchId: id, orgId: batch.orgId, workspaceId: batch.workspaceId, activityCount: batch.activityCount },
+            { state: 'cancelled', wasProcessing: false, processingMs: 0, latencyMs: Date.now() - batch.createdAt.getTime(), successCount: 0, failedCount: 0, emissionsKg: 0 },
+          );
+          return { outcome: 'cancelled', batch: (await getBatch(db, id)) ?? batch };
+        }
+      }
+      // Running (or picked up while we looked): the worker stops before its next activity.
+      cancelRequests.add(id);
+      await requestCancel(db, id);
+      const latest = (await getBatch(db, id)) ?? batch;
+      return isTerminal(latest.state) ? { outcome: 'finished', batch: latest } : { outcome: 'cancelling', batch: latest };
+    },
+
+    async drain() {
+      runner.stop();
+      await pool.drain();
+    },
+
+    get stats() {
+      return { queueSize: queue.size, queueCapacity: queue.capacity, workersActive: pool.active, workers: config.workers };
+    },
+  };
+}
