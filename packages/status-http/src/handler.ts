@@ -1,0 +1,183 @@
+import { healthBody, isHealthStatus, statusBody, toJson, type Audience } from './bodies.js';
+import type { BatchSummary, HealthReport, HealthStatus } from './contracts.js';
+import { OgfError } from './errors.js';
+import { negotiateMetricsFormat } from './negotiate.js';
+import { resolveOptions, type ResolvedOptions, type StatusAppOptions } from './options.js';
+import { createRouteTable, rawPathOf, type RouteName, type StatusRoute } from './paths.js';
+import { baseHeaders, errorResponse, JSON_CONTENT_TYPE, respond, type HeaderRecord } from './responses.js';
+
+/** A Web-standard request handler: `(Request) => Promise<Response>`. */
+export type StatusHandler = (request: Request) => Promise<Response>;
+
+/** Routing knobs for the adapters built on the dispatcher. */
+export interface DispatchOptions {
+  /** Canonical prefix the host router already matched (a Hono mount point). */
+  mountPrefix?: string;
+  /** Answer `undefined` instead of 404/400 for paths that are not ours. */
+  fallthrough?: boolean;
+}
+
+/** The core of every adapter; `undefined` only with `fallthrough` for a path that is not ours. */
+export interface StatusDispatcher {
+  dispatch(request: Request, options?: DispatchOptions): Promise<Response | undefined>;
+  /** True when a raw path (still encoded) names one of the routes, so an adapter can pass others on. */
+  owns(rawPath: string): boolean;
+}
+
+const READ_METHODS = 'GET, HEAD';
+
+/** Builds the dispatcher shared by the fetch handler, the Hono app and the Node adapters. */
+export function createStatusDispatcher(options: StatusAppOptions): StatusDispatcher {
+  const config = resolveOptions(options);
+  const { health, metrics } = config;
+  const createdAt = Date.now();
+  const table = createRouteTable(config.basePath, (route) => {
+    if (route.name === 'status') return health !== undefined && metrics !== undefined;
+    if (route.name === 'metrics' || route.name === 'metricsJson') return metrics !== undefined;
+    return health !== undefined;
+  });
+  const allow = config.cors ? `${READ_METHODS}, OPTIONS` : READ_METHODS;
+
+  function json(status: number, value: unknown, head: boolean, extra: HeaderRecord | undefined): Response {
+    const body = toJson(value, (key) =>
+      config.report(new OgfError('NON_FINITE_NUMBER', `@ogf/status-http: a non-finite number in "${key}" was sent as a string`)),
+    );
+    return respond(status, body, baseHeaders(JSON_CONTENT_TYPE, extra), head);
+  }
+
+  function sourceFailed(code: 'HEALTH_SOURCE_FAILED' | 'METRICS_SOURCE_FAILED', route: RouteName, cause: unknown): void {
+    config.report(new OgfError(code, `@ogf/status-http: the ${code === 'HEALTH_SOURCE_FAILED' ? 'health' : 'metrics'} source failed while serving ${route}`, { cause }));
+  }
+
+  function verdict(report: HealthReport): HealthStatus {
+    if (isHealthStatus(report.status)) return report.status;
+    config.report(new OgfError('INVALID_HEALTH_STATUS', `@ogf/status-http: the health source returned status ${JSON.stringify(report.status)}; answering unhealthy`));
+    return 'unhealthy';
+  }
+
+  async function readHealth(name: RouteName): Promise<HealthReport> {
+    const source = health as NonNullable<typeof health>;
+    const report = await (name === 'live' ? source.live() : name === 'ready' ? source.ready() : source.report());
+    if (typeof report !== 'object' || report === null) throw new TypeError('the health source returned no report');
+    return report;
+  }
+
+  async function readSummary(): Promise<BatchSummary> {
+    const summary = await (metrics as NonNullable<typeof metrics>).summary();
+    if (typeof summary !== 'object' || summary === null) throw new TypeError('the metrics source returned no summary');
+    return summary;
+  }
+
+  async function serveHealth(route: StatusRoute, audience: Audience, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+    let report: HealthReport;
+    try {
+      report = await readHealth(route.name);
+    } catch (cause) {
+      sourceFailed('HEALTH_SOURCE_FAILED', route.name, cause);
+      const status = 'unhealthy';
+      const fallback = { status, timestamp: new Date().toISOString(), system_uptime_seconds: Math.floor((Date.now() - createdAt) / 1000), checks: {}, overall_status: status };
+      return json(503, fallback, head, extra);
+    }
+    const status = verdict(report);
+    return json(status === 'unhealthy' ? 503 : 200, healthBody(report, status, audience), head, extra);
+  }
+
+  async function serveStatus(route: StatusRoute, audience: Audience, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+    const [report, summary] = await Promise.allSettled([readHealth('health'), readSummary()]);
+    if (report.status === 'rejected') sourceFailed('HEALTH_SOURCE_FAILED', route.name, report.reason);
+    if (summary.status === 'rejected') sourceFailed('METRICS_SOURCE_FAILED', route.name, summary.reason);
+    if (report.status === 'rejected' || summary.status === 'rejected') return errorResponse(503, 'source_unavailable', head, extra);
+    const body = statusBody(config.service, report.value, verdict(report.value), summary.value, audience, new Date());
+    return json(200, body, head, extra);
+  }
+
+  async function serveMetricsJson(route: StatusRoute, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+    try {
+      return json(200, await readSummary(), head, extra);
+    } catch (cause) {
+      sourceFailed('METRICS_SOURCE_FAILED', route.name, cause);
+      return errorResponse(503, 'source_unavailable', head, extra);
+    }
+  }
+
+  async function serveMetrics(route: StatusRoute, request: Request, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+    const accept = request.headers.get('accept');
+    const format = negotiateMetricsFormat(accept);
+    try {
+      const rendered = await (metrics as NonNullable<typeof metrics>).render({ accept, format });
+      if (typeof rendered?.body !== 'string' || typeof rendered.contentType !== 'string') {
+        throw new TypeError('the metrics source rendered no { contentType, body }');
+      }
+      const headers = baseHeaders(rendered.contentType, extra);
+      headers.vary = headers.vary ? `Accept, ${headers.vary}` : 'Accept';
+      return respond(200, rendered.body, headers, head);
+    } catch (cause) {
+      sourceFailed('METRICS_SOURCE_FAILED', route.name, cause);
+      return errorResponse(503, 'source_unavailable', head, extra);
+    }
+  }
+
+  function corsHeaders(request: Request): HeaderRecord | undefined {
+    const cors = config.cors;
+    if (!cors) return undefined;
+    const origin = request.headers.get('origin');
+    if (origin === null || !(cors.anyOrigin || cors.origins.has(origin))) return undefined;
+    return cors.anyOrigin ? { 'access-control-allow-origin': '*' } : { 'access-control-allow-origin': origin, vary: 'Origin' };
+  }
+
+  async function dispatch(request: Request, options: DispatchOptions = {}): Promise<Response | undefined> {
+    const match = table.match(rawPathOf(request.url), options.mountPrefix);
+    const method = request.method;
+    const head = method === 'HEAD';
+    if (typeof match === 'string') {
+      if (options.fallthrough) return undefined;
+      return match === 'malformed' ? errorResponse(400, 'bad_request', head) : errorResponse(404, 'not_found', head);
+    }
+    const cors = corsHeaders(request);
+    if (method !== 'GET' && !head) {
+      if (method === 'OPTIONS' && config.cors) {
+        const preflight = cors && { ...cors, 'access-control-allow-methods': READ_METHODS, 'access-control-allow-headers': 'Authorization', 'access-control-max-age': '600' };
+        return new Response(null, { status: 204, headers: { 'cache-control': 'no-store', allow, ...preflight } });
+      }
+      return errorResponse(405, 'method_not_allowed', false, { allow, ...cors });
+    }
+    let authorized = false;
+    if (config.verifyToken) {
+      const authorization = request.headers.get('authorization');
+      if (match.protected || authorization !== null) authorized = await config.verifyToken(authorization);
+      if (match.protected && !authorized) {
+        const challenge = authorization === null ? 'Bearer realm="status"' : 'Bearer realm="status", error="invalid_token"';
+        return errorResponse(401, 'unauthorized', head, { 'www-authenticate': challenge, ...cors });
+      }
+    }
+    const audience: Audience = { authorized, publicDetails: config.publicDetails };
+    switch (match.name) {
+      case 'metrics':
+        return serveMetrics(match, request, head, cors);
+      case 'metricsJson':
+        return serveMetricsJson(match, head, cors);
+      case 'status':
+        return serveStatus(match, audience, head, cors);
+      default:
+        return serveHealth(match, audience, head, cors);
+    }
+  }
+
+  return {
+    dispatch,
+    owns: (rawPath) => typeof table.match(rawPath) !== 'string',
+  };
+}
+
+/**
+ * The status routes as a Web-standard handler, for `export default { fetch }` on Bun, Deno and
+ * Cloudflare Workers, or any server that speaks Request/Response.
+ *
+ * @example
+ * const handler = createStatusHandler({ health: checker, metrics: source, token: process.env.STATUS_TOKEN });
+ * export default { fetch: handler };
+ */
+export function createStatusHandler(options: StatusAppOptions): StatusHandler {
+  const { dispatch } = createStatusDispatcher(options);
+  return (request) => dispatch(request) as Promise<Response>;
+}

@@ -1,0 +1,113 @@
+import { createTokenVerifier, TOKEN68, type TokenVerifier } from './auth.js';
+import type { HealthSource, MetricsSource, ServiceInfo } from './contracts.js';
+import { OgfError } from './errors.js';
+
+/** Cross-origin access; without it no CORS header is ever sent. */
+export interface CorsOptions {
+  /** `'*'` for any origin, or the exact origins allowed (e.g. `'https://ops.example.com'`). */
+  origin: string | readonly string[];
+}
+
+/** Options of {@link createStatusApp} and {@link createStatusHandler}. */
+export interface StatusAppOptions {
+  /** Serves `/health`, `/health/live`, `/health/ready`; with `metrics`, also `/status`. */
+  health?: HealthSource;
+  /** Serves `/metrics` and `/metrics/json`; with `health`, also `/status`. */
+  metrics?: MetricsSource;
+  /** Shown by `/status`. Default: `unknown_service`, `unknown`, `unknown`. */
+  service?: Partial<ServiceInfo>;
+  /** Prefix for every route, e.g. `/ops`. Default: none. */
+  basePath?: string;
+  /** Bearer token required for `/metrics`, `/metrics/json` and `/status`. Default: none (open). */
+  token?: string;
+  /** Show check `details` to callers without the token. Default: `false`. */
+  publicDetails?: boolean;
+  /** Send CORS headers and answer preflights for these origins. Default: no CORS headers. */
+  cors?: CorsOptions;
+  /** Hears about failing sources and non-finite numbers; never called for a normal request. */
+  onError?: (error: OgfError) => void;
+}
+
+/** Options after validation, as the request handler uses them. */
+export interface ResolvedOptions {
+  health: HealthSource | undefined;
+  metrics: MetricsSource | undefined;
+  service: ServiceInfo;
+  basePath: string;
+  verifyToken: TokenVerifier | undefined;
+  publicDetails: boolean;
+  cors: { anyOrigin: boolean; origins: ReadonlySet<string> } | undefined;
+  report(error: OgfError): void;
+}
+
+function invalid(message: string): OgfError {
+  return new OgfError('INVALID_OPTIONS', `@ogf/status-http: ${message}`);
+}
+
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  return typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
+function serviceField(service: Partial<ServiceInfo> | undefined, key: keyof ServiceInfo, fallback: string): string {
+  const value = service?.[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value === '') throw invalid(`service.${key} must be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function resolveBasePath(basePath: string | undefined): string {
+  if (basePath === undefined || basePath === '' || basePath === '/') return '';
+  if (typeof basePath !== 'string' || !/^(?:\/[A-Za-z0-9\-._~]+)+$/.test(basePath)) {
+    throw invalid(`basePath must look like '/ops' or '/internal/status' (no trailing slash, no encoding), got ${JSON.stringify(basePath)}`);
+  }
+  return basePath;
+}
+
+function resolveCors(cors: CorsOptions | undefined): ResolvedOptions['cors'] {
+  if (cors === undefined) return undefined;
+  const list = typeof cors.origin === 'string' ? [cors.origin] : cors.origin;
+  if (!Array.isArray(list) || list.length === 0) throw invalid('cors.origin must be \'*\' or a non-empty list of origins');
+  for (const origin of list) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw invalid(`cors.origin entries must be '*' or an origin like 'https://ops.example.com', got ${JSON.stringify(origin)}`);
+    }
+  }
+  return { anyOrigin: list.includes('*'), origins: new Set(list) };
+}
+
+/** Validates options once; misconfiguration throws an {@link OgfError} with code INVALID_OPTIONS. */
+export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('expected an options object');
+  const { health, metrics, token, onError } = options;
+  if (health !== undefined && !hasMethods(health, ['live', 'ready', 'report'])) {
+    throw invalid('health must have live(), ready() and report() methods (e.g. createHealthChecker() from @ogf/health)');
+  }
+  if (metrics !== undefined && !hasMethods(metrics, ['render', 'summary'])) {
+    throw invalid('metrics must have render() and summary() methods');
+  }
+  if (health === undefined && metrics === undefined) throw invalid('give at least one of health or metrics');
+  if (token !== undefined && (typeof token !== 'string' || !TOKEN68.test(token))) {
+    throw invalid('token must be a non-empty bearer token (letters, digits and -._~+/, optionally ending in =)');
+  }
+  if (onError !== undefined && typeof onError !== 'function') throw invalid('onError must be a function');
+  return {
+    health,
+    metrics,
+    service: {
+      name: serviceField(options.service, 'name', 'unknown_service'),
+      version: serviceField(options.service, 'version', 'unknown'),
+      environment: serviceField(options.service, 'environment', 'unknown'),
+    },
+    basePath: resolveBasePath(options.basePath),
+    verifyToken: token === undefined ? undefined : createTokenVerifier(token),
+    publicDetails: options.publicDetails === true,
+    cors: resolveCors(options.cors),
+    report(error) {
+      try {
+        onError?.(error);
+      } catch {
+        // A failing error hook must not turn a scrape into a failure.
+      }
+    },
+  };
+}
