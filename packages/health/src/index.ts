@@ -1,1 +1,24 @@
-export {};
+// @ogf/health: liveness, readiness and custom checks that behave under failure. Web APIs only;
+// Node-only checks live in @ogf/health/node.
+export { createHealthChecker, httpStatusFor, LIFECYCLE_CHECK } from './checker.js';
+export type { HealthChecker, HealthCheckerOptions } from './checker.js';
+export type { MeterLike } from './gauge.js';
+export { STATUS_GAUGE } from './gauge.js';
+export { STATUS_VALUE } from './types.js';
+export type { CheckReport, CheckResult, HealthCheck, HealthReport, HealthStatus, Probe, RegisterOptions } from './types.js';
+export { createHeartbeat } from './heartbeat.js';
+export type { Heartbeat, HeartbeatOptions } from './heartbeat.js';
+export { databaseCheck } from './check-database.js';
+export type { DatabaseCheckOptions, DatabaseClient, PingClient, QueryClient, UnsafeQueryClient } from './check-database.js';
+export { cacheCheck } from './check-cache.js';
+export type { CacheCheckOptions, PingableCache } from './check-cache.js';
+export { queueCheck } from './check-queue.js';
+export type { QueueCheckOptions, QueueThreshold } from './check-queue.js';
+export { schedulerCheck } from './check-scheduler.js';
+export type { SchedulerCheckOptions, WorkerPoolState } from './check-scheduler.js';
+export { httpCheck } from './check-http.js';
+export type { FetchLike, HttpCheckOptions } from './check-http.js';
+export { categorizeFailure, redactFailure, scrubMessage } from './redact.js';
+export type { FailureCategory } from './redact.js';
+export { OgfError, isOgfError } from './errors.js';
+export type { HealthErrorCode } from './errors.js';
