@@ -1,0 +1,166 @@
+// The pull MetricReader: give it to a MeterProvider, then serve `handler` (or call `render`) on
+// whatever route you like. No listener: transport belongs to the application.
+import { MetricReader } from '@opentelemetry/sdk-metrics';
+import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { OgfError, isOgfError } from './errors.js';
+import { createReporter, cursorOptions, renderSliced } from './exposition.js';
+import type { RenderCache } from './labels.js';
+import { createRenderCache } from './labels.js';
+import { contentTypeOf, negotiateFormat } from './negotiate.js';
+import type { Reporter } from './plan.js';
+import { planFamilies } from './plan.js';
+import { toMetricsSnapshot } from './snapshot.js';
+import type { ExpositionFormat, MetricsSnapshot, PromClientMetric, PromClientRegistryLike, RenderOptions } from './types.js';
+import { checkRegistries } from './registries.js';
+
+/** Options of `new PrometheusExporter(options)`. */
+export interface PrometheusExporterOptions extends RenderOptions {
+  /** prom-client registries merged into every exposition (a family name may come from one source only). */
+  registries?: readonly PromClientRegistryLike[];
+  /** Series kept per metric before the SDK folds the rest into `otel.metric.overflow="true"`. Default: the SDK's 2000. */
+  cardinalityLimit?: number;
+  /** Longest stretch (ms) the renderer works before yielding to the event loop. Default 8. */
+  sliceMs?: number;
+  /** Extra OTel metric producers collected with the SDK's metrics. */
+  metricProducers?: readonly MetricProducer[];
+}
+
+/** What `render()` returns. */
+export interface Exposition {
+  contentType: string;
+  body: string;
+}
+
+const NO_STORE = 'no-store';
+
+function validate(options: PrometheusExporterOptions): void {
+  const limit = options.cardinalityLimit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new OgfError('invalid_option', `cardinalityLimit must be a positive integer, got ${String(limit)}`);
+  }
+  const slice = options.sliceMs;
+  if (slice !== undefined && !(typeof slice === 'number' && slice > 0 && Number.isFinite(slice))) {
+    throw new OgfError('invalid_option', `sliceMs must be a positive number of milliseconds, got ${String(slice)}`);
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new OgfError('invalid_option', 'onError must be a function');
+  }
+  checkRegistries(options.registries ?? []);
+}
+
+/**
+ * A pull `MetricReader` serving any OTel metrics as Prometheus text 0.0.4, OpenMetrics 1.0.0 or a
+ * JSON snapshot, optionally merged with prom-client registries.
+ *
+ * @example
+ * const exporter = new PrometheusExporter();
+ * const provider = new MeterProvider({ readers: [exporter] });
+ * // in any fetch-style server:
+ * const response = await exporter.handler(request);
+ */
+export class PrometheusExporter extends MetricReader {
+  /** `(Request) => Promise<Response>` for GET and HEAD; bound, so it can be passed around. */
+  readonly handler: (request: Request) => Promise<Response>;
+  private readonly options: PrometheusExporterOptions;
+  private readonly cache: RenderCache = createRenderCache();
+  private readonly report: Reporter;
+
+  constructor(options: PrometheusExporterOptions = {}) {
+    validate(options);
+    const limit = options.cardinalityLimit;
+    super({
+      ...(limit === undefined ? {} : { cardinalitySelector: () => limit }),
+      ...(options.metricProducers ? { metricProducers: [...options.metricProducers] } : {}),
+    });
+    this.options = { ...options, registries: [...(options.registries ?? [])] };
+    this.report = createReporter(options.onError);
+    this.handler = (request) => this.handle(request);
+  }
+
+  /**
+   * Collects, then renders in the negotiated format (`format` wins over `accept`).
+   *
+   * @example
+   * const { contentType, body } = await exporter.render({ accept: request.headers.get('accept') });
+   */
+  async render(options: { accept?: string | null; format?: ExpositionFormat } = {}): Promise<Exposition> {
+    const format = options.format ?? negotiateFormat(options.accept);
+    const resourceMetrics = await this.collectOrExplain();
+    const foreign = await this.collectRegistries();
+    const families = planFamilies(resourceMetrics, foreign, this.options, this.cache, this.report);
+    const sliceMs = this.options.sliceMs ?? 8;
+    const body = await renderSliced(families, cursorOptions(format, this.options), this.cache, this.report, sliceMs);
+    return { contentType: contentTypeOf(format), body };
+  }
+
+  /**
+   * Collects and returns every OTel metric as plain JSON (prom-client registries are not included).
+   *
+   * @example
+   * const snapshot = await exporter.snapshot();
+   */
+  async snapshot(): Promise<MetricsSnapshot> {
+    const resourceMetrics = await this.collectOrExplain();
+    return toMetricsSnapshot(resourceMetrics, { cache: this.cache });
+  }
+
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async handle(request: Request): Promise<Response> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return new Response('Method Not Allowed: use GET or HEAD\n', {
+        status: 405,
+        headers: { Allow: 'GET, HEAD', 'Cache-Control': NO_STORE, 'Content-Type': 'text/plain; charset=utf-8' },
+      });
+    }
+    const format = negotiateFormat(request.headers.get('accept'));
+    const headers = { 'Content-Type': contentTypeOf(format), 'Cache-Control': NO_STORE, Vary: 'Accept' };
+    // HEAD answers with GET's headers without collecting: collection runs observable callbacks.
+    if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
+    try {
+      const { body } = await this.render({ format });
+      return new Response(body, { status: 200, headers });
+    } catch (error) {
+      const known = isOgfError(error);
+      const failure = new OgfError('render_failed', `metrics exposition failed: ${known ? error.message : 'unexpected error while collecting'}`, { cause: error });
+      try {
+        this.options.onError?.(failure);
+      } catch {
+        // A failing hook must not turn a 500 into an unhandled rejection.
+      }
+      return new Response(`${failure.message}\n`, {
+        status: 500,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': NO_STORE },
+      });
+    }
+  }
+
+  private async collectOrExplain(): Promise<ResourceMetrics> {
+    let result: Awaited<ReturnType<MetricReader['collect']>>;
+    try {
+      result = await this.collect();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const hint = /not bound/i.test(message) ? ': pass the exporter to a MeterProvider in `readers` first' : '';
+      throw new OgfError('collect_failed', `cannot collect metrics (${message})${hint}`, { cause: error });
+    }
+    for (const error of result.errors) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.report('collect_failed', `collect:${message.slice(0, 200)}`, `an instrument callback failed during collection: ${message}`);
+    }
+    return result.resourceMetrics;
+  }
+
+  private async collectRegistries(): Promise<PromClientMetric[]> {
+    const registries = this.options.registries ?? [];
+    if (registries.length === 0) return [];
+    const lists = await Promise.all(registries.map(async (registry) => registry.getMetricsAsJSON()));
+    return lists.flat();
+  }
+}

@@ -1,0 +1,97 @@
+// The pure entry points: collected metrics in, exposition text out. The exporter uses the same
+// pieces, with a long-lived cache and a renderer that yields to the event loop between slices.
+import { diag } from '@opentelemetry/api';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { OgfError } from './errors.js';
+import type { RenderCache } from './labels.js';
+import { createRenderCache } from './labels.js';
+import type { Family, Reporter } from './plan.js';
+import { planFamilies } from './plan.js';
+import type { CursorOptions } from './render.js';
+import { createCursor } from './render.js';
+import type { ExpositionFormat, PromClientMetric, RenderOptions } from './types.js';
+
+/** Options of the pure render functions. */
+export interface RenderFunctionOptions extends RenderOptions {
+  /** Reuse label and name work between calls (see `createRenderCache`). */
+  cache?: RenderCache;
+  /** prom-client families (from `registry.getMetricsAsJSON()`) to merge into the exposition. */
+  promClientMetrics?: readonly PromClientMetric[];
+}
+
+const MAX_REPORTED = 1_000;
+
+/** A reporter that hands each distinct problem to `onError` once (per reporter). */
+export function createReporter(onError: RenderOptions['onError']): Reporter {
+  const seen = new Set<string>();
+  return (code, key, message) => {
+    if (seen.has(key)) return;
+    if (seen.size >= MAX_REPORTED) seen.clear();
+    seen.add(key);
+    const error = new OgfError(code, message);
+    try {
+      if (onError) onError(error);
+      else diag.warn(`@ogf/prom-export: ${message}`);
+    } catch {
+      // A failing hook must not break the scrape.
+    }
+  };
+}
+
+/** Cursor options for a format. */
+export function cursorOptions(format: ExpositionFormat, options: RenderOptions): CursorOptions {
+  return { openMetrics: format === 'openmetrics', created: options.openMetricsCreated !== false };
+}
+
+function renderNow(resourceMetrics: ResourceMetrics, format: ExpositionFormat, options: RenderFunctionOptions): string {
+  const cache = options.cache ?? createRenderCache();
+  const report = createReporter(options.onError);
+  const families = planFamilies(resourceMetrics, options.promClientMetrics ?? [], options, cache, report);
+  const cursor = createCursor(families, cursorOptions(format, options), cache, report);
+  while (!cursor.step(Number.MAX_SAFE_INTEGER));
+  return cursor.body();
+}
+
+/**
+ * Renders collected metrics as Prometheus text 0.0.4, synchronously (a pure function of its input).
+ *
+ * @example
+ * const { resourceMetrics } = await reader.collect();
+ * const body = renderPrometheusText(resourceMetrics);
+ */
+export function renderPrometheusText(resourceMetrics: ResourceMetrics, options: RenderFunctionOptions = {}): string {
+  return renderNow(resourceMetrics, 'text', options);
+}
+
+/**
+ * Renders collected metrics as OpenMetrics 1.0.0 (ending in `# EOF`), synchronously.
+ *
+ * @example
+ * const { resourceMetrics } = await reader.collect();
+ * const body = renderOpenMetrics(resourceMetrics, { openMetricsCreated: false });
+ */
+export function renderOpenMetrics(resourceMetrics: ResourceMetrics, options: RenderFunctionOptions = {}): string {
+  return renderNow(resourceMetrics, 'openmetrics', options);
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const LINES_PER_CHECK = 256;
+
+/** Renders families in slices of about `sliceMs`, yielding to the event loop between slices. */
+export async function renderSliced(
+  families: readonly Family[],
+  options: CursorOptions,
+  cache: RenderCache,
+  report: Reporter,
+  sliceMs: number,
+): Promise<string> {
+  const cursor = createCursor(families, options, cache, report);
+  let deadline = performance.now() + sliceMs;
+  while (!cursor.step(LINES_PER_CHECK)) {
+    if (performance.now() >= deadline) {
+      await yieldToEventLoop();
+      deadline = performance.now() + sliceMs;
+    }
+  }
+  return cursor.body();
+}

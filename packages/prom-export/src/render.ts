@@ -1,0 +1,193 @@
+// Families → exposition text. A cursor renders a bounded number of lines per step, so the same
+// code serves the synchronous pure functions and the sliced renderer that yields to the event loop.
+import type { HrTime } from '@opentelemetry/api';
+import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
+import { escapeHelp, escapeLabelValue, formatValue } from './escape.js';
+import type { RenderCache } from './labels.js';
+import { labelPart } from './labels.js';
+import { prometheusLabelName } from './names.js';
+import type { Family, OtelSource, Reporter } from './plan.js';
+import type { PromClientMetric } from './types.js';
+
+export interface CursorOptions {
+  readonly openMetrics: boolean;
+  /** OpenMetrics `_created` samples. */
+  readonly created: boolean;
+}
+
+/** Renders families a few lines at a time. */
+export interface Cursor {
+  /** Renders about `budget` lines; true once everything (and `# EOF`) is written. */
+  step(budget: number): boolean;
+  /** The exposition so far (all of it once `step` returned true). */
+  body(): string;
+}
+
+const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function header(family: Family, om: boolean): string {
+  if (!om) {
+    const type = family.type === 'info' ? 'gauge' : family.type;
+    return `# HELP ${family.name} ${escapeHelp(family.help, false)}\n# TYPE ${family.name} ${type}\n`;
+  }
+  const unit = family.unit === '' ? '' : `# UNIT ${family.omName} ${family.unit}\n`;
+  return `# HELP ${family.omName} ${escapeHelp(family.help, true)}\n# TYPE ${family.omName} ${family.type}\n${unit}`;
+}
+
+function isEmpty(family: Family): boolean {
+  if (family.info !== undefined) return false;
+  if (family.foreign) return family.foreign.values.length === 0;
+  return family.sources.every((source) => source.metric.dataPoints.length === 0);
+}
+
+function seconds(time: HrTime): string {
+  return formatValue(time[0] + time[1] / 1e9);
+}
+
+function leFragments(bounds: readonly number[], cache: RenderCache): string[] {
+  let fragments = cache.les.get(bounds);
+  if (fragments === undefined) {
+    fragments = bounds.map((bound) => `le="${formatValue(bound)}"} `);
+    cache.les.set(bounds, fragments);
+  }
+  return fragments;
+}
+
+function foreignLabels(labels: Partial<Record<string, string | number>>): string {
+  let out = '';
+  for (const key in labels) {
+    const value = labels[key];
+    if (value === undefined) continue;
+    const name = VALID_LABEL.test(key) ? key : prometheusLabelName(key);
+    if (name === '') continue;
+    const text = typeof value === 'number' ? formatValue(value) : escapeLabelValue(String(value));
+    out += `${out === '' ? '' : ','}${name}="${text}"`;
+  }
+  return out;
+}
+
+function renderForeign(family: Family, metric: PromClientMetric, om: boolean, report: Reporter): string {
+  // OpenMetrics forbids `_sum` (and so `_count`) on a histogram with negative buckets.
+  const negative =
+    om && family.type === 'histogram' && metric.values.some((v) => v.metricName?.endsWith('_bucket') && Number(v.labels.le) < 0);
+  let out = '';
+  for (const sample of metric.values) {
+    let name = sample.metricName ?? metric.name;
+    if (negative && (name.endsWith('_sum') || name.endsWith('_count'))) continue;
+    if (family.type === 'counter') {
+      if (!(sample.value >= 0)) {
+        report('invalid_value', `value:${family.name}`, `prom-client counter "${family.name}" has a NaN or negative value; point dropped`);
+        continue;
+      }
+      if (om && sample.metricName === undefined) name = `${family.omName}_total`;
+    }
+    const labels = foreignLabels(sample.labels);
+    out += `${name}${labels === '' ? '' : `{${labels}}`} ${formatValue(sample.value)}\n`;
+  }
+  return out;
+}
+
+/** A cursor over the families in one format. */
+export function createCursor(families: readonly Family[], options: CursorOptions, cache: RenderCache, report: Reporter): Cursor {
+  const om = options.openMetrics;
+  let out = '';
+  let fi = 0;
+  let si = 0;
+  let pi = 0;
+  let open = false;
+  let done = false;
+  let seen = new Set<string>();
+  let sample = '';
+  let base = '';
+  const onInvalidKey = (key: string): void =>
+    report('invalid_name', `key:${key}`, `attribute key ${JSON.stringify(key)} has no valid label characters; left out`);
+
+  // Writes one OTel point; returns how many lines it was worth.
+  const writePoint = (family: Family, source: OtelSource, point: DataPoint<number | Histogram>): number => {
+    const attrs = labelPart(point.attributes, cache, onInvalidKey);
+    const scope = source.scope;
+    const key = family.sources.length > 1 ? `${scope}\u0000${attrs}` : attrs;
+    if (seen.has(key)) {
+      report('duplicate_series', `series:${family.name}`, `family "${family.name}" has two points with the same labels (attributes that differ only in characters or types Prometheus cannot show); the later is dropped`);
+      return 1;
+    }
+    seen.add(key);
+    const labels = attrs === '' ? scope : scope === '' ? attrs : `${attrs},${scope}`;
+    const braces = labels === '' ? ' ' : `{${labels}} `;
+    if (family.type !== 'histogram') {
+      const value = point.value as number;
+      if (family.type === 'counter' && !(value >= 0)) {
+        report('invalid_value', `value:${family.name}`, `counter "${family.name}" has a NaN or negative value; point dropped`);
+        return 1;
+      }
+      out += `${sample}${braces}${formatValue(value)}\n`;
+      if (om && options.created && family.type === 'counter') out += `${base}_created${braces}${seconds(point.startTime)}\n`;
+      return 1;
+    }
+    const histogram = point.value as Histogram;
+    const bounds = histogram.buckets.boundaries;
+    const counts = histogram.buckets.counts;
+    const fragments = leFragments(bounds, cache);
+    const prefix = labels === '' ? `${base}_bucket{` : `${base}_bucket{${labels},`;
+    let cumulative = 0;
+    for (let i = 0; i < bounds.length; i++) {
+      cumulative += counts[i] ?? 0;
+      out += `${prefix}${fragments[i] as string}${cumulative}\n`;
+    }
+    out += `${prefix}le="+Inf"} ${histogram.count}\n`;
+    // The sum is only meaningful (and, in OpenMetrics, only allowed) when no bucket is negative.
+    const sum = histogram.sum;
+    const sumOk = sum !== undefined && sum >= 0 && !((bounds[0] ?? 0) < 0);
+    if (sumOk) out += `${base}_sum${braces}${formatValue(sum)}\n`;
+    if (sumOk || !om) out += `${base}_count${braces}${histogram.count}\n`;
+    if (om && options.created) out += `${base}_created${braces}${seconds(point.startTime)}\n`;
+    return bounds.length + 3;
+  };
+
+  const step = (budget: number): boolean => {
+    let left = budget;
+    while (fi < families.length) {
+      const family = families[fi] as Family;
+      if (!open) {
+        if (isEmpty(family)) {
+          fi++;
+          continue;
+        }
+        out += header(family, om);
+        if (family.info !== undefined || family.foreign) {
+          out += family.foreign ? renderForeign(family, family.foreign, om, report) : `target_info{${family.info}} 1\n`;
+          fi++;
+          left -= family.foreign ? family.foreign.values.length : 1;
+          if (left <= 0) return false;
+          continue;
+        }
+        open = true;
+        seen = new Set();
+        si = 0;
+        pi = 0;
+        base = om ? family.omName : family.name;
+        sample = family.type === 'counter' ? `${family.omName}_total` : base;
+      }
+      while (si < family.sources.length) {
+        const source = family.sources[si] as OtelSource;
+        const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
+        while (pi < points.length) {
+          left -= writePoint(family, source, points[pi] as DataPoint<number | Histogram>);
+          pi++;
+          if (left <= 0) return false;
+        }
+        si++;
+        pi = 0;
+      }
+      open = false;
+      fi++;
+    }
+    if (!done) {
+      if (om) out += '# EOF\n';
+      done = true;
+    }
+    return true;
+  };
+
+  return { step, body: () => out };
+}
