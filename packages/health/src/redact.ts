@@ -111,12 +111,12 @@ const SCRUBBERS: readonly (readonly [RegExp, string])[] = [
   [/\b([a-z][a-z0-9+.-]*):\/\/[^\s'"<>]*/gi, '$1://[redacted]'],
   // user:password@host without a scheme.
   [/[^\s:@/'"]+:[^\s@/'"]+@[^\s'"]+/g, '[redacted]'],
-  // key=value, key: value and "key": "value" secrets.
-  [new RegExp(String.raw`\b(${SECRET_KEYS})\b(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)`, 'gi'), '$1$2[redacted]'],
+  // Bearer and Basic credentials, then key=value, key: value and "key": "value" secrets.
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
+  [new RegExp(String.raw`\b(${SECRET_KEYS})\b(["']?\s*[=:]\s*)(?!(?:Bearer|Basic) \[redacted\])("[^"]*"|'[^']*'|[^\s,;&]+)`, 'gi'), '$1$2[redacted]'],
   // Key/value connection strings (libpq `host=… user=…`, ADO `Server=…;User Id=…`).
   [new RegExp(String.raw`\b(${CONNECTION_KEYS})(\s*=\s*)("[^"]*"|'[^']*'|[^\s,;&]+)`, 'gi'), '$1$2[redacted]'],
-  // Bearer and Basic credentials, JWTs, AWS access key ids.
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
+  // JWTs and AWS access key ids.
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted]'],
   [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, '[redacted]'],
   // Long opaque strings that mix letters and digits (keys, tokens, session ids).
