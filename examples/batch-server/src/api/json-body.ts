@@ -17,7 +17,11 @@ export function jsonBody(maxBytes: number): MiddlewareHandler {
   };
   const limit = bodyLimit({
     maxSize: maxBytes,
-    onError: (c) => errorResponse(c, 413, 'payload_too_large', `the request body must be at most ${maxBytes} bytes`),
+    onError: (c) => {
+      // The rest of the body is not read: tell the client this connection ends with the answer.
+      c.header('Connection', 'close');
+      return errorResponse(c, 413, 'payload_too_large', `the request body must be at most ${maxBytes} bytes`);
+    },
   });
   const parse: MiddlewareHandler = async (c, next) => {
     try {

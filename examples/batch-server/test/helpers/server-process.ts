@@ -1,0 +1,86 @@
+// Boots the example for real: `node --import tsx src/server.ts` as a child process on a free
+// port, so a test can talk HTTP to it, send it signals and kill -9 it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@ogf/testkit/services';
+
+const exampleDir = join(import.meta.dirname, '..', '..');
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Everything the server printed. */
+  output(): string;
+  /** Parsed JSON log lines. */
+  logLines(): Record<string, unknown>[];
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM and wait for exit (kill -9 after 20 s). */
+  stop(): Promise<number | string>;
+}
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ogf-batch-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function startServerProcess(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: exampleDir,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (output.includes('"batch server listening"')) {
+        clearInterval(check);
+        resolve();
+      } else if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+        clearInterval(check);
+        child.kill('SIGKILL');
+        reject(new Error(`batch server did not start:\n${output}`));
+      }
+    }, 50);
+  });
+
+  const handle: ServerProcess = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    output: () => output,
+    logLines: () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        }),
+    exited,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    async stop() {
+      handle.kill('SIGTERM');
+      const timer = setTimeout(() => handle.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  return handle;
+}
