@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from './config.ts';
-import { isOgfError } from './errors.ts';
+import { resolveConfig } from './config.js';
+import { isOgfError } from './errors.js';
 
 function rejects(run: () => unknown, ...fragments: string[]): void {
   let caught: unknown;

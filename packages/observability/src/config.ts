@@ -2,7 +2,7 @@
 // seed lists and the OpenTelemetry spec defines. Explicit config wins over the environment; an
 // invalid value in either fails here, once, with an OgfError naming the setting; a missing
 // endpoint is not an error (Prometheus pull only, no span export).
-import { OgfError } from './errors.ts';
+import { OgfError } from './errors.js';
 import {
   defaultEnv,
   parseBoolean,
@@ -14,7 +14,7 @@ import {
   readVar,
   signalUrl,
   type EnvSource,
-} from './env.ts';
+} from './env.js';
 
 /** The samplers of `OTEL_TRACES_SAMPLER` this package builds. */
 export type SamplerName =

@@ -1,7 +1,7 @@
 // Parsers for the OpenTelemetry environment-variable formats. Each takes the raw value and the
 // name of the setting it came from, so a bad value fails with a message that names the variable
 // (or the config field) and says what it accepts. Empty values count as unset, as the spec says.
-import { OgfError } from './errors.ts';
+import { OgfError } from './errors.js';
 
 /** The environment we read: `process.env` on Node, Bun and Deno, bindings on workerd. */
 export type EnvSource = Readonly<Record<string, string | undefined>>;

@@ -1,4 +1,4 @@
-const OGF_ERROR_BRAND: unique symbol = Symbol.for('ogf.error') as never;
+const OGF_ERROR_BRAND: symbol = Symbol.for('ogf.error');
 
 /** Error codes this package raises. */
 export type OgfErrorCode = 'ERR_OGF_INVALID_CONFIG' | 'ERR_OGF_SHUTDOWN';
@@ -15,12 +15,12 @@ export type OgfErrorCode = 'ERR_OGF_INVALID_CONFIG' | 'ERR_OGF_SHUTDOWN';
  */
 export class OgfError extends Error {
   readonly code: string;
-  readonly [OGF_ERROR_BRAND] = true as const;
 
   constructor(code: OgfErrorCode | (string & {}), message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'OgfError';
     this.code = code;
+    Object.defineProperty(this, OGF_ERROR_BRAND, { value: true });
   }
 }
 

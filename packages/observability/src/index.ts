@@ -1,1 +1,30 @@
-export {};
+// @ogf/observability: one call sets up metrics, traces, logs, health and the HTTP surface.
+// Web APIs only; the SIGTERM/SIGINT helper lives in @ogf/observability/node.
+export { createObservability } from './observability.js';
+export type { Observability, ObservabilityConfig, StateTransition } from './observability.js';
+export { resolveConfig } from './config.js';
+export type {
+  ConfigOptions,
+  LogLevel,
+  MetricsExporterName,
+  OtlpTarget,
+  ResolvedConfig,
+  ResourceAttributeValue,
+  SamplerName,
+  TracesExporterName,
+} from './config.js';
+export { createAuditLog, createLogger, traceContextFields } from './logger.js';
+export type { AuditLog, CreateLoggerOptions, LogDestination, StateTransitionRecord } from './logger.js';
+export { createAsyncContextManager } from './context.js';
+export type { DeliveryStats } from './delivery.js';
+export type { DrainHook, DrainOptions, DrainResult, PendingWork, ShutdownReport } from './shutdown.js';
+export type { EnvSource } from './env.js';
+export { OgfError, isOgfError } from './errors.js';
+export type { OgfErrorCode } from './errors.js';
+
+// The packages this one composes, as namespaces (the meta-package's one exception to explicit names).
+export * as metrics from '@ogf/metrics';
+export * as tracing from '@ogf/tracing';
+export * as health from '@ogf/health';
+export * as promExport from '@ogf/prom-export';
+export * as statusHttp from '@ogf/status-http';

@@ -1,0 +1,232 @@
+// createObservability: the seed's NewProvider. Resolves the configuration, builds the providers,
+// hands them to @ogf/metrics, @ogf/tracing and @ogf/health, serves everything through
+// @ogf/status-http, and returns the pieces with forceFlush() and shutdown(). No logic of its own
+// beyond wiring, configuration and the shutdown order.
+import { createHealthChecker } from '@ogf/health';
+import type { HealthChecker, HealthCheckerOptions } from '@ogf/health';
+import { createBatchMetrics, createBatchSummarizer } from '@ogf/metrics';
+import type { BatchMetrics, BatchMetricsOptions } from '@ogf/metrics';
+import { PrometheusExporter } from '@ogf/prom-export';
+import type { PrometheusExporterOptions } from '@ogf/prom-export';
+import { createStatusApp } from '@ogf/status-http';
+import type { StatusAppOptions } from '@ogf/status-http';
+import { createBatchTracer } from '@ogf/tracing';
+import type { BatchTracer, BatchTracerOptions } from '@ogf/tracing';
+import { context, diag, metrics as metricsApi, propagation, trace } from '@opentelemetry/api';
+import type { ContextManager, MeterProvider, TracerProvider } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { resolveConfig } from './config.js';
+import type { ConfigOptions, ResolvedConfig } from './config.js';
+import { createAsyncContextManager } from './context.js';
+import { createDeliveryTracker } from './delivery.js';
+import type { DeliveryStats } from './delivery.js';
+import { createDiagLogger, diagLevelFor } from './diag.js';
+import { createAuditLog, createLogger } from './logger.js';
+import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
+import { buildProviders } from './providers.js';
+import { createShutdownController } from './shutdown.js';
+import type { DrainHook, DrainOptions, PendingWork, ShutdownReport } from './shutdown.js';
+
+/** Everything `createObservability` accepts: the configuration plus options passed to each package. */
+export interface ObservabilityConfig extends ConfigOptions {
+  /** Your own pino logger, used as is (add `mixin: traceContextFields` for trace ids). Default: one built from the config. */
+  logger?: Logger;
+  /** Where the built logger writes JSON lines. Default: stdout (console on workerd). */
+  logDestination?: LogDestination;
+  /** Context manager to register. Default: one on AsyncLocalStorage when the runtime has it; `false` for none. */
+  contextManager?: ContextManager | false;
+  /** Passed to `createBatchMetrics` (the meter provider is ours). */
+  metricsOptions?: Omit<BatchMetricsOptions, 'meterProvider'>;
+  /** Passed to `createBatchTracer` (the tracer provider is ours). */
+  tracerOptions?: Omit<BatchTracerOptions, 'tracerProvider'>;
+  /** Passed to `createHealthChecker` (the meter for `health.check.status` is ours). */
+  healthOptions?: Omit<HealthCheckerOptions, 'meter'>;
+  /** Passed to `new PrometheusExporter` (e.g. prom-client `registries`). */
+  prometheusOptions?: PrometheusExporterOptions;
+  /** Passed to `createStatusApp` (e.g. `token`, `basePath`); health, metrics and service info are ours. */
+  statusOptions?: Omit<StatusAppOptions, 'health' | 'metrics' | 'service'>;
+}
+
+/** A state transition for `recordStateTransition`, optionally with the span to mark. */
+export interface StateTransition extends StateTransitionRecord {
+  /** A `batch.processing` span handle from `obs.tracer`: gets a `state.transition` event. */
+  span?: { stateTransition(from: string, to: string): void };
+}
+
+/** What `createObservability` returns. */
+export interface Observability {
+  /** The resolved configuration (read-only). */
+  readonly config: ResolvedConfig;
+  /** Batch metrics from @ogf/metrics, recording into our MeterProvider. */
+  readonly metrics: BatchMetrics;
+  /** Batch spans from @ogf/tracing, from our TracerProvider. */
+  readonly tracer: BatchTracer;
+  /** The health checker from @ogf/health; register your checks here. */
+  readonly health: HealthChecker;
+  /** The Prometheus pull reader from @ogf/prom-export. */
+  readonly exporter: PrometheusExporter;
+  /** JSON-lines pino logger with service fields and the active span's ids. */
+  readonly logger: Logger;
+  /** The audit trail of batch state transitions. */
+  readonly audit: AuditLog;
+  /** The Hono app from @ogf/status-http: /health, /health/live, /health/ready, /status, /metrics, /metrics/json, /api/v1/…. */
+  readonly app: Hono;
+  /** The providers, for your own instruments and spans. */
+  readonly meterProvider: MeterProvider;
+  readonly tracerProvider: TracerProvider;
+  /** A batch changed state: metric `batch.state.transitions`, an audit record and, with `span`, a span event. */
+  recordStateTransition(transition: StateTransition): void;
+  /** Work `shutdown()` waits for (e.g. in-flight batches) before flushing; returns a function that removes it. */
+  addDrainHook(name: string, hook: DrainHook, options?: DrainOptions): () => void;
+  /** Spans and metric points delivered or lost so far. */
+  delivery(): DeliveryStats;
+  /** What is outstanding right now: running drain hooks, undelivered spans and points. */
+  pending(): PendingWork;
+  /** Exports buffered spans and metrics now. */
+  forceFlush(options?: { timeoutMs?: number }): Promise<void>;
+  /** Readiness fails, drain hooks run, telemetry is flushed, providers stop; all within the deadline. Idempotent. */
+  shutdown(options?: { timeoutMs?: number }): Promise<ShutdownReport>;
+}
+
+const W3C_PROPAGATOR = (): CompositePropagator =>
+  new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
+
+function registerGlobals(
+  config: ResolvedConfig,
+  parts: { contextManager: ContextManager | undefined; tracerProvider: TracerProvider | undefined; meterProvider: MeterProvider | undefined },
+  logger: Logger,
+): () => void {
+  const undo: (() => void)[] = [];
+  const conflicts: string[] = [];
+  const claim = (what: string, ok: boolean, disable: () => void): void => {
+    if (ok) undo.push(disable);
+    else conflicts.push(what);
+  };
+  if (diag.setLogger(createDiagLogger(logger), { logLevel: diagLevelFor(config.logging.level), suppressOverrideMessage: true })) {
+    undo.push(() => diag.disable());
+  }
+  if (parts.contextManager) claim('context manager', context.setGlobalContextManager(parts.contextManager.enable()), () => context.disable());
+  if (parts.tracerProvider) claim('tracer provider', trace.setGlobalTracerProvider(parts.tracerProvider), () => trace.disable());
+  if (parts.meterProvider) claim('meter provider', metricsApi.setGlobalMeterProvider(parts.meterProvider), () => metricsApi.disable());
+  if (parts.tracerProvider) claim('propagator', propagation.setGlobalPropagator(W3C_PROPAGATOR()), () => propagation.disable());
+  if (conflicts.length > 0) {
+    logger.warn(
+      { event: 'otel.globals', already_registered: conflicts },
+      'another OpenTelemetry global was already registered; obs.metrics and obs.tracer still use their own providers',
+    );
+  }
+  return () => {
+    for (const disable of undo.reverse()) disable();
+  };
+}
+
+/**
+ * Sets up metrics, traces, logs, health and the HTTP surface from the config and `OTEL_*`
+ * variables (explicit config wins). Throws an `OgfError` naming the setting when one is invalid.
+ * Starts no listener and no timer unless OTLP metric push is configured.
+ *
+ * @example
+ * ```ts
+ * const obs = createObservability({ serviceName: 'offgridflow', serviceVersion: '1.0.0' });
+ * obs.metrics.recordBatchSubmission({ activityCount: 120 });
+ * const response = await obs.app.request('/metrics');
+ * await obs.shutdown();
+ * ```
+ */
+export function createObservability(options: ObservabilityConfig = {}): Observability {
+  const config = resolveConfig(options);
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logging.level,
+      serviceName: config.serviceName,
+      serviceVersion: config.serviceVersion,
+      environment: config.environment,
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    });
+  const warn = (source: string) => (error: Error): void => {
+    logger.warn({ event: 'ogf.error', source, code: (error as { code?: unknown }).code, err: error.message }, error.message);
+  };
+
+  const exporter = new PrometheusExporter({ onError: warn('prom-export'), ...options.prometheusOptions });
+  const delivery = createDeliveryTracker();
+  const providers = buildProviders(config, exporter, delivery);
+  const metrics = createBatchMetrics({ onError: warn('metrics'), ...options.metricsOptions, meterProvider: providers.meterProvider });
+  const tracer = createBatchTracer({ ...options.tracerOptions, tracerProvider: providers.tracerProvider });
+  const health = createHealthChecker({
+    ...options.healthOptions,
+    ...(config.metrics.enabled ? { meter: providers.meterProvider.getMeter('@ogf/health') } : {}),
+  });
+  const summarizer = createBatchSummarizer(
+    options.metricsOptions?.meterName === undefined ? {} : { meterName: options.metricsOptions.meterName },
+  );
+  const app = createStatusApp({
+    onError: warn('status-http'),
+    ...options.statusOptions,
+    health,
+    metrics: {
+      render: (request) => exporter.render(request),
+      summary: async () => summarizer.summarize(await exporter.snapshot()),
+    },
+    service: {
+      name: config.serviceName,
+      ...(config.serviceVersion === undefined ? {} : { version: config.serviceVersion }),
+      ...(config.environment === undefined ? {} : { environment: config.environment }),
+    },
+  });
+  const audit = createAuditLog(logger);
+
+  const contextManager =
+    options.contextManager === false ? undefined : (options.contextManager ?? createAsyncContextManager());
+  const unregister =
+    config.registerGlobals && !config.disabled
+      ? registerGlobals(
+          config,
+          {
+            contextManager,
+            tracerProvider: providers.sdkTracerProvider,
+            meterProvider: config.metrics.enabled ? providers.sdkMeterProvider : undefined,
+          },
+          logger,
+        )
+      : () => undefined;
+
+  const controller = createShutdownController({
+    beginShutdown: () => health.beginShutdown(),
+    providers: providers.sdkTracerProvider ? [providers.sdkMeterProvider, providers.sdkTracerProvider] : [providers.sdkMeterProvider],
+    delivery,
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    finally: unregister,
+  });
+
+  return {
+    config,
+    metrics,
+    tracer,
+    health,
+    exporter,
+    logger,
+    audit,
+    app,
+    meterProvider: providers.meterProvider,
+    tracerProvider: providers.tracerProvider,
+    recordStateTransition(transition) {
+      const { span, ...record } = transition;
+      metrics.recordStateTransition({ from: record.from, to: record.to });
+      try {
+        span?.stateTransition(record.from, record.to);
+      } catch {
+        // Recording never throws into the caller.
+      }
+      audit.stateTransition(record);
+    },
+    addDrainHook: (name, hook, drainOptions) => controller.addDrainHook(name, hook, drainOptions),
+    delivery: () => delivery.stats(),
+    pending: () => controller.pending(),
+    forceFlush: (flushOptions = {}) => controller.forceFlush(flushOptions.timeoutMs),
+    shutdown: (shutdownOptions) => controller.shutdown(shutdownOptions),
+  };
+}
