@@ -1,4 +1,4 @@
-import { AggregationTemporality, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { createHealthChecker } from './index.js';
 
@@ -18,7 +18,7 @@ async function gaugePoints(reader: TestReader): Promise<Record<string, number>> 
   const { resourceMetrics, errors } = await reader.collect();
   expect(errors).toEqual([]);
   const points: Record<string, number> = {};
-  for (const metric of (resourceMetrics as ResourceMetrics).scopeMetrics.flatMap((scope) => scope.metrics)) {
+  for (const metric of resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics)) {
     if (metric.descriptor.name !== 'health.check.status') continue;
     expect(metric.descriptor.unit).toBe('');
     for (const point of metric.dataPoints) points[String(point.attributes.check)] = point.value as number;

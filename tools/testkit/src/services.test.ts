@@ -46,9 +46,14 @@ describe('throwaway services', () => {
     await pg.stop();
   });
 
-  it('starts Redis, answers PING, and restarts on the same port', async () => {
+  it('starts Redis, answers PING, freezes and thaws, and restarts on the same port', async () => {
     const redis = await startRedis();
     started.push(redis);
+    expect(await redisPing(redis.port)).toBe('+PONG');
+    await redis.freeze();
+    const frozen = await Promise.race([redisPing(redis.port), new Promise((resolve) => setTimeout(() => resolve('no answer'), 300))]);
+    expect(frozen).toBe('no answer');
+    await redis.thaw();
     expect(await redisPing(redis.port)).toBe('+PONG');
     await redis.restart();
     expect(await redisPing(redis.port)).toBe('+PONG');

@@ -7,7 +7,8 @@
 //   await pg.pause();                           // server down (fast shutdown), data kept, port kept
 //   await pg.resume();                          // up again on the SAME port; clients can reconnect
 //   await pg.restart();                         // pause() + resume()
-//   await pg.freeze(); await pg.thaw();         // SIGSTOP / SIGCONT: the port accepts, nothing answers
+//   await pg.freeze(); await pg.thaw();         // SIGSTOP / SIGCONT to the server and its children:
+//                                               // the port accepts, nothing answers (a hung server)
 //   await pg.stop();                            // for good: process gone, temp dir removed (idempotent)
 //
 //   const redis = await startRedis();          // { url: 'redis://127.0.0.1:PORT', host, port, ... }
@@ -23,7 +24,7 @@
 // `postgres` OS user (spawned with that uid/gid, the equivalent of `runuser -u postgres --`) with
 // its data directory chowned to that user.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +153,11 @@ function createHandle(spec: HandleSpec): ServiceHandle {
   const killOnExit = (): void => {
     // Last resort when the test process exits without stop(): SIGQUIT is an immediate shutdown
     // for PostgreSQL (children included) and a plain exit for Redis.
+    try {
+      if (child?.pid !== undefined) signalTree(child.pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
     child?.kill('SIGQUIT');
   };
   process.once('exit', killOnExit);
@@ -184,14 +190,15 @@ function createHandle(spec: HandleSpec): ServiceHandle {
   const pause = async (): Promise<void> => {
     const current = child;
     if (!current) return;
-    current.kill('SIGCONT');
+    if (current.pid !== undefined) signalTree(current.pid, 'SIGCONT');
     await stopProcess(current, spec.stopSignal);
     child = undefined;
   };
 
-  const signal = (name: NodeJS.Signals) => (): Promise<void> => {
-    if (!child) return Promise.reject(new Error(`${spec.name} is not running`));
-    child.kill(name);
+  const signalGroup = (name: NodeJS.Signals) => (): Promise<void> => {
+    const pid = child?.pid;
+    if (pid === undefined) return Promise.reject(new Error(`${spec.name} is not running`));
+    signalTree(pid, name);
     return Promise.resolve();
   };
 
@@ -208,8 +215,8 @@ function createHandle(spec: HandleSpec): ServiceHandle {
       await pause();
       await resume();
     },
-    freeze: signal('SIGSTOP'),
-    thaw: signal('SIGCONT'),
+    freeze: signalGroup('SIGSTOP'),
+    thaw: signalGroup('SIGCONT'),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -219,6 +226,34 @@ function createHandle(spec: HandleSpec): ServiceHandle {
     },
     logs: () => output,
   };
+}
+
+// A process and its descendants (PostgreSQL backends call setsid(), so a process-group signal
+// would miss them); Linux /proc only, which is where these tests run.
+function signalTree(root: number, name: NodeJS.Signals): void {
+  const children = new Map<number, number[]>();
+  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    try {
+      process.kill(pid, name);
+    } catch {
+      // gone already
+    }
+    queue.push(...(children.get(pid) ?? []));
+  }
 }
 
 function waitForOutput(child: ChildProcess, output: () => string, ready: RegExp, timeoutMs: number, name: string): Promise<void> {
