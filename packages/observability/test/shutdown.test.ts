@@ -1,0 +1,140 @@
+// Shutdown on a real child process: a node:http server built on createObservability and
+// installShutdownHandlers, driven over HTTP and with real signals.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { startOtlpReceiver, type OtlpReceiver } from '@ogf/testkit/otlp-receiver';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const tsx = join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+
+interface Service {
+  child: ChildProcess;
+  url: string;
+  logs: Record<string, unknown>[];
+  exited: Promise<number | null>;
+  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+async function startService(env: Record<string, string>): Promise<Service> {
+  const child = spawn(tsx, ['--tsconfig', join(fixtures, 'tsconfig.json'), join(fixtures, 'server.ts')], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        stderr += `${line}\n`;
+      }
+    }
+    for (const listener of listeners) listener();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const waitForLog = (predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = (): void => {
+        const found = logs.find(predicate);
+        if (!found) return;
+        clearTimeout(timer);
+        listeners.delete(check);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(new Error(`log line not seen within ${timeoutMs} ms; logs: ${JSON.stringify(logs)}; stderr: ${stderr}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+
+  const listening = await waitForLog((line) => line.event === 'listening');
+  return { child, url: `http://127.0.0.1:${String(listening.port)}`, logs, exited, waitForLog };
+}
+
+async function statusOf(url: string): Promise<number> {
+  return (await fetch(url)).status;
+}
+
+/** Polls until `fn` returns true; gives up after `attempts` tries 50 ms apart. */
+async function eventually(fn: () => Promise<boolean>, attempts: number): Promise<boolean> {
+  for (let i = 0; i < attempts; i += 1) {
+    if (await fn()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+describe('installShutdownHandlers on a real child process', () => {
+  let receiver: OtlpReceiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+  });
+
+  it('on SIGTERM fails readiness while liveness holds, lets the batch finish, delivers its span and exits 0', async () => {
+    receiver = await startOtlpReceiver();
+    const service = await startService({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'prometheus' });
+    expect(await statusOf(`${service.url}/health/ready`)).toBe(200);
+
+    const batch = fetch(`${service.url}/batch?id=b-inflight&ms=1500`).then(async (r) => [r.status, await r.text()]);
+    await service.waitForLog((line) => line.msg === 'batch started');
+    service.child.kill('SIGTERM');
+
+    // Readiness turns 503 within a second of the signal (20 polls, 50 ms apart).
+    expect(await eventually(async () => (await statusOf(`${service.url}/health/ready`)) === 503, 20)).toBe(true);
+    expect(await statusOf(`${service.url}/health/live`)).toBe(200);
+    expect(service.logs.some((line) => line.msg === 'batch finished')).toBe(false);
+
+    expect(await batch).toEqual([200, 'done']);
+    expect(await service.exited).toBe(0);
+    const spans = await receiver.waitForSpans((all) => all.some((s) => s.attributes['batch.id'] === 'b-inflight'));
+    expect(spans.find((s) => s.name === 'batch.processing')?.resource['service.name']).toBe('shutdown-fixture');
+    expect(service.logs.find((line) => line.event === 'shutdown.end')).toMatchObject({ ok: true, undeliveredSpans: 0 });
+  });
+
+  it('still exits within the deadline with the collector gone, and logs how many spans were lost', async () => {
+    receiver = await startOtlpReceiver();
+    const service = await startService({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      SHUTDOWN_TIMEOUT_MS: '1500',
+    });
+    await receiver.close();
+    receiver = undefined;
+    expect(await (await fetch(`${service.url}/batch?id=b-lost&ms=10`)).text()).toBe('done');
+
+    service.child.kill('SIGTERM');
+    const code = await service.exited;
+    expect(code).not.toBeNull();
+    const end = service.logs.find((line) => line.event === 'shutdown.end' || line.event === 'shutdown.forced');
+    expect(end?.undeliveredSpans ?? end?.undelivered_spans).toBe(1);
+  });
+
+  it('exits non-zero at a second signal and logs the drain still pending', async () => {
+    const service = await startService({ OTEL_METRICS_EXPORTER: 'prometheus' });
+    void fetch(`${service.url}/batch?id=b-long&ms=60000`).catch(() => undefined);
+    await service.waitForLog((line) => line.msg === 'batch started');
+    service.child.kill('SIGTERM');
+    await service.waitForLog((line) => line.event === 'shutdown.begin');
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(1);
+    expect(service.logs.find((line) => line.event === 'shutdown.forced')).toMatchObject({ pending_drains: ['batches'] });
+  });
+});
