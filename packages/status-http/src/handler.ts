@@ -2,7 +2,7 @@ import { healthBody, isHealthStatus, statusBody, toJson, type Audience } from '.
 import type { BatchSummary, HealthReport, HealthStatus } from './contracts.js';
 import { OgfError } from './errors.js';
 import { negotiateMetricsFormat } from './negotiate.js';
-import { resolveOptions, type ResolvedOptions, type StatusAppOptions } from './options.js';
+import { resolveOptions, type StatusAppOptions } from './options.js';
 import { createRouteTable, rawPathOf, type RouteName, type StatusRoute } from './paths.js';
 import { baseHeaders, errorResponse, JSON_CONTENT_TYPE, respond, type HeaderRecord } from './responses.js';
 
@@ -19,9 +19,9 @@ export interface DispatchOptions {
 
 /** The core of every adapter; `undefined` only with `fallthrough` for a path that is not ours. */
 export interface StatusDispatcher {
-  dispatch(request: Request, options?: DispatchOptions): Promise<Response | undefined>;
+  dispatch: (request: Request, options?: DispatchOptions) => Promise<Response | undefined>;
   /** True when a raw path (still encoded) names one of the routes, so an adapter can pass others on. */
-  owns(rawPath: string): boolean;
+  owns: (rawPath: string) => boolean;
 }
 
 const READ_METHODS = 'GET, HEAD';

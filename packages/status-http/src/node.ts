@@ -14,12 +14,12 @@ export type StatusListener = (request: IncomingMessage, response: ServerResponse
 /** Express/Connect middleware: answers status routes, passes everything else to `next()`. */
 export type StatusMiddleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
 
-function nodeListener(options: StatusAppOptions): { listener: StatusListener; owns(url: string): boolean } {
+function nodeListener(options: StatusAppOptions): { listener: StatusListener; owns: (url: string) => boolean } {
   const dispatcher = createStatusDispatcher(options);
   // Leave the host process's global Request/Response alone (the adapter would swap them for speed).
   const handle = getRequestListener((request) => dispatcher.dispatch(request), { overrideGlobalObjects: false });
   return {
-    listener(request, response) {
+    listener: (request, response) => {
       handle(request, response).catch(() => response.destroy());
     },
     owns: (url) => dispatcher.owns(rawPathOf(url)),

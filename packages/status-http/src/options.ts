@@ -65,14 +65,15 @@ function resolveBasePath(basePath: string | undefined): string {
 
 function resolveCors(cors: CorsOptions | undefined): ResolvedOptions['cors'] {
   if (cors === undefined) return undefined;
-  const list = typeof cors.origin === 'string' ? [cors.origin] : cors.origin;
-  if (!Array.isArray(list) || list.length === 0) throw invalid('cors.origin must be \'*\' or a non-empty list of origins');
-  for (const origin of list) {
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw invalid(`cors.origin entries must be '*' or an origin like 'https://ops.example.com', got ${JSON.stringify(origin)}`);
+  const origin: unknown = cors.origin;
+  const list: unknown[] = typeof origin === 'string' ? [origin] : Array.isArray(origin) ? (origin as unknown[]) : [];
+  if (list.length === 0) throw invalid('cors.origin must be \'*\' or a non-empty list of origins');
+  for (const entry of list) {
+    if (entry !== '*' && !(typeof entry === 'string' && /^https?:\/\/[^/\s]+$/.test(entry))) {
+      throw invalid(`cors.origin entries must be '*' or an origin like 'https://ops.example.com', got ${JSON.stringify(entry)}`);
     }
   }
-  return { anyOrigin: list.includes('*'), origins: new Set(list) };
+  return { anyOrigin: list.includes('*'), origins: new Set(list as string[]) };
 }
 
 /** Validates options once; misconfiguration throws an {@link OgfError} with code INVALID_OPTIONS. */
