@@ -8,7 +8,7 @@ import { startServerProcess, tempDataDir } from './helpers/server-process.ts';
 
 type Store = 'embedded' | 'postgres';
 
-const ACTIVITIES = 120;
+const ACTIVITIES = 60;
 
 describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store) => {
   const data = tempDataDir();
@@ -20,7 +20,7 @@ describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store
   });
 
   it('kill -9 during a batch, then a restart: the batch completes and each activity is stored exactly once', async () => {
-    const env: Record<string, string> = { DATA_DIR: data.dir, WORKERS: '2', ACTIVITY_DELAY_MS: '25' };
+    const env: Record<string, string> = { DATA_DIR: data.dir, WORKERS: '2', ACTIVITY_DELAY_MS: '40' };
     if (store === 'postgres') {
       postgres = await startPostgres();
       env.DATABASE_URL = postgres.url;

@@ -63,11 +63,14 @@ export async function processActivity(
         onRetry: (attempt, error) => {
           const type = error instanceof TransientError ? error.errorType : 'other';
           telemetry.error(type);
-          telemetry.retried();
+          if (attempt > 1) telemetry.retryEnded(false);
           span.event('retry', { attempt, 'error.type': type });
           telemetry.logger.warn({ batch_id: batch.batchId, activity_id: activity.id, attempt, error_type: type }, 'transient fault, retrying');
         },
-        onRecovered: () => telemetry.retrySucceeded(),
+        onRecovered: () => telemetry.retryEnded(true),
+        onGiveUp: (attempt) => {
+          if (attempt > 1) telemetry.retryEnded(false);
+        },
       },
     );
     const { outcome, stored } = value;

@@ -52,9 +52,9 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
 
   async function onLockTimeout(batch: BatchRecord, span: SpanScope, workerId: string): Promise<void> {
     telemetry.error('lock_timeout');
+    if (batch.attempts > 0) telemetry.retryEnded(false);
     const attempts = await bumpAttempts(db, batch.id);
     if (attempts < config.lockAttempts) {
-      telemetry.retried();
       telemetry.logger.warn({ batch_id: batch.id, org_id: batch.orgId, attempts }, 'org lock timed out, batch requeued');
       requeueLater(batch.id, attempts);
       return;
@@ -79,7 +79,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   async function processLocked(batch: BatchRecord, span: SpanScope, workerId: string): Promise<void> {
     const resumed = batch.startedAt !== null;
     if (!(await transitions.move(batch.id, 'queued', 'processing', { workerId, reason: resumed ? 'resumed' : 'started', span }))) return;
-    if (batch.attempts > 0) telemetry.retrySucceeded();
+    if (batch.attempts > 0) telemetry.retryEnded(true);
     telemetry.processingStarted(infoOf(batch));
     const started = performance.now();
     const pending = await unprocessedActivities(db, batch.id);

@@ -10,6 +10,8 @@ export interface RetryOptions {
   onRetry?: (attempt: number, error: unknown) => void;
   /** Called when an attempt after the first succeeds. */
   onRecovered?: (attempts: number) => void;
+  /** Called when the last allowed attempt failed (or the error is not retryable). */
+  onGiveUp?: (attempt: number, error: unknown) => void;
   isRetryable?: (error: unknown) => boolean;
 }
 
@@ -29,7 +31,10 @@ export async function withRetry<T>(task: (attempt: number) => Promise<T>, option
       if (attempt > 1) options.onRecovered?.(attempt);
       return { value, attempts: attempt };
     } catch (error) {
-      if (attempt >= options.attempts || !retryable(error)) throw error;
+      if (attempt >= options.attempts || !retryable(error)) {
+        options.onGiveUp?.(attempt, error);
+        throw error;
+      }
       options.onRetry?.(attempt, error);
       await sleep(backoffDelay(attempt, options));
     }

@@ -69,8 +69,8 @@ export interface Telemetry {
   queueSizeChanged(delta: number): void;
   queueWaited(waitMs: number): void;
   error(errorType: string): void;
-  retried(): void;
-  retrySucceeded(): void;
+  /** A retry attempt (an attempt after the first) ended, successfully or not. */
+  retryEnded(succeeded: boolean): void;
 }
 
 const noopSpan: ManualSpan = { event() {}, setAttributes() {}, fail() {}, end() {} };
@@ -105,7 +105,6 @@ export function createNoopTelemetry(logger: Logger = createJsonLogger()): Teleme
     queueSizeChanged: nothing,
     queueWaited: nothing,
     error: nothing,
-    retried: nothing,
-    retrySucceeded: nothing,
+    retryEnded: nothing,
   };
 }
