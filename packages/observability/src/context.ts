@@ -7,12 +7,14 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context, ContextManager } from '@opentelemetry/api';
 
-interface AsyncLocalStorageLike<T> {
+/** The part of Node's AsyncLocalStorage the context manager uses. */
+export interface AsyncLocalStorageLike<T> {
   getStore(): T | undefined;
   run<R, A extends unknown[]>(store: T, fn: (...args: A) => R, ...args: A): R;
   disable(): void;
 }
-type AsyncLocalStorageClass = new <T>() => AsyncLocalStorageLike<T>;
+/** The AsyncLocalStorage class, e.g. `import { AsyncLocalStorage } from 'node:async_hooks'`. */
+export type AsyncLocalStorageClass = new <T>() => AsyncLocalStorageLike<T>;
 
 function findAsyncLocalStorage(): AsyncLocalStorageClass | undefined {
   const global = globalThis as {
@@ -29,17 +31,18 @@ function findAsyncLocalStorage(): AsyncLocalStorageClass | undefined {
 }
 
 /**
- * A ContextManager on AsyncLocalStorage, or `undefined` when the runtime offers none (workerd
- * without `nodejs_compat`, browsers).
+ * A ContextManager on AsyncLocalStorage: the class you pass, or the runtime's own found through
+ * `process.getBuiltinModule`; `undefined` when there is none (workerd without `nodejs_compat`,
+ * browsers).
  *
  * @example
  * ```ts
- * const manager = createAsyncContextManager();
- * if (manager) context.setGlobalContextManager(manager.enable());
+ * import { AsyncLocalStorage } from 'node:async_hooks';
+ * const obs = createObservability({ contextManager: createAsyncContextManager(AsyncLocalStorage) });
  * ```
  */
-export function createAsyncContextManager(): ContextManager | undefined {
-  const AsyncLocalStorage = findAsyncLocalStorage();
+export function createAsyncContextManager(storageClass?: AsyncLocalStorageClass): ContextManager | undefined {
+  const AsyncLocalStorage = storageClass ?? findAsyncLocalStorage();
   if (AsyncLocalStorage === undefined) return undefined;
   let storage = new AsyncLocalStorage<Context>();
   const manager: ContextManager = {
@@ -59,7 +62,11 @@ export function createAsyncContextManager(): ContextManager | undefined {
     },
     enable: () => manager,
     disable() {
-      storage.disable();
+      try {
+        storage.disable();
+      } catch {
+        // workerd's AsyncLocalStorage has no disable(); a fresh store forgets the old contexts anyway.
+      }
       storage = new AsyncLocalStorage<Context>();
       return manager;
     },

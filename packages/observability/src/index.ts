@@ -16,6 +16,7 @@ export type {
 export { createAuditLog, createLogger, traceContextFields } from './logger.js';
 export type { AuditLog, CreateLoggerOptions, LogDestination, StateTransitionRecord } from './logger.js';
 export { createAsyncContextManager } from './context.js';
+export type { AsyncLocalStorageClass, AsyncLocalStorageLike } from './context.js';
 export type { DeliveryStats } from './delivery.js';
 export type { DrainHook, DrainOptions, DrainResult, PendingWork, ShutdownReport } from './shutdown.js';
 export type { EnvSource } from './env.js';

@@ -1,0 +1,67 @@
+// The main entry on Bun, Deno and workerd: bundled from source by serveOnRuntime, run for real.
+import { fileURLToPath } from 'node:url';
+import { bundleForRuntime, RUNTIMES, serveOnRuntime } from '@ogf/testkit/runtimes';
+import { startOtlpReceiver } from '@ogf/testkit/otlp-receiver';
+import { describe, expect, it } from 'vitest';
+
+const app = fileURLToPath(new URL('./fixtures/runtime-app.ts', import.meta.url));
+
+interface Scenario {
+  metrics: string;
+  status: Record<string, unknown>;
+  live: number;
+  lines: Record<string, unknown>[];
+  spanIds: { traceId: string; spanId: string };
+  report: { ok: boolean; undeliveredSpans: number };
+}
+
+it('bundles the main entry without any node: import', async () => {
+  await expect(bundleForRuntime(app)).resolves.toContain('runtime-app');
+});
+
+describe.each(RUNTIMES)('on %s', (runtime) => {
+  it('records, serves, logs with span ids and exports over OTLP', async () => {
+    const receiver = await startOtlpReceiver();
+    const server = await serveOnRuntime(runtime, app, { nodeCompat: true });
+    try {
+      const response = await fetch(`${server.url}/scenario?otlp=${encodeURIComponent(receiver.url)}`);
+      const text = await response.text();
+      expect(response.status, `${text}\n${server.output()}`).toBe(200);
+      const result = JSON.parse(text) as Scenario;
+
+      expect(result.metrics).toMatch(/^batch_submitted_total(\{[^}]*\})? 1$/m);
+      expect(result.status).toMatchObject({ service_name: 'runtime-app', environment: 'edge', metrics: { batches_completed: 1 } });
+      expect(result.live).toBe(200);
+      const inSpan = result.lines.find((line) => line.msg === 'after an await inside the span');
+      expect(inSpan).toMatchObject({ trace_id: result.spanIds.traceId, span_id: result.spanIds.spanId, service_name: 'runtime-app' });
+      expect(result.lines.some((line) => line.audit === 'batch.state_transition' && line.batch_id === 'edge-1')).toBe(true);
+      expect(result.report, JSON.stringify(result.report)).toMatchObject({ ok: true, undeliveredSpans: 0 });
+
+      const spans = await receiver.waitForSpans(2);
+      const batch = spans.find((s) => s.name === 'batch.processing');
+      expect(spans.find((s) => s.name === 'activity.processing')?.parentSpanId).toBe(batch?.spanId);
+      await receiver.waitForMetrics((points) => points.some((p) => p.name === 'batch.submitted' && p.value === 1));
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+});
+
+describe('on workerd without nodejs_compat', () => {
+  it('still records, serves and exports; only log lines after an await lack span ids (no AsyncLocalStorage)', async () => {
+    const receiver = await startOtlpReceiver();
+    const server = await serveOnRuntime('workerd', app);
+    try {
+      const response = await fetch(`${server.url}/scenario?otlp=${encodeURIComponent(receiver.url)}`);
+      const result = JSON.parse(await response.text()) as Scenario;
+      expect(result.metrics).toMatch(/^batch_completed_total(\{[^}]*\})? 1$/m);
+      expect(result.report).toMatchObject({ ok: true, undeliveredSpans: 0 });
+      expect(result.lines.find((line) => line.msg === 'after an await inside the span')).not.toHaveProperty('trace_id');
+      await receiver.waitForSpans(2);
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+});
