@@ -47,8 +47,9 @@ export function normaliseOptions(options: BatchMetricsOptions): Settings {
     throw invalid(`workerCapacity must be a finite number >= 0, got ${String(workerCapacity)}`);
   }
   const maxLockNames = options.maxLockNames ?? 20;
-  if (!Number.isInteger(maxLockNames) || maxLockNames < 1) {
-    throw invalid(`maxLockNames must be an integer >= 1, got ${String(maxLockNames)}`);
+  // Well under the SDK's default cardinality limit (2000), which tallies must never reach.
+  if (!Number.isInteger(maxLockNames) || maxLockNames < 1 || maxLockNames > 1000) {
+    throw invalid(`maxLockNames must be an integer from 1 to 1000, got ${String(maxLockNames)}`);
   }
   const { lockNames } = options;
   if (lockNames !== undefined && (!Array.isArray(lockNames) || lockNames.some((n) => typeof n !== 'string' || n.length === 0))) {

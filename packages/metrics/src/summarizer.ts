@@ -22,8 +22,9 @@ interface Sample {
 
 /**
  * Creates a summarizer that remembers the counter totals of recent snapshots, so
- * `batches_per_second` and `activities_per_second` are the increase over the last window
- * divided by the time it spans (a counter that went down, e.g. after a restart, starts over).
+ * `batches_per_second` and `activities_per_second` are the increase since the newest snapshot
+ * at least `windowMs` old (or the oldest one it has), divided by the time between them. A
+ * counter that went down (a restart) starts the history over. Assumes cumulative snapshots.
  *
  * @example
  * ```ts
@@ -50,9 +51,19 @@ export function createBatchSummarizer(options: BatchSummarizerOptions = {}): Bat
       if (last && (current.time < last.time || current.batches < last.batches || current.activities < last.activities)) {
         history = [];
       }
-      history = history.filter((sample) => sample.time >= time - windowMs);
+      // The base is the newest sample at least a window old (so the rate spans the whole
+      // window even with sparse scrapes), or the oldest one while history is younger than that.
+      const windowStart = time - windowMs;
+      let baseIndex = 0;
+      history.forEach((sample, index) => {
+        if (sample.time <= windowStart) baseIndex = index;
+      });
+      history = history.slice(baseIndex);
       const base = history[0];
-      history.push(current);
+      // Frequent callers: keep at most ~100 samples per window by replacing a very recent one.
+      const previous = history[history.length - 2];
+      if (previous !== undefined && time - previous.time < windowMs / 100) history[history.length - 1] = current;
+      else history.push(current);
       if (base === undefined || current.time <= base.time) return summary;
       const seconds = (current.time - base.time) / 1000;
       summary.batches_per_second = round((current.batches - base.batches) / seconds, 3);

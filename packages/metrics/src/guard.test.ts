@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { isOgfError } from '@ogf/metrics';
+import type { OgfError } from '@ogf/metrics';
+import { createRig, pointsOf, valueOf } from '../test/harness.ts';
+
+describe('invalid values', () => {
+  it('drops NaN, infinite, negative and non-number values and counts them by reason', async () => {
+    const errors: OgfError[] = [];
+    const rig = createRig({ onError: (e) => errors.push(e) });
+    const m = rig.metrics;
+    m.recordSubmitDuration({ durationMs: NaN, success: true });
+    m.recordActivityProcessing({ success: true, durationMs: Infinity });
+    m.recordActivityProcessing({ success: true, durationMs: -Infinity });
+    m.recordDequeue({ waitMs: -5 });
+    m.recordBatchSubmission({ activityCount: '12' as unknown as number });
+    m.recordBatchStarted();
+    m.recordBatchCompletion({ durationMs: 10, emissionsKg: -3 });
+    m.recordEnqueue({ count: -1 });
+    m.setQueueSize(NaN);
+    const rm = await rig.collect();
+    expect(valueOf(rm, 'ogf.metrics.dropped', { reason: 'nan' })).toBe(2);
+    expect(valueOf(rm, 'ogf.metrics.dropped', { reason: 'infinite' })).toBe(2);
+    expect(valueOf(rm, 'ogf.metrics.dropped', { reason: 'negative' })).toBe(3);
+    expect(valueOf(rm, 'ogf.metrics.dropped', { reason: 'not_a_number' })).toBe(1);
+    // Nothing invalid reached an instrument; the valid parts of each call did.
+    expect(pointsOf(rm, 'batch.submit.duration')).toEqual([]);
+    expect(pointsOf(rm, 'activity.duration')).toEqual([]);
+    expect(valueOf(rm, 'activity')).toBe(2);
+    expect(pointsOf(rm, 'queue.wait.duration')).toEqual([]);
+    expect(valueOf(rm, 'queue.size')).toBe(-1);
+    expect(valueOf(rm, 'batch.submitted')).toBe(1);
+    expect(pointsOf(rm, 'batch.size')).toEqual([]);
+    expect(valueOf(rm, 'emissions')).toBe(0);
+    expect(pointsOf(rm, 'emissions.avg.batch')).toEqual([]);
+    expect(valueOf(rm, 'batch.completed')).toBe(1);
+    expect(errors).toHaveLength(8);
+    expect(errors.every((e) => isOgfError(e) && e.code === 'ERR_OGF_INVALID_VALUE')).toBe(true);
+    expect(errors[0]!.message).toBe(
+      'recordSubmitDuration: durationMs must be a finite number >= 0, got NaN; dropped (reason nan)',
+    );
+  });
+
+  it('drops a latency from a submission time in the future', async () => {
+    const errors: OgfError[] = [];
+    const rig = createRig({ now: () => 1_000_000, onError: (e) => errors.push(e) });
+    rig.metrics.recordBatchStarted();
+    rig.metrics.recordBatchCompletion({ durationMs: 1, emissionsKg: 0, submittedAt: 1_000_500 });
+    const rm = await rig.collect();
+    expect(pointsOf(rm, 'batch.latency')).toEqual([]);
+    expect(valueOf(rm, 'ogf.metrics.dropped', { reason: 'negative' })).toBe(1);
+    expect(errors[0]?.message).toContain('submittedAt');
+  });
+
+  it('never throws, whatever it is given, and reports through onError', async () => {
+    const errors: OgfError[] = [];
+    const rig = createRig({ onError: (e) => errors.push(e) });
+    const m = rig.metrics as unknown as Record<string, (arg?: unknown) => unknown>;
+    for (const name of Object.keys(m)) {
+      if (typeof m[name] !== 'function') continue;
+      for (const arg of [undefined, null, 42, 'x', {}, { error: null }]) {
+        expect(() => m[name]!(arg), `${name}(${JSON.stringify(arg)})`).not.toThrow();
+      }
+    }
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.some((e) => e.code === 'ERR_OGF_RECORDING')).toBe(true);
+    await expect(rig.collect()).resolves.toBeDefined();
+  });
+
+  it('survives an onError hook that throws', async () => {
+    const rig = createRig({
+      onError: () => {
+        throw new Error('hook exploded');
+      },
+    });
+    expect(() => rig.metrics.recordActivityProcessing({ success: true, durationMs: NaN })).not.toThrow();
+    expect(valueOf(await rig.collect(), 'ogf.metrics.dropped', { reason: 'nan' })).toBe(1);
+  });
+
+  it('throws at construction for options it cannot use, saying what was expected', () => {
+    expect(() => createRig({ workerCapacity: -1 })).toThrow(/workerCapacity must be a finite number >= 0, got -1/);
+    expect(() => createRig({ recording: 'fast' as never })).toThrow(/recording must be one of 'tally', 'instrument'/);
+    expect(() => createRig({ maxLockNames: 0 })).toThrow(/maxLockNames must be an integer from 1 to 1000/);
+    expect(() => createRig({ errorClassifiers: [{ type: 'Bad Type', matches: () => true }] })).toThrow(/snake_case/);
+    try {
+      createRig({ meterName: '' });
+      expect.unreachable();
+    } catch (error) {
+      expect(isOgfError(error)).toBe(true);
+      expect((error as OgfError).code).toBe('ERR_OGF_INVALID_OPTION');
+    }
+  });
+});
