@@ -48,7 +48,7 @@ describe('injectContext and extractContext', () => {
     for (const job of jobs) {
       const ctx = workerTracer.extractContext(job.trace, { base: ROOT_CONTEXT });
       expect(propagation.getBaggage(ctx)?.getEntry('job')?.value).toBe(job.id);
-      await context.with(ctx, () => workerTracer.withActivityProcessing({ id: job.id }, async () => undefined));
+      await context.with(ctx, () => workerTracer.withActivityProcessing({ id: job.id }, () => Promise.resolve(undefined)));
     }
     const [batch] = submitter.spans();
     const activities = worker.spans();
@@ -60,10 +60,10 @@ describe('injectContext and extractContext', () => {
     }
   });
 
-  it('starts a linked root per job in link mode', async () => {
+  it('starts a linked root per job in link mode', () => {
     const { submitterTracer, workerTracer, submitter, worker } = submitterAndWorker({ jobRelation: 'link' });
     const carrier = submitterTracer.withBatchProcessing({ id: 'b-1' }, () => viaJson(submitterTracer.injectContext()));
-    await context.with(workerTracer.extractContext(carrier), () =>
+    context.with(workerTracer.extractContext(carrier), () =>
       workerTracer.withActivityProcessing({ id: 'a-1' }, () => workerTracer.withLockAcquisition({ name: 'row' }, () => undefined)),
     );
     const [batch] = submitter.spans();
@@ -76,12 +76,12 @@ describe('injectContext and extractContext', () => {
     expect(lock?.links).toEqual([]);
   });
 
-  it('honours an unsampled submitter downstream, in child and in link mode', async () => {
+  it('honours an unsampled submitter downstream, in child and in link mode', () => {
     for (const jobRelation of ['child', 'link'] as const) {
       const { submitterTracer, workerTracer, submitter, worker } = submitterAndWorker({ jobRelation, submitterRatio: 0 });
       const carrier = submitterTracer.withBatchProcessing({ id: 'b-1' }, () => submitterTracer.injectContext());
       expect(carrier.traceparent).toMatch(/-00$/);
-      await context.with(workerTracer.extractContext(carrier), () =>
+      context.with(workerTracer.extractContext(carrier), () =>
         workerTracer.withActivityProcessing({ id: 'a-1' }, (span) => expect(span.span.isRecording()).toBe(false)),
       );
       expect(submitter.finished()).toHaveLength(0);

@@ -11,6 +11,7 @@ import {
   type Context,
   type SpanContext,
   type TextMapGetter,
+  type TextMapSetter,
   type TextMapPropagator,
 } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -40,7 +41,7 @@ let fallback: TextMapPropagator | undefined;
 function activePropagator(explicit: TextMapPropagator | undefined): TextMapPropagator {
   if (explicit) return explicit;
   // The no-op global propagator has no fields; anything the application registered has some.
-  if (propagation.fields().length > 0) return propagation as unknown as TextMapPropagator;
+  if (propagation.fields().length > 0) return propagation;
   fallback ??= new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
   });
@@ -56,6 +57,12 @@ const stringGetter: TextMapGetter<unknown> = {
   },
 };
 
+const carrierSetter: TextMapSetter<TraceCarrier> = {
+  set: (carrier, key, value) => {
+    carrier[key] = value;
+  },
+};
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -68,11 +75,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function injectContext(ctx: Context = contextApi.active(), options: PropagationOptions = {}): TraceCarrier {
   const carrier: TraceCarrier = {};
-  activePropagator(options.propagator).inject(ctx, carrier, {
-    set: (target, key, value) => {
-      target[key] = String(value);
-    },
-  });
+  activePropagator(options.propagator).inject(ctx, carrier, carrierSetter);
   return carrier;
 }
 

@@ -84,6 +84,7 @@ describe('createBatchTracer with a real BasicTracerProvider', () => {
   it('records a thrown non-Error value too', async () => {
     const { provider, spans } = recordingProvider();
     const tracer = createBatchTracer({ tracerProvider: provider });
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a non-Error rejection is the case under test
     await expect(tracer.withBatchProcessing({ id: 'b-3' }, () => Promise.reject('password=hunter2'))).rejects.toBe('password=hunter2');
     expect(spans()[0]?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'password=[redacted]' });
     expect(spans()[0]?.attributes['error.type']).toBe('string');
@@ -155,7 +156,7 @@ describe('createBatchTracer with a real BasicTracerProvider', () => {
     const { provider } = recordingProvider();
     const tracer = createBatchTracer({ tracerProvider: provider });
     expect(tracer.withBatchSubmission({ id: 'b' }, () => 41 + 1)).toBe(42);
-    await expect(tracer.withBatchProcessing({ id: 'b' }, async () => 'done')).resolves.toBe('done');
+    await expect(tracer.withBatchProcessing({ id: 'b' }, () => Promise.resolve('done'))).resolves.toBe('done');
   });
 
   it('makes the span active inside the callback and restores the outer context after it', async () => {
@@ -187,6 +188,7 @@ describe('createBatchTracer without an SDK', () => {
     const tracer = createBatchTracer();
     const value = await tracer.withBatchProcessing({ id: 'b' }, (batch) =>
       tracer.withActivityProcessing({ id: 'a' }, async (activity) => {
+        await Promise.resolve();
         activity.dataRetrieved();
         activity.calculationsPerformed({ emissionsKg: 3 });
         batch.stateTransition('processing', 'completed');

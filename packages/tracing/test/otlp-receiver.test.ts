@@ -39,7 +39,7 @@ async function post(url: string, body: Uint8Array, contentType: string, gzip = f
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
-    body: gzip ? gzipSync(body) : body,
+    body: new Uint8Array(gzip ? gzipSync(body) : body),
   });
 }
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { MetricReader, MeterProvider, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type BufferConfig } from '@opentelemetry/sdk-trace-base';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@ogf/testkit/otlp-receiver';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBatchTracer } from '../src/index.ts';
@@ -108,15 +108,18 @@ describe('export over OTLP/HTTP', () => {
     const url = down ? await closedPortUrl() : receiver.tracesUrl;
     const reader = new CollectingReader();
     const maxQueueSize = 24;
+    // The processor's self-metrics option is honoured by sdk-trace-base but missing from its
+    // BufferConfig type, hence the intersection.
+    const processorConfig: BufferConfig & { selfObsMeterProvider: MeterProvider } = {
+      maxQueueSize,
+      maxExportBatchSize: 8,
+      scheduledDelayMillis: 10,
+      exportTimeoutMillis: 400,
+      selfObsMeterProvider: new MeterProvider({ readers: [reader] }),
+    };
     const provider = new BasicTracerProvider({
       spanProcessors: [
-        new BatchSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 300 }), {
-          maxQueueSize,
-          maxExportBatchSize: 8,
-          scheduledDelayMillis: 10,
-          exportTimeoutMillis: 400,
-          selfObsMeterProvider: new MeterProvider({ readers: [reader] }),
-        }),
+        new BatchSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 300 }), processorConfig),
       ],
     });
     const tracer = createBatchTracer({ tracerProvider: provider });

@@ -26,8 +26,8 @@ export function useAsyncContext(): void {
 export interface RecordingProvider {
   provider: BasicTracerProvider;
   exporter: InMemorySpanExporter;
-  spans(): SpanSummary[];
-  finished(): ReadableSpan[];
+  spans: () => SpanSummary[];
+  finished: () => ReadableSpan[];
 }
 
 export function recordingProvider(sampler?: Sampler): RecordingProvider {

@@ -240,7 +240,8 @@ function toAttrs(list: Json[] | undefined): Attrs {
 
 const scopeOf = (scope: Json | undefined): { name: string; version?: string } =>
   scope?.version ? { name: scope.name ?? '', version: scope.version } : { name: scope?.name ?? '' };
-const str = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
+const str = (value: unknown): string | undefined =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value) : undefined;
 const num = (value: unknown): number | undefined => (value === undefined || value === null ? undefined : Number(value));
 
 function* each(request: Json, outer: string, inner: string, items: string): Generator<[Json, Attrs, ReturnType<typeof scopeOf>]> {
