@@ -14,6 +14,8 @@ export interface RunningServer {
   logger: Logger;
   /** Drains in-flight batches, flushes telemetry, closes the listener and the store. */
   shutdown(reason: string): Promise<void>;
+  /** SIGTERM/SIGINT: drain, close and exit 0; a second signal or the deadline exits 1. */
+  handleSignals(): void;
 }
 
 export async function startBatchServer(config: ServerConfig): Promise<RunningServer> {
@@ -34,6 +36,11 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   telemetry.logger.info({ url, store: db.kind, workers: config.workers, queue_capacity: config.queueCapacity }, 'batch server listening');
 
+  const closeRest = async (): Promise<void> => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await db.close();
+    telemetry.logger.info({}, 'shutdown complete');
+  };
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -42,12 +49,16 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
     shutdown(reason) {
       stopping ??= (async () => {
         telemetry.logger.info({ reason, in_flight: service.stats.workersActive }, 'shutting down: draining in-flight batches');
-        await observed.shutdown(() => service.drain());
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await db.close();
-        telemetry.logger.info({ reason }, 'shutdown complete');
+        await observed.shutdown();
+        await closeRest();
       })();
       return stopping;
+    },
+    handleSignals() {
+      observed.handleSignals(async () => {
+        telemetry.logger.info({ in_flight: service.stats.workersActive }, 'in-flight batches drained');
+        await closeRest();
+      });
     },
   };
 }

@@ -1,12 +1,12 @@
 // Telemetry backed by @ogf/observability: metrics through obs.metrics, the seed's span tree
 // through obs.tracer, audit records through obs.recordStateTransition, logs through obs.logger
 // (pino, with the active span's trace and span ids).
-import type { Observability } from '@ogf/observability';
+import type { Observability, tracing } from '@ogf/observability';
 import type { BatchState } from '../domain/states.ts';
 import type { Attributes, BatchInfo, ManualSpan, SpanScope, Telemetry } from './telemetry.ts';
 
-type TracedSpan = Parameters<Parameters<Observability['tracer']['withActivityProcessing']>[1]>[0];
-type LockSpan = ReturnType<Observability['tracer']['startLockAcquisitionSpan']>;
+type TracedSpan = tracing.TracedSpan;
+type LockSpan = tracing.LockSpan;
 
 /** The named failure recorded on a span: `error.type` comes from the error's name. */
 function failure(errorType: string, message: string): Error {

@@ -1,27 +1,69 @@
-// Chooses the instrumentation. This is the single place that changes when @ogf/observability is
-// wired: it returns the Telemetry the processor calls, the HTTP routes it serves, and shutdown.
+// Wires @ogf/observability: the single place where the processor meets its instrumentation. It
+// returns the Telemetry the processor calls, the HTTP routes observability serves (/health,
+// /health/live, /health/ready, /status, /metrics, /metrics/json and their /api/v1 forms), health
+// checks on the real store, queue and pool, and the shutdown order (readiness fails, in-flight
+// batches drain, telemetry flushes).
+import { createObservability, health as healthKit, type Observability } from '@ogf/observability';
+import { installShutdownHandlers } from '@ogf/observability/node';
 import type { Hono } from 'hono';
 import type { ServerConfig } from '../config.ts';
 import type { BatchService } from '../service.ts';
 import type { Database } from '../store/database.ts';
-import { createJsonLogger, createNoopTelemetry, type Telemetry } from './telemetry.ts';
+import { createObservedTelemetry } from './observed.ts';
+import type { Telemetry } from './telemetry.ts';
 
 export interface ObservedSetup {
   telemetry: Telemetry;
   /** Health, status and metrics routes, mounted at the root. */
   app: Hono | undefined;
-  /** Lets health checks and gauges read the running service. */
+  /** Registers the health checks and the drain hook that need the running service; marks start-up done. */
   attachService(service: BatchService): void;
-  /** Runs `drain` (in-flight work) then flushes and stops the providers. */
-  shutdown(drain: () => Promise<void>): Promise<void>;
+  /** Readiness fails, in-flight batches drain, telemetry is flushed and the providers stop. */
+  shutdown(): Promise<void>;
+  /** SIGTERM/SIGINT: first signal shuts down then runs `afterShutdown` and exits 0; a second signal or the deadline exits 1. */
+  handleSignals(afterShutdown: () => Promise<void>): void;
 }
 
-export function setupTelemetry(_options: { config: ServerConfig; db: Database }): Promise<ObservedSetup> {
-  const telemetry = createNoopTelemetry(createJsonLogger());
+export function setupTelemetry(options: { config: ServerConfig; db: Database }): Promise<ObservedSetup> {
+  const { config, db } = options;
+  const obs: Observability = createObservability({
+    serviceName: process.env.OTEL_SERVICE_NAME || 'batch-server',
+    serviceVersion: process.env.OTEL_SERVICE_VERSION || '0.1.0',
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    metricsOptions: { workerCapacity: config.workers, lockNames: ['org'] },
+  });
+  obs.health.register('database', healthKit.databaseCheck(db, { degradedAfterMs: 500 }));
+
   return Promise.resolve({
-    telemetry,
-    app: undefined,
-    attachService() {},
-    shutdown: (drain) => drain(),
+    telemetry: createObservedTelemetry(obs),
+    app: obs.app,
+    attachService(service) {
+      obs.health.register(
+        'queue',
+        healthKit.queueCheck({
+          ping: () => true,
+          backlog: {
+            read: () => service.stats.queueSize,
+            degradedAbove: Math.floor(config.queueCapacity * 0.8),
+            unhealthyAbove: config.queueCapacity - 1,
+          },
+        }),
+        { critical: false },
+      );
+      obs.health.register(
+        'scheduler',
+        healthKit.schedulerCheck({ workers: () => ({ capacity: service.stats.workers, healthy: service.stats.workers }) }),
+        { critical: false },
+      );
+      obs.addDrainHook('in-flight batches', () => service.drain());
+      obs.health.markStarted();
+    },
+    async shutdown() {
+      const report = await obs.shutdown();
+      obs.logger.info({ event: 'shutdown.report', ok: report.ok, drains: report.drains, undelivered_spans: report.undeliveredSpans }, 'observability shut down');
+    },
+    handleSignals(afterShutdown) {
+      installShutdownHandlers(obs, { timeoutMs: config.shutdownTimeoutMs, onShutdown: afterShutdown });
+    },
   });
 }
