@@ -1,0 +1,271 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { STATUS_ROUTES, type RouteName } from '@ogf/status-http';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadConfig } from '../../../examples/batch-server/src/config.ts';
+import { lastArgs, parseDockerfile, stageEnv } from '../src/dockerfile.ts';
+import { deployDir, repoRoot } from '../src/paths.ts';
+
+// Docker and Kubernetes cannot run on this machine, so these tests read the files and check that
+// everything they point at exists and agrees: ports, probe paths, mounted files, service names,
+// and the app's environment, which goes through the example's own config loader.
+
+const read = (file: string): string => readFileSync(join(deployDir, file), 'utf8');
+const examplePackage = JSON.parse(readFileSync(join(repoRoot, 'examples/batch-server/package.json'), 'utf8')) as { name: string };
+const rootPackage = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { packageManager: string };
+
+/** The path of a status route by what it serves (the example mounts them at the root). */
+function routePaths(name: RouteName): string[] {
+  return STATUS_ROUTES.filter((r) => r.name === name).map((r) => r.path);
+}
+
+const alertJob = /up\{job="([^"]+)"\}/.exec(readFileSync(join(deployDir, 'prometheus/rules/alerts.yml'), 'utf8'))?.[1];
+
+describe('deploy/Dockerfile', () => {
+  const stages = parseDockerfile(read('Dockerfile'));
+  const runtime = stages.at(-1)!;
+  const env = stageEnv(runtime);
+
+  it('builds the example package with the pnpm version of the workspace', () => {
+    const build = stages[0]!.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
+    expect(build).toContain(`pnpm@${rootPackage.packageManager.split('@')[1]}`);
+    expect(build).toContain(`--filter=${examplePackage.name}^...`);
+    expect(build).toContain('--frozen-lockfile');
+  });
+
+  it('runs the server entry file from the example directory', () => {
+    const workdir = lastArgs(runtime, 'WORKDIR')!;
+    expect(workdir.startsWith('/repo/')).toBe(true);
+    const exampleDir = join(repoRoot, workdir.slice('/repo/'.length));
+    const cmd = JSON.parse(lastArgs(runtime, 'CMD')!) as string[];
+    expect(cmd.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
+    expect(existsSync(join(exampleDir, cmd[3]!)), `${cmd[3]} in ${exampleDir}`).toBe(true);
+  });
+
+  it('listens on all interfaces on the port it exposes, with settings the server accepts', () => {
+    const config = loadConfig(env);
+    expect(config.host).toBe('0.0.0.0');
+    expect(lastArgs(runtime, 'EXPOSE')).toBe(String(config.port));
+    expect(config.dataDir).toBe('/data/pglite');
+    expect(lastArgs(runtime, 'VOLUME')).toBe('["/data"]');
+  });
+
+  it('health-checks the liveness route', () => {
+    const healthcheck = lastArgs(runtime, 'HEALTHCHECK')!;
+    const path = /'(\/[^']+)'\)/.exec(healthcheck)?.[1];
+    expect(routePaths('live')).toContain(path);
+  });
+
+  it('keeps node_modules and build output out of the build context', () => {
+    const ignored = read('Dockerfile.dockerignore').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
+  });
+});
+
+interface ComposeService {
+  build?: { context: string; dockerfile: string };
+  image?: string;
+  command?: string[];
+  ports?: string[];
+  environment?: Record<string, string>;
+  volumes?: string[];
+  stop_grace_period?: string;
+  depends_on?: string[];
+}
+
+describe('deploy/docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+  const { app, jaeger, prometheus, grafana } = compose.services;
+  const containerPorts = (service: ComposeService | undefined): number[] => (service?.ports ?? []).map((p) => Number(p.split(':').at(-1)));
+  /** Host path (resolved from deploy/) of a bind mount by its container path. */
+  const hostPathOf = (service: ComposeService | undefined, containerPath: string): string | undefined => {
+    for (const volume of service?.volumes ?? []) {
+      const [host, container] = volume.split(':');
+      if (!host!.startsWith('.')) continue;
+      if (containerPath === container) return resolve(deployDir, host!);
+      if (containerPath.startsWith(`${container}/`)) return resolve(deployDir, host!, containerPath.slice(container!.length + 1));
+    }
+    return undefined;
+  };
+
+  it('has the app, Jaeger, Prometheus and Grafana', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['app', 'grafana', 'jaeger', 'prometheus']);
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect(service.image, name).toMatch(/:[\w.-]+$/);
+      expect(service.image, `${name} pins a version`).not.toMatch(/:latest$/);
+    }
+  });
+
+  it('builds the app from deploy/Dockerfile with the repository root as context', () => {
+    const context = resolve(deployDir, app!.build!.context);
+    expect(context).toBe(resolve(repoRoot));
+    expect(existsSync(join(context, app!.build!.dockerfile))).toBe(true);
+  });
+
+  it('gives the app settings the server accepts, on the port it publishes', () => {
+    const config = loadConfig(app!.environment);
+    expect(config.host).toBe('0.0.0.0');
+    expect(containerPorts(app)).toEqual([config.port]);
+  });
+
+  it('waits longer than the drain deadline before killing the app', () => {
+    const config = loadConfig(app!.environment);
+    expect(Number(/^(\d+)s$/.exec(app!.stop_grace_period!)?.[1]) * 1000).toBeGreaterThan(config.shutdownTimeoutMs);
+  });
+
+  it('exports spans to Jaeger over OTLP HTTP on a port Jaeger listens on', () => {
+    const endpoint = new URL(app!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT!);
+    expect(endpoint.hostname).toBe('jaeger');
+    expect(containerPorts(jaeger)).toContain(Number(endpoint.port));
+    expect(endpoint.port).toBe('4318');
+  });
+
+  it('starts Prometheus with a mounted config that scrapes the app service and loads the rules', () => {
+    const flag = prometheus!.command!.find((c) => c.startsWith('--config.file='))!;
+    const configFile = hostPathOf(prometheus, flag.slice('--config.file='.length));
+    expect(configFile && existsSync(configFile), `${flag} is mounted from the repository`).toBe(true);
+    const config = parse(readFileSync(configFile!, 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[] };
+    const [scrape] = config.scrape_configs;
+    expect(scrape!.static_configs.flatMap((s) => s.targets)).toEqual([`app:${loadConfig(app!.environment).port}`]);
+    expect(routePaths('metrics')).toContain(scrape!.metrics_path);
+    expect(scrape!.job_name).toBe(alertJob);
+    for (const rules of config.rule_files) expect(existsSync(resolve(configFile!, '..', rules)), rules).toBe(true);
+  });
+
+  it('provisions Grafana with the Prometheus service as data source and the generated dashboard', () => {
+    const provisioning = hostPathOf(grafana, '/etc/grafana/provisioning')!;
+    const datasources = parse(readFileSync(join(provisioning, 'datasources/prometheus.yml'), 'utf8')) as { datasources: { type: string; url: string }[] };
+    const [source] = datasources.datasources;
+    expect(source!.type).toBe('prometheus');
+    const url = new URL(source!.url);
+    expect(url.hostname).toBe('prometheus');
+    expect(containerPorts(prometheus)).toContain(Number(url.port));
+
+    const providers = parse(readFileSync(join(provisioning, 'dashboards/ogf.yml'), 'utf8')) as { providers: { type: string; options: { path: string } }[] };
+    const dashboardsDir = hostPathOf(grafana, providers.providers[0]!.options.path)!;
+    expect(existsSync(join(dashboardsDir, 'batch-overview.json'))).toBe(true);
+    const home = hostPathOf(grafana, grafana!.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!);
+    expect(home && existsSync(home)).toBe(true);
+  });
+
+  it('mounts only files that exist and declares its named volumes', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const volume of service.volumes ?? []) {
+        const [host] = volume.split(':');
+        if (host!.startsWith('.')) expect(existsSync(resolve(deployDir, host!)), `${name}: ${volume}`).toBe(true);
+        else expect(Object.keys(compose.volumes), `${name}: ${volume}`).toContain(host);
+      }
+      for (const dependency of service.depends_on ?? []) expect(Object.keys(compose.services)).toContain(dependency);
+    }
+  });
+});
+
+interface Probe {
+  httpGet: { path: string; port: string | number };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+}
+interface Container {
+  name: string;
+  image: string;
+  ports: { name: string; containerPort: number }[];
+  env: { name: string; value?: string }[];
+  startupProbe: Probe;
+  livenessProbe: Probe;
+  readinessProbe: Probe;
+  lifecycle?: { preStop?: { exec?: { command: string[] } } };
+}
+interface Manifest<Spec = unknown> {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec: Spec;
+}
+interface DeploymentSpec {
+  selector: { matchLabels: Record<string, string> };
+  template: {
+    metadata: { labels: Record<string, string> };
+    spec: { terminationGracePeriodSeconds: number; containers: Container[] };
+  };
+}
+interface ServiceSpec {
+  selector: Record<string, string>;
+  ports: { name: string; port: number; targetPort: string }[];
+}
+interface ServiceMonitorSpec {
+  selector: { matchLabels: Record<string, string> };
+  endpoints: { port: string; path: string }[];
+}
+
+describe('deploy/kubernetes', () => {
+  const kustomization = parse(read('kubernetes/kustomization.yaml')) as { resources: string[] };
+  const manifests: Manifest[] = kustomization.resources.flatMap((file) =>
+    parseAllDocuments(read(join('kubernetes', file))).map((doc) => doc.toJS() as Manifest),
+  );
+  const byKind = <Spec>(kind: string): Manifest<Spec> => {
+    const found = manifests.filter((m) => m.kind === kind);
+    expect(found, kind).toHaveLength(1);
+    return found[0] as Manifest<Spec>;
+  };
+  const deployment = byKind<DeploymentSpec>('Deployment');
+  const service = byKind<ServiceSpec>('Service');
+  const serviceMonitor = byKind<ServiceMonitorSpec>('ServiceMonitor');
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0]!;
+  const env = Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+  const config = loadConfig(env);
+
+  it('lists resources that exist', () => {
+    for (const file of kustomization.resources) expect(existsSync(join(deployDir, 'kubernetes', file)), file).toBe(true);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['Deployment', 'Service', 'ServiceMonitor']);
+  });
+
+  it('runs the image compose builds, listening on all interfaces on its named port', () => {
+    const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
+    expect(container.image).toBe(compose.services.app!.image);
+    expect(config.host).toBe('0.0.0.0');
+    expect(container.ports).toEqual([{ name: 'http', containerPort: config.port }]);
+  });
+
+  it("probes liveness at /health/live and readiness at /health/ready as the seed does, on the app's port", () => {
+    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
+    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+    expect(routePaths('live')).toContain(container.livenessProbe.httpGet.path);
+    expect(routePaths('ready')).toContain(container.readinessProbe.httpGet.path);
+    expect(container.livenessProbe).toMatchObject({ initialDelaySeconds: 10, periodSeconds: 10 });
+    expect(container.readinessProbe).toMatchObject({ initialDelaySeconds: 5, periodSeconds: 5 });
+    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
+      expect(container.ports.map((p) => p.name)).toContain(probe.httpGet.port);
+    }
+  });
+
+  it('gives a startup probe a minute before liveness takes over, on a route that never depends on the database', () => {
+    const { startupProbe } = container;
+    expect(routePaths('live')).toContain(startupProbe.httpGet.path);
+    expect((startupProbe.periodSeconds ?? 10) * (startupProbe.failureThreshold ?? 3)).toBeGreaterThanOrEqual(60);
+  });
+
+  it('lets the pod drain: the grace period covers the preStop pause and the shutdown deadline', () => {
+    const preStop = container.lifecycle?.preStop?.exec?.command ?? [];
+    const pause = preStop[0] === 'sleep' ? Number(preStop[1]) : 0;
+    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(pause * 1000 + config.shutdownTimeoutMs);
+  });
+
+  it('selects the pods with the Service, whose name is the job the alerts watch', () => {
+    const podLabels = deployment.spec.template.metadata.labels;
+    expect(podLabels).toMatchObject(service.spec.selector);
+    expect(podLabels).toMatchObject(deployment.spec.selector.matchLabels);
+    expect(service.metadata.name).toBe(alertJob);
+    const [port] = service.spec.ports;
+    expect(container.ports.map((p) => p.name)).toContain(port!.targetPort);
+  });
+
+  it('scrapes /metrics through the ServiceMonitor on the Service port', () => {
+    expect(service.metadata.labels).toMatchObject(serviceMonitor.spec.selector.matchLabels);
+    const [endpoint] = serviceMonitor.spec.endpoints;
+    expect(service.spec.ports.map((p) => p.name)).toContain(endpoint!.port);
+    expect(routePaths('metrics')).toContain(endpoint!.path);
+  });
+});
