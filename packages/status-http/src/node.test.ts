@@ -4,7 +4,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isOgfError } from './index.js';
 import { createStatusListener, createStatusMiddleware, startStatusServer, type StatusServer } from './node.js';
-import { degradedHealth, seedMetrics } from '../test/fixtures/sources.js';
+import { degradedChecker as degradedHealth, seedWorkloadSource as seedMetrics } from '../test/fixtures/real-sources.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -4,7 +4,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT_CONTENT_TYPE } from '@ogf/status-http';
 import { createStatusMiddleware, startStatusServer } from '@ogf/status-http/node';
-import { degradedHealth, seedMetrics } from './fixtures/sources.js';
+import { degradedChecker as degradedHealth, seedWorkloadSource as seedMetrics } from './fixtures/real-sources.js';
 
 interface RawResponse {
   status: number;
