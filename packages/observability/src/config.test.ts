@@ -224,6 +224,15 @@ describe('OTEL_EXPORTER_OTLP_HEADERS and timeouts', () => {
   });
 });
 
+describe('OTEL_EXPORTER_OTLP_PROTOCOL', () => {
+  it('accepts the two OTLP/HTTP protocols and refuses gRPC, naming the variable', () => {
+    expect(resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' } }).tracing.otlp).toBeDefined();
+    expect(resolveConfig({ env: { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' } }).metrics.otlp).toBeUndefined();
+    rejects(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }), 'OTEL_EXPORTER_OTLP_PROTOCOL', 'gRPC is not supported');
+    rejects(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' } }), 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
+  });
+});
+
 describe('OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG', () => {
   it('accepts every sampler the spec names that this package builds, case-insensitively', () => {
     for (const name of ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio']) {

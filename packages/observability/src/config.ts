@@ -214,6 +214,15 @@ function resolveEndpoint(
     ...stringRecord(config[headerField], headerField),
   };
 
+  // We send OTLP/HTTP with JSON bodies, which every OTLP/HTTP receiver also accepts when
+  // http/protobuf is configured; gRPC is a different port and transport, so it is refused.
+  for (const variable of ['OTEL_EXPORTER_OTLP_PROTOCOL', `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`]) {
+    const protocol = readVar(env, variable);
+    if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json') {
+      fail(variable, '"http/protobuf" or "http/json" (spans and metrics are sent as OTLP/HTTP JSON; gRPC is not supported, use port 4318)', protocol);
+    }
+  }
+
   const envTimeout = readVar(env, `OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`);
   const envBaseTimeout = readVar(env, 'OTEL_EXPORTER_OTLP_TIMEOUT');
   const timeoutMs =

@@ -100,7 +100,7 @@ export function installShutdownHandlers(obs: ShutdownTarget, options: ShutdownHa
     firstSignal = signal;
     logger.info({ event: 'shutdown.signal', signal, timeout_ms: timeoutMs }, `${signal} received, draining`);
     // A little past the shutdown's own deadline: shutdown() reports first when it can.
-    deadline = setTimeout(() => force(`shutdown did not finish within ${timeoutMs} ms`), timeoutMs + 250) as Timer;
+    deadline = setTimeout(() => force(`shutdown did not finish within ${timeoutMs} ms`), timeoutMs + 250);
     deadline.unref?.();
     obs.shutdown({ timeoutMs }).then(
       async (report) => {

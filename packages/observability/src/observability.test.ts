@@ -172,7 +172,7 @@ describe('logs', () => {
     expect(text).toMatch(/^batch_state_transitions_total\{[^}]*from="processing"[^}]*to="failed"[^}]*\} 1$/m);
   });
 
-  it('follow OTEL_LOG_LEVEL', async () => {
+  it('follow OTEL_LOG_LEVEL', () => {
     const { obs, logs } = setup({}, { OTEL_LOG_LEVEL: 'debug' });
     obs.logger.debug('a debug line');
     expect(logs.lines.some((l) => l.msg === 'a debug line' && l.level === 20)).toBe(true);
@@ -184,7 +184,7 @@ describe('OTEL_SDK_DISABLED=true', () => {
     const { obs, logs } = setup({}, { OTEL_SDK_DISABLED: 'true', OTEL_METRICS_EXPORTER: 'otlp' });
     expect(obs.metrics.enabled).toBe(false);
     await recordOneBatch(obs);
-    const inSpan = await obs.tracer.withBatchProcessing({ id: 'b-2' }, () => {
+    const inSpan = obs.tracer.withBatchProcessing({ id: 'b-2' }, () => {
       obs.logger.info('in a no-op span');
       return 42;
     });
@@ -214,7 +214,7 @@ describe('OpenTelemetry globals', () => {
     expect(trace.getTracer('anyone').startSpan('after').isRecording()).toBe(false);
   });
 
-  it('are left alone with registerGlobals false, while obs.tracer still records', async () => {
+  it('are left alone with registerGlobals false, while obs.tracer still records', () => {
     const { obs } = setup({ registerGlobals: false });
     expect(trace.getTracer('anyone').startSpan('global').isRecording()).toBe(false);
     const recording = obs.tracer.withBatchSubmission({ id: 'b-3' }, (span) => span.span.isRecording());
@@ -272,5 +272,21 @@ describe('shutdown', () => {
     const end = logs.lines.find((l) => l.event === 'shutdown.end');
     expect(end).toMatchObject({ undeliveredSpans: 3 });
     receiver = await startOtlpReceiver();
+  });
+});
+
+describe('configuration errors', () => {
+  it('fail createObservability at start with an OgfError naming the variable', () => {
+    expect(() => createObservability({ env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' } })).toThrow(
+      /OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, got "2"/,
+    );
+    expect(() => createObservability({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' } })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
+  it('pass an option error of a composed package through, and leave no global registered', () => {
+    expect(() =>
+      createObservability({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, metricExportIntervalMs: 50, statusOptions: { basePath: 'no-slash' } }),
+    ).toThrow(/basePath/);
+    expect(trace.getTracer('anyone').startSpan('after a failed start').isRecording()).toBe(false);
   });
 });

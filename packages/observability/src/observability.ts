@@ -21,11 +21,12 @@ import { resolveConfig } from './config.js';
 import type { ConfigOptions, ResolvedConfig } from './config.js';
 import { createAsyncContextManager } from './context.js';
 import { createDeliveryTracker } from './delivery.js';
-import type { DeliveryStats } from './delivery.js';
+import type { DeliveryStats, DeliveryTracker } from './delivery.js';
 import { createDiagLogger, diagLevelFor } from './diag.js';
 import { createAuditLog, createLogger } from './logger.js';
 import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
 import { buildProviders } from './providers.js';
+import type { Providers } from './providers.js';
 import { createShutdownController } from './shutdown.js';
 import type { DrainHook, DrainOptions, PendingWork, ShutdownReport } from './shutdown.js';
 
@@ -153,6 +154,25 @@ export function createObservability(options: ObservabilityConfig = {}): Observab
   const exporter = new PrometheusExporter({ onError: warn('prom-export'), ...options.prometheusOptions });
   const delivery = createDeliveryTracker();
   const providers = buildProviders(config, exporter, delivery);
+  try {
+    return compose(options, config, logger, exporter, delivery, providers, warn);
+  } catch (error) {
+    // A bad option for one of the packages: stop the push reader's timer before rethrowing.
+    providers.sdkMeterProvider.shutdown().catch(() => undefined);
+    providers.sdkTracerProvider?.shutdown().catch(() => undefined);
+    throw error;
+  }
+}
+
+function compose(
+  options: ObservabilityConfig,
+  config: ResolvedConfig,
+  logger: Logger,
+  exporter: PrometheusExporter,
+  delivery: DeliveryTracker,
+  providers: Providers,
+  warn: (source: string) => (error: Error) => void,
+): Observability {
   const metrics = createBatchMetrics({ onError: warn('metrics'), ...options.metricsOptions, meterProvider: providers.meterProvider });
   const tracer = createBatchTracer({ ...options.tracerOptions, tracerProvider: providers.tracerProvider });
   const health = createHealthChecker({
