@@ -5,8 +5,8 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ParsedFamily } from '@ogf/testkit/openmetrics';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { assertPromtoolClean } from '@ogf/testkit/promtool';
-import { PrometheusExporter } from '@ogf/prom-export';
-import type { OgfError, PrometheusExporterOptions } from '@ogf/prom-export';
+import { PrometheusExporter } from '../src/index.js';
+import type { OgfError, PrometheusExporterOptions } from '../src/index.js';
 
 const TEXT_PARSER = String.raw`
 import json, math, sys
