@@ -5,7 +5,7 @@ import { startPostgres, type PostgresHandle } from '@ogf/testkit/services';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthChecker, createHeartbeat, databaseCheck } from './index.js';
-import { eventually } from './test-helpers.js';
+import { eventually } from '../test/helpers.js';
 
 let server: PostgresHandle;
 let pool: pg.Pool;

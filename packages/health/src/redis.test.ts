@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheCheck, createHealthChecker, createHeartbeat, queueCheck, type HealthCheck } from './index.js';
-import { eventually } from './test-helpers.js';
+import { eventually } from '../test/helpers.js';
 
 let server: ServiceHandle;
 let nodeRedis: ReturnType<typeof createClient>;
