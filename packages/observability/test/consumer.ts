@@ -1,0 +1,39 @@
+// Type-checked by CI against the packed tarball, the way a user's project sees the package.
+import {
+  createObservability,
+  isOgfError,
+  resolveConfig,
+  traceContextFields,
+  type Observability,
+  type ResolvedConfig,
+  type ShutdownReport,
+} from '@ogf/observability';
+import { installShutdownHandlers } from '@ogf/observability/node';
+
+const resolved: ResolvedConfig = resolveConfig({ serviceName: 'offgridflow', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' } });
+const tracesUrl: string | undefined = resolved.tracing.otlp?.url;
+
+export async function main(): Promise<ShutdownReport> {
+  let obs: Observability;
+  try {
+    obs = createObservability({ serviceName: 'offgridflow', sampleRate: 0.5, metricsExporters: ['prometheus'] });
+  } catch (error) {
+    if (isOgfError(error)) console.error(error.code, error.message, tracesUrl);
+    throw error;
+  }
+  const uninstall: () => void = installShutdownHandlers(obs, { timeoutMs: 5_000 });
+  obs.health.register('cache', () => ({ status: 'healthy' }));
+  obs.metrics.recordBatchSubmission({ activityCount: 3 });
+  await obs.tracer.withBatchProcessing({ id: 'b-1' }, async (span) => {
+    obs.logger.info({ ...traceContextFields(), batch_id: 'b-1' }, 'processing');
+    obs.recordStateTransition({ batchId: 'b-1', from: 'queued', to: 'processing', workerId: 'w-1', span });
+    span.complete({ successCount: 3 });
+  });
+  const response: Response = await obs.app.request('/metrics');
+  console.log(response.status, obs.delivery().spans.exported);
+  obs.addDrainHook('noop', async (signal: AbortSignal) => {
+    if (signal.aborted) return;
+  });
+  uninstall();
+  return obs.shutdown({ timeoutMs: 2_000 });
+}

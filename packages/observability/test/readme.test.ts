@@ -1,0 +1,72 @@
+// The README's quick start, run exactly as written: extracted from README.md, started as a real
+// process with tsx, probed over HTTP, then stopped with SIGTERM.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+const fixtures = join(import.meta.dirname, 'fixtures');
+const tsx = join(root, '..', '..', 'node_modules', '.bin', 'tsx');
+const generated = join(fixtures, 'quickstart.generated.ts');
+
+function quickStart(): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.split('## Quick start')[1] ?? '';
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!code) throw new Error('README.md has no ```ts block under "## Quick start"');
+  return code;
+}
+
+afterAll(() => rmSync(generated, { force: true }));
+
+it('runs the README quick start as written: routes answer, the batch shows, SIGTERM exits 0', async () => {
+  writeFileSync(generated, quickStart());
+  const child = spawn(tsx, ['--tsconfig', join(fixtures, 'tsconfig.json'), generated], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`quick start did not listen:\n${output}`)), 25_000);
+      child.stdout.on('data', () => {
+        const match = /"port":(\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      void exited.then((code) => reject(new Error(`quick start exited (${code}):\n${output}`)));
+    });
+    const base = `http://127.0.0.1:${port}`;
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^batch_completed_total(\{[^}]*\})? 1$/m);
+    expect(metrics).toMatch(/^emissions_kilograms_total(\{[^}]*\})? 480$/m);
+    const status = (await (await fetch(`${base}/status`)).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({ service_name: 'offgridflow', service_version: '1.0.0', environment: 'production' });
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+
+    const posted = await fetch(`${base}/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'b-2', orgId: 'org-1', activities: [{ id: 'a-9', quantity: 10, factor: 2.5 }] }),
+    });
+    expect(await posted.json()).toEqual({ batch_id: 'b-2', emissions_kg: 25 });
+    const completedLine = (): string | undefined =>
+      output.split('\n').find((line) => line.includes('"batch_id":"b-2"') && line.includes('batch completed'));
+    // The response can overtake the log line on its way through the pipe.
+    for (let i = 0; i < 40 && completedLine() === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const completed = completedLine();
+    expect(completed).toMatch(/"trace_id":"[0-9a-f]{32}","span_id":"[0-9a-f]{16}"/);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
