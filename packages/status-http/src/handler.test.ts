@@ -188,3 +188,33 @@ describe('options', () => {
     expect((thrown as OgfError).message).toMatch(/^@ogf\/status-http: /);
   });
 });
+
+describe('concurrent scrapes', () => {
+  it('share one render per format and one summary while one is in flight', async () => {
+    const calls = { text: 0, openmetrics: 0, summary: 0 };
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const metrics: MetricsSource = {
+      render: async ({ format }) => {
+        calls[format]++;
+        await gate;
+        return { contentType: format, body: `${format} ${calls[format]}` };
+      },
+      summary: async () => {
+        calls.summary++;
+        await gate;
+        return seedSummary();
+      },
+    };
+    const handler = createStatusHandler({ metrics });
+    const text = Array.from({ length: 5 }, () => get(handler, '/metrics'));
+    const open = Array.from({ length: 3 }, () => get(handler, '/metrics', { accept: 'application/openmetrics-text' }));
+    const json = Array.from({ length: 4 }, () => get(handler, '/metrics/json'));
+    release();
+    const bodies = await Promise.all([...text, ...open].map(async (response) => (await response).text()));
+    expect(bodies).toEqual([...Array(5).fill('text 1'), ...Array(3).fill('openmetrics 1')]);
+    for (const response of await Promise.all(json)) expect(response.status).toBe(200);
+    expect(calls).toEqual({ text: 1, openmetrics: 1, summary: 1 });
+    expect(await (await get(handler, '/metrics')).text()).toBe('text 2');
+  });
+});

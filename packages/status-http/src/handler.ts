@@ -1,5 +1,5 @@
 import { healthBody, isHealthStatus, statusBody, toJson, type Audience } from './bodies.js';
-import type { BatchSummary, HealthReport, HealthStatus } from './contracts.js';
+import type { BatchSummary, HealthReport, HealthStatus, MetricsFormat, RenderedMetrics } from './contracts.js';
 import { OgfError } from './errors.js';
 import { negotiateMetricsFormat } from './negotiate.js';
 import { resolveOptions, type StatusAppOptions } from './options.js';
@@ -62,8 +62,29 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     return report;
   }
 
+  // Concurrent scrapes share one collection: 50 scrapers arriving together cost one render per
+  // format (and one summary), not 50, which keeps the event loop free for the probes.
+  const renders = new Map<MetricsFormat, Promise<RenderedMetrics>>();
+  let summaryInFlight: Promise<BatchSummary> | undefined;
+
+  function sharedRender(accept: string | null, format: MetricsFormat): Promise<RenderedMetrics> {
+    let pending = renders.get(format);
+    if (!pending) {
+      const source = metrics as NonNullable<typeof metrics>;
+      pending = Promise.resolve()
+        .then(() => source.render({ accept, format }))
+        .finally(() => renders.delete(format));
+      renders.set(format, pending);
+    }
+    return pending;
+  }
+
   async function readSummary(): Promise<BatchSummary> {
-    const summary = await (metrics as NonNullable<typeof metrics>).summary();
+    const source = metrics as NonNullable<typeof metrics>;
+    summaryInFlight ??= Promise.resolve()
+      .then(() => source.summary())
+      .finally(() => (summaryInFlight = undefined));
+    const summary = await summaryInFlight;
     if (typeof summary !== 'object' || summary === null) throw new TypeError('the metrics source returned no summary');
     return summary;
   }
@@ -104,7 +125,7 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     const accept = request.headers.get('accept');
     const format = negotiateMetricsFormat(accept);
     try {
-      const rendered = await (metrics as NonNullable<typeof metrics>).render({ accept, format });
+      const rendered = await sharedRender(accept, format);
       if (typeof rendered?.body !== 'string' || typeof rendered.contentType !== 'string') {
         throw new TypeError('the metrics source rendered no { contentType, body }');
       }
