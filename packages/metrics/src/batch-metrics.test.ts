@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { METRIC_CATALOG } from '@ogf/metrics';
-import { allMetrics, createRig, histogramOf, metric, pointsOf, valueOf } from '../test/harness.ts';
+import { allMetrics, createRig, histogramOf, metric, pointsOf, valueOf } from '../test/harness.js';
 
 const T0 = Date.UTC(2025, 11, 4, 10, 0, 0);
 
@@ -34,7 +34,7 @@ describe('createBatchMetrics on a real MeterProvider', () => {
       const kind =
         data.dataPointType === DataPointType.HISTOGRAM ? 'histogram'
         : data.dataPointType === DataPointType.GAUGE ? 'gauge'
-        : data.isMonotonic ? 'counter' : 'updowncounter';
+        : 'isMonotonic' in data && data.isMonotonic ? 'counter' : 'updowncounter';
       expect(kind, definition.name).toBe(definition.kind);
       if (definition.buckets) {
         const point = data.dataPoints[0]!.value as { buckets: { boundaries: number[] } };

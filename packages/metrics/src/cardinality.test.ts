@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OgfError } from '@ogf/metrics';
-import { createRig, histogramOf, metric, pointsOf } from '../test/harness.ts';
+import { createRig, histogramOf, metric, pointsOf } from '../test/harness.js';
 
 const LOCKS = Array.from({ length: 10_000 }, (_, i) => `org-${i}`);
 

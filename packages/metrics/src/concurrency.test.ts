@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AggregationTemporality, MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { createBatchMetrics } from '@ogf/metrics';
-import { PullReader, pointsOf } from '../test/harness.ts';
+import { PullReader, pointsOf } from '../test/harness.js';
 
 const ROUNDS = 200;
 const PER_ROUND = 50;

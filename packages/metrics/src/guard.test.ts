@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOgfError } from '@ogf/metrics';
 import type { OgfError } from '@ogf/metrics';
-import { createRig, pointsOf, valueOf } from '../test/harness.ts';
+import { createRig, pointsOf, valueOf } from '../test/harness.js';
 
 describe('invalid values', () => {
   it('drops NaN, infinite, negative and non-number values and counts them by reason', async () => {

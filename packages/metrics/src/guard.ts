@@ -9,7 +9,7 @@ export interface Guard {
   /** The value when it is a finite number >= 0; otherwise undefined, counted and reported. */
   check(value: unknown, operation: string, field: string): number | undefined;
   /** Hands an error to onError; a throwing hook is ignored. */
-  report(error: OgfError): void;
+  report: (error: OgfError) => void;
 }
 
 function reasonFor(value: unknown): DropReason {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { metrics } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { createBatchMetrics } from '@ogf/metrics';
-import { PullReader, valueOf } from '../test/harness.ts';
+import { PullReader, valueOf } from '../test/harness.js';
 
 describe('without a MeterProvider', () => {
   afterEach(() => metrics.disable());

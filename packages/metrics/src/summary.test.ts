@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createBatchSummarizer, toBatchSummary } from '@ogf/metrics';
 import type { MetricsSnapshot } from '@ogf/metrics';
-import { createRig, toSnapshot } from '../test/harness.ts';
-import { EXPECTED_SUMMARY, SEQUENCE_NOW, runKnownSequence } from '../test/sequence.ts';
+import { createRig, toSnapshot } from '../test/harness.js';
+import { EXPECTED_SUMMARY, SEQUENCE_NOW, runKnownSequence } from '../test/sequence.js';
 
 function counters(timestamp: string, values: Record<string, number>, scope = 'offgridflow'): MetricsSnapshot {
   return {

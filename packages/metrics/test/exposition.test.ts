@@ -6,7 +6,7 @@ import { PrometheusExporter } from '@ogf/prom-export';
 import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { METRIC_CATALOG, createBatchMetrics, toBatchSummary } from '@ogf/metrics';
-import { EXPECTED_SUMMARY, SEQUENCE_NOW, runKnownSequence } from './sequence.ts';
+import { EXPECTED_SUMMARY, SEQUENCE_NOW, runKnownSequence } from './sequence.js';
 
 // Sample → value. Scope labels are left out of the keys; float sums are checked to 1e-9.
 const EXPECTED: Record<string, number> = {
@@ -101,7 +101,7 @@ function expectSamples(samples: Map<string, number>): void {
   }
 }
 
-async function exporterWithSequence(): Promise<PrometheusExporter> {
+function exporterWithSequence(): PrometheusExporter {
   const exporter = new PrometheusExporter();
   const provider = new MeterProvider({ readers: [exporter] });
   runKnownSequence(createBatchMetrics({ meterProvider: provider, now: () => SEQUENCE_NOW }));
@@ -110,7 +110,7 @@ async function exporterWithSequence(): Promise<PrometheusExporter> {
 
 describe('a known sequence of batch operations', () => {
   it('yields exactly the expected values in Prometheus text 0.0.4, promtool-clean but for the kilograms names', async () => {
-    const exporter = await exporterWithSequence();
+    const exporter = exporterWithSequence();
     const { body, contentType } = await exporter.render({ format: 'text' });
     expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
     assertPromtoolCleanButKilograms(body);
@@ -118,7 +118,7 @@ describe('a known sequence of batch operations', () => {
   });
 
   it('yields exactly the expected values in OpenMetrics 1.0.0, by the strict parser', async () => {
-    const exporter = await exporterWithSequence();
+    const exporter = exporterWithSequence();
     const { body } = await exporter.render({ format: 'openmetrics' });
     const samples = new Map<string, number>();
     for (const family of parseOpenMetrics(body)) {
@@ -128,7 +128,7 @@ describe('a known sequence of batch operations', () => {
   });
 
   it("yields the seed's metrics JSON from the exporter's snapshot", async () => {
-    const exporter = await exporterWithSequence();
+    const exporter = exporterWithSequence();
     const snapshot = await exporter.snapshot();
     expect(toBatchSummary(snapshot)).toEqual({ ...EXPECTED_SUMMARY, timestamp: snapshot.timestamp });
   });

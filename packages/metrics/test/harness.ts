@@ -79,7 +79,7 @@ export function toSnapshot(rm: ResourceMetrics, timestamp = new Date().toISOStri
           ? 'histogram'
           : m.dataPointType === DataPointType.GAUGE
             ? 'gauge'
-            : m.isMonotonic
+            : 'isMonotonic' in m && m.isMonotonic
               ? 'counter'
               : 'updowncounter';
       return {
