@@ -24,16 +24,14 @@ export async function main(): Promise<ShutdownReport> {
   const uninstall: () => void = installShutdownHandlers(obs, { timeoutMs: 5_000 });
   obs.health.register('cache', () => ({ status: 'healthy' }));
   obs.metrics.recordBatchSubmission({ activityCount: 3 });
-  await obs.tracer.withBatchProcessing({ id: 'b-1' }, async (span) => {
+  obs.tracer.withBatchProcessing({ id: 'b-1' }, (span) => {
     obs.logger.info({ ...traceContextFields(), batch_id: 'b-1' }, 'processing');
     obs.recordStateTransition({ batchId: 'b-1', from: 'queued', to: 'processing', workerId: 'w-1', span });
     span.complete({ successCount: 3 });
   });
   const response: Response = await obs.app.request('/metrics');
   console.log(response.status, obs.delivery().spans.exported);
-  obs.addDrainHook('noop', async (signal: AbortSignal) => {
-    if (signal.aborted) return;
-  });
+  obs.addDrainHook('noop', (signal: AbortSignal) => (signal.aborted ? undefined : Promise.resolve()));
   uninstall();
   return obs.shutdown({ timeoutMs: 2_000 });
 }
