@@ -112,8 +112,8 @@ export function createBatchService(options: { config: ServerConfig; db: Database
           span.event('batch.created', { 'batch.id': batchId, 'org.id': input.orgId });
           await createBatch(db, { id: batchId, orgId: input.orgId, workspaceId: input.workspaceId, activities: input.activities, traceCarrier: telemetry.injectCarrier() });
           span.event('activities.added', { 'activity.count': input.activities.length });
-          transitions.recorded(batchId, null, 'pending', { reason: 'submitted', span });
-          transitions.recorded(batchId, 'pending', 'queued', { reason: 'accepted', span });
+          transitions.recorded(batchId, null, 'pending', { reason: 'submitted' });
+          transitions.recorded(batchId, 'pending', 'queued', { reason: 'accepted' });
           reservation.commit(batchId);
           span.event('batch.queued', { 'queue.size': queue.size });
         });

@@ -2,15 +2,15 @@ import { request } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresHandle } from '@ogf/testkit/services';
-import { getJson, submitBatch, waitForBatch } from './helpers/api.ts';
+import { getJson, submitBatch, waitForBatch, type ApiJson } from './helpers/api.ts';
 import { expectedKg, knownActivities } from './helpers/expected.ts';
 import { startServerProcess, tempDataDir, type ServerProcess } from './helpers/server-process.ts';
 
 type Store = 'embedded' | 'postgres';
 
-async function postRaw(url: string, body: string | Blob, headers: Record<string, string>): Promise<{ status: number; json: any }> {
+async function postRaw(url: string, body: string | Blob, headers: Record<string, string>): Promise<{ status: number; json: ApiJson }> {
   const response = await fetch(`${url}/api/v1/batches`, { method: 'POST', headers, body });
-  return { status: response.status, json: await response.json().catch(() => null) };
+  return { status: response.status, json: (await response.json()) as ApiJson };
 }
 
 /** Sends an oversized body with node:http, which reports the answer even if the server stops reading. */
@@ -73,17 +73,17 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     expect(submitted.json).toEqual({ batch_id: expect.any(String), status: 'queued' });
     expect(submitted.headers.get('location')).toBe(`/api/v1/batches/${submitted.json.batch_id}`);
 
-    const batch = await waitForBatch(server.url, submitted.json.batch_id as string);
+    const batch = await waitForBatch(server.url, submitted.json.batch_id);
     const expected = knownActivities(12).reduce((sum, activity) => sum + expectedKg(activity), 0);
     expect(batch.status).toBe('completed');
     expect(batch.counts).toEqual({ activities: 15, processed: 15, succeeded: 12, failed: 3 });
     expect(batch.total_emissions_kg).toBeCloseTo(expected, 3);
-    expect(batch.errors.map((e: any) => [e.activity_id, e.code])).toEqual([
+    expect(batch.errors.map((e) => [e.activity_id, e.code])).toEqual([
       ['bad-type', 'unknown_type'],
       ['bad-unit', 'unknown_unit'],
       ['bad-region', 'unknown_region'],
     ]);
-    expect(batch.transitions.map((t: any) => `${t.from}->${t.to}`)).toEqual([
+    expect(batch.transitions.map((t) => `${String(t.from)}->${t.to}`)).toEqual([
       'null->pending',
       'pending->queued',
       'queued->processing',
@@ -94,13 +94,13 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
 
   it('fails a batch whose every activity fails, and lists batches with filters', async () => {
     const submitted = await submitBatch(server.url, { org_id: 'globex', activities: [{ id: 'x', type: 'coal', quantity: 1, unit: 't' }] });
-    const batch = await waitForBatch(server.url, submitted.json.batch_id as string);
+    const batch = await waitForBatch(server.url, submitted.json.batch_id);
     expect(batch.status).toBe('failed');
     expect(batch.error).toBe('every activity failed');
 
     const failed = await getJson(`${server.url}/api/v1/batches?org_id=globex&status=failed`);
     expect(failed.status).toBe(200);
-    expect(failed.json.batches.map((b: any) => b.batch_id)).toEqual([submitted.json.batch_id]);
+    expect(failed.json.batches.map((b) => b.batch_id)).toEqual([submitted.json.batch_id]);
     const none = await getJson(`${server.url}/api/v1/batches?org_id=globex&status=completed`);
     expect(none.json).toMatchObject({ batches: [], total: 0 });
   });
@@ -131,7 +131,7 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     );
     expect(schema.status).toBe(400);
     expect(schema.json.error.code).toBe('invalid_request');
-    expect(schema.json.error.fields.map((f: any) => f.path).sort()).toEqual(
+    expect(schema.json.error.fields.map((f) => f.path).sort()).toEqual(
       ['activities[0].quantity', 'activities[1].quantity', 'activities[2].type', 'activities[2].unit', 'org_id', 'workspace_id'].sort(),
     );
     expect((await postRaw(server.url, JSON.stringify({ org_id: 'acme', activities: [] }), json)).json.error.fields).toEqual([
@@ -146,14 +146,14 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     expect(unknownCancel.status).toBe(404);
     const badFilter = await getJson(`${server.url}/api/v1/batches?status=done&limit=1000`);
     expect(badFilter.status).toBe(400);
-    expect(badFilter.json.error.fields.map((f: any) => f.path)).toEqual(['status', 'limit']);
+    expect(badFilter.json.error.fields.map((f) => f.path)).toEqual(['status', 'limit']);
 
     expect(await storeCounts()).toEqual(before);
   });
 
   it('refuses to cancel a finished batch with 409 and changes nothing', async () => {
     const submitted = await submitBatch(server.url, { org_id: 'initech', activities: knownActivities(1) });
-    const done = await waitForBatch(server.url, submitted.json.batch_id as string);
+    const done = await waitForBatch(server.url, submitted.json.batch_id);
     const before = await storeCounts();
     const response = await fetch(`${server.url}/api/v1/batches/${done.batch_id}`, { method: 'DELETE' });
     expect(response.status).toBe(409);

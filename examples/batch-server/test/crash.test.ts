@@ -29,7 +29,7 @@ describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store
     const first = await startServerProcess(env);
     const submitted = await submitBatch(first.url, { org_id: 'acme', activities });
     expect(submitted.status).toBe(202);
-    const batchId = submitted.json.batch_id as string;
+    const batchId = submitted.json.batch_id;
 
     const midway = await waitFor(async () => {
       const { json } = await getJson(`${first.url}/api/v1/batches/${batchId}`);
@@ -46,9 +46,9 @@ describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store
       expect(done.counts).toEqual({ activities: ACTIVITIES, processed: ACTIVITIES, succeeded: ACTIVITIES, failed: 0 });
       const expected = activities.reduce((sum, activity) => sum + expectedKg(activity), 0);
       expect(done.total_emissions_kg).toBeCloseTo(expected, 3);
-      const path = done.transitions.map((t: any) => `${t.from}->${t.to}`);
+      const path = done.transitions.map((t) => `${String(t.from)}->${t.to}`);
       expect(path).toEqual(['null->pending', 'pending->queued', 'queued->processing', 'processing->queued', 'queued->processing', 'processing->completed']);
-      expect(done.transitions[3].reason).toBe('resumed after restart');
+      expect(done.transitions[3]?.reason).toBe('resumed after restart');
       expect(second.output()).toContain('unfinished batch requeued');
     } finally {
       expect(await second.stop()).toBe(0);

@@ -39,15 +39,15 @@ describe('a full queue and cancellation', () => {
     expect(cancelRunning.status).toBe(202);
     expect(await cancelRunning.json()).toEqual({ batch_id: running.json.batch_id, status: 'processing', cancel_requested: true });
 
-    const stopped = await waitForBatch(server.url, running.json.batch_id as string);
+    const stopped = await waitForBatch(server.url, running.json.batch_id);
     expect(stopped.status).toBe('cancelled');
     expect(stopped.counts.processed).toBeLessThan(80);
     expect(stopped.transitions.at(-1)).toMatchObject({ from: 'processing', to: 'cancelled' });
 
     const cancelledInQueue = (await getJson(`${server.url}/api/v1/batches/${alsoQueued.json.batch_id}`)).json;
     expect(cancelledInQueue.counts.processed).toBe(0);
-    expect(cancelledInQueue.transitions.map((t: any) => t.to)).toEqual(['pending', 'queued', 'cancelled']);
+    expect(cancelledInQueue.transitions.map((t) => t.to)).toEqual(['pending', 'queued', 'cancelled']);
 
-    expect((await waitForBatch(server.url, queued.json.batch_id as string)).status).toBe('completed');
+    expect((await waitForBatch(server.url, queued.json.batch_id)).status).toBe('completed');
   });
 });

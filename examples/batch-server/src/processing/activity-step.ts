@@ -65,7 +65,7 @@ export async function processActivity(
           telemetry.error(type);
           if (attempt > 1) telemetry.retryEnded(false);
           span.event('retry', { attempt, 'error.type': type });
-          telemetry.logger.warn({ batch_id: batch.batchId, activity_id: activity.id, attempt, error_type: type }, 'transient fault, retrying');
+          telemetry.logger.info({ batch_id: batch.batchId, activity_id: activity.id, attempt, error_type: type }, 'transient fault, retrying');
         },
         onRecovered: () => telemetry.retryEnded(true),
         onGiveUp: (attempt) => {

@@ -55,7 +55,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     if (batch.attempts > 0) telemetry.retryEnded(false);
     const attempts = await bumpAttempts(db, batch.id);
     if (attempts < config.lockAttempts) {
-      telemetry.logger.warn({ batch_id: batch.id, org_id: batch.orgId, attempts }, 'org lock timed out, batch requeued');
+      telemetry.logger.info({ batch_id: batch.id, org_id: batch.orgId, attempts }, 'org lock timed out, batch requeued');
       requeueLater(batch.id, attempts);
       return;
     }

@@ -70,10 +70,7 @@ describe('retries', () => {
     const retried: number[] = [];
     let recovered = 0;
     const result = await withRetry(
-      async (attempt) => {
-        if (attempt < 3) throw new TransientError('timeout', 'slow');
-        return 'ok';
-      },
+      (attempt) => (attempt < 3 ? Promise.reject(new TransientError('timeout', 'slow')) : Promise.resolve('ok')),
       { attempts: 4, baseDelayMs: 1, maxDelayMs: 2, onRetry: (n) => retried.push(n), onRecovered: () => (recovered += 1) },
     );
     expect(result).toEqual({ value: 'ok', attempts: 3 });
@@ -83,9 +80,14 @@ describe('retries', () => {
 
   it('does not retry other errors and gives up after the last attempt', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls += 1; throw new Error('bug'); }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 })).rejects.toThrow('bug');
+    await expect(
+      withRetry(() => {
+        calls += 1;
+        return Promise.reject(new Error('bug'));
+      }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }),
+    ).rejects.toThrow('bug');
     expect(calls).toBe(1);
-    await expect(withRetry(async () => { throw new TransientError('network', 'down'); }, { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 })).rejects.toThrow('down');
+    await expect(withRetry(() => Promise.reject(new TransientError('network', 'down')), { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 })).rejects.toThrow('down');
   });
 
   it('injects faults at the configured rate', () => {

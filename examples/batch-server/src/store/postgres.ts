@@ -7,7 +7,7 @@ export function openPostgres(connectionString: string): Database {
   pool.on('error', () => {});
   const query: Sql['query'] = async (text, params) => {
     const result = await pool.query(text, params);
-    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    return { rows: result.rows as never[], rowCount: result.rowCount ?? 0 };
   };
   return {
     kind: 'postgres',
@@ -19,7 +19,7 @@ export function openPostgres(connectionString: string): Database {
         const tx: Sql = {
           async query(text, params) {
             const result = await client.query(text, params);
-            return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+            return { rows: result.rows as never[], rowCount: result.rowCount ?? 0 };
           },
         };
         const value = await fn(tx);

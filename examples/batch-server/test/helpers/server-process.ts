@@ -28,11 +28,23 @@ export function tempDataDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function startServerProcess(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  options: { startTimeoutMs?: number; entry?: string; readyText?: string } = {},
+): Promise<ServerProcess> {
+  const readyText = options.readyText ?? '"batch server listening"';
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/server.ts'], {
     cwd: exampleDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'test', ...env },
+    env: {
+      ...process.env,
+      // @ogf/* from the packages' sources, as vitest does: the tests need no build.
+      TSX_TSCONFIG_PATH: join(exampleDir, 'test', 'tsconfig.source.json'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'test',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -40,10 +52,10 @@ export async function startServerProcess(env: Record<string, string> = {}, optio
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
   await new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
-      if (output.includes('"batch server listening"')) {
+      if (output.includes(readyText)) {
         clearInterval(check);
         resolve();
       } else if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
