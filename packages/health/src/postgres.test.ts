@@ -1,6 +1,5 @@
-// The database check against a real PostgreSQL through node-postgres, and in-process PGlite.
+// The database check against a real PostgreSQL through node-postgres.
 // The fault tests stop (or freeze) the server in the middle and bring it back.
-import { PGlite } from '@electric-sql/pglite';
 import { startPostgres, type PostgresHandle } from '@ogf/testkit/services';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,20 +88,5 @@ describe('databaseCheck on PostgreSQL via pg', () => {
     }
     const up = await eventually(() => health.ready(), (r) => r.status === 'healthy');
     expect(up.checks.database?.status).toBe('healthy');
-  });
-});
-
-describe('databaseCheck on PGlite', () => {
-  it('runs SELECT 1 in process', async () => {
-    const db = new PGlite();
-    try {
-      const health = createHealthChecker({ timeoutMs: 20_000 });
-      health.register('database', databaseCheck(db));
-      const report = await health.ready();
-      expect(report.checks.database?.status).toBe('healthy');
-      expect(report.checks.database?.details).toHaveProperty('latency_ms');
-    } finally {
-      await db.close();
-    }
   });
 });
