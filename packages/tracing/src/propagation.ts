@@ -97,11 +97,16 @@ export function extractContext(carrier: unknown, options: PropagationOptions = {
   // An unsampled submitter keeps its job unsampled: leave it as the parent, so a parent-based
   // sampler drops the job's spans just as it would in child mode.
   if ((remote.traceFlags & TraceFlags.SAMPLED) === 0) return extracted;
+  linksPending = true;
   return trace.deleteSpan(extracted).setValue(LINK_KEY, remote);
 }
 
+/** Until a link-mode extraction happens, span starts skip the link lookup entirely. */
+let linksPending = false;
+
 /** The submitter's span context when `ctx` came from a link-mode extraction and has no span yet. */
 export function pendingLink(ctx: Context): SpanContext | undefined {
+  if (!linksPending) return undefined;
   const link = ctx.getValue(LINK_KEY) as SpanContext | undefined;
   return link !== undefined && trace.getSpan(ctx) === undefined ? link : undefined;
 }

@@ -28,9 +28,11 @@ export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan,
   readonly span: Span;
   readonly context: Context;
   private readonly kind: SpanKindCode;
-  private readonly recording: boolean;
+  /** Whether the span records (captured at start; an SDK span stops recording once ended). */
+  readonly recording: boolean;
   private readonly onError: (error: unknown) => void;
-  private ended = false;
+  /** Set once the span was ended by any path; every later call is a no-op. */
+  ended = false;
   private lockState = LOCK_NONE;
 
   constructor(span: Span, ctx: Context, kind: SpanKindCode, onError: (error: unknown) => void) {

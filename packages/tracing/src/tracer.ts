@@ -31,11 +31,11 @@ import type {
   TracedSpan,
 } from './types.js';
 
-/** Inside `withLockAcquisition`: the lock span and the span it was started under. */
+/** Inside a lock span's context: the lock span and the context it was started in. */
 const LOCK_SCOPE = createContextKey('ogf.tracing.lock-scope');
 interface LockScope {
   lock: Span;
-  parent: Span | undefined;
+  parent: Context;
 }
 
 const DEFAULT_NAME = '@ogf/tracing';
@@ -74,6 +74,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** Runs `fn` with the handle's span active, ending it exactly once and recording failures. */
 function runInSpan<H extends SpanHandle, R>(handle: H, fn: (span: H) => R): R {
+  // Ending or failing a span nobody records does nothing, so its result needs no watching:
+  // the no-SDK and sampled-out paths cost one context switch and nothing more.
+  if (!handle.recording) return contextApi.with(handle.context, fn, undefined, handle);
   let result: R;
   try {
     result = contextApi.with(handle.context, fn, undefined, handle);
@@ -81,6 +84,9 @@ function runInSpan<H extends SpanHandle, R>(handle: H, fn: (span: H) => R): R {
     handle.fail(error);
     throw error;
   }
+  // A callback that already ended its span (complete/fail before returning) leaves nothing to
+  // watch: skip the extra promise.
+  if (handle.ended) return result;
   if (!isThenable(result)) {
     handle.end();
     return result;
@@ -118,11 +124,10 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
   function start(kind: SpanKindCode, spanName: string, attributes: Attributes, options: StartOptions | undefined): SpanHandle {
     let parent = parentContext(options?.parent);
     if (kind === ACTIVITY && options?.parent === undefined) {
-      // The seed's tree has activities beside the lock, not inside it.
+      // The seed's tree has activities beside the lock, not inside it: directly inside a lock
+      // scope, an activity starts from the context the lock itself was started in.
       const scope = parent.getValue(LOCK_SCOPE) as LockScope | undefined;
-      if (scope !== undefined && trace.getSpan(parent) === scope.lock) {
-        parent = scope.parent ? trace.setSpan(parent, scope.parent) : trace.deleteSpan(parent);
-      }
+      if (scope !== undefined && trace.getSpan(parent) === scope.lock) parent = scope.parent;
     }
     if (options?.attributes !== undefined) Object.assign(attributes, options.attributes);
     const spanOptions: SpanOptions = { kind: SpanKind.INTERNAL, attributes };
@@ -134,7 +139,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
     const span = tracer.startSpan(spanName, spanOptions, parent);
     let spanContext = trace.setSpan(parent, span);
     if (kind === LOCK) {
-      const scope: LockScope = { lock: span, parent: trace.getSpan(parent) };
+      const scope: LockScope = { lock: span, parent };
       spanContext = spanContext.setValue(LOCK_SCOPE, scope);
     }
     return new SpanHandle(span, spanContext, kind, onError);
