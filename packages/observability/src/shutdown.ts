@@ -28,7 +28,7 @@ export interface DrainResult {
 export interface ShutdownReport {
   /** Every hook finished, everything flushed and delivered, within the deadline. */
   ok: boolean;
-  /** The total deadline passed before shutdown finished. */
+  /** A deadline passed: a drain hook's own, or the total one before flushing finished. */
   timedOut: boolean;
   durationMs: number;
   drains: DrainResult[];
