@@ -26,6 +26,15 @@ describe('the health body', () => {
     expect(Object.keys(report.checks.cache!).sort()).toEqual(['checked_at', 'critical', 'duration_ms', 'name', 'status']);
   });
 
+  it('keys a check called __proto__ like any other', async () => {
+    const health = createHealthChecker();
+    health.register('__proto__', () => ({ status: 'unhealthy' }));
+    const report = await health.ready();
+    expect(Object.keys(report.checks)).toContain('__proto__');
+    expect(JSON.parse(JSON.stringify(report)).checks.__proto__.status).toBe('unhealthy');
+    expect(report.status).toBe('unhealthy');
+  });
+
   it('uses the registered name even when a check returns another', async () => {
     const health = createHealthChecker();
     health.register('cache', () => ({ name: 'something else', status: 'healthy' }));

@@ -74,8 +74,10 @@ export function createHealthChecker(options: HealthCheckerOptions = {}): HealthC
 
   const build = (reports: CheckReport[], extra?: CheckReport): HealthReport => {
     const checks: Record<string, CheckReport> = {};
-    for (const report of reports) checks[report.name] = report;
-    if (extra) checks[extra.name] = extra;
+    // defineProperty: a check may be called '__proto__' without touching the prototype.
+    for (const report of extra ? [...reports, extra] : reports) {
+      Object.defineProperty(checks, report.name, { value: report, enumerable: true, writable: true, configurable: true });
+    }
     const status = aggregate(extra ? [...reports, extra] : reports);
     return {
       status,
