@@ -5,7 +5,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { createBatchMetrics } from '@ogf/metrics';
 import { PullReader, pointsOf } from '../test/harness.js';
 
-const ROUNDS = 200;
+const ROUNDS = 100;
 const PER_ROUND = 50;
 
 function total(rm: ResourceMetrics, name: string): number {
