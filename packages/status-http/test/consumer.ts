@@ -25,7 +25,7 @@ const report = (): HealthReport => ({
   checks: { database: { name: 'database', status: 'healthy', duration_ms: 1, checked_at: new Date().toISOString(), critical: true } },
   overall_status: 'healthy',
 });
-const health: HealthSource = { live: report, ready: async () => report(), report };
+const health: HealthSource = { live: report, ready: () => Promise.resolve(report()), report };
 
 declare const summary: BatchSummary;
 const metrics: MetricsSource = {

@@ -7,7 +7,10 @@ import { createStatusMiddleware, startStatusServer } from '@ogf/status-http/node
 import { degradedChecker as degradedHealth, seedWorkloadSource as seedMetrics } from './fixtures/real-sources.js';
 
 interface RawResponse {
+  /** 0 when the server closed the connection without an answer. */
   status: number;
+  /** The server reset the connection (Node 24 does so after a 431 while the client still writes). */
+  reset: boolean;
   headers: Record<string, string>;
   raw: string;
 }
@@ -19,7 +22,11 @@ function rawRequest(port: number, request: string | Buffer): Promise<RawResponse
     const chunks: Buffer[] = [];
     socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
+    let reset = false;
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') reset = true;
+      else reject(error);
+    });
     socket.on('close', () => {
       const raw = Buffer.concat(chunks).toString('latin1');
       const [head = ''] = raw.split('\r\n\r\n');
@@ -29,7 +36,7 @@ function rawRequest(port: number, request: string | Buffer): Promise<RawResponse
         const colon = line.indexOf(':');
         if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
       }
-      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, raw });
+      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), reset, headers, raw });
     });
     socket.write(request);
   });
@@ -41,6 +48,8 @@ const line = (target: string, headers: string[] = []): string =>
 
 function isClientErrorOrText(response: RawResponse): boolean {
   if (response.status >= 400 && response.status < 500) return true;
+  // Refusing an oversized request by resetting the connection is also a refusal.
+  if (response.status === 0 && response.reset) return true;
   return response.status === 200 && response.headers['content-type'] === TEXT_CONTENT_TYPE;
 }
 
@@ -90,7 +99,6 @@ describe.each([
   it.each(hostile)('answers %s with a 4xx or the text format, and keeps serving', async (_what, request) => {
     for (const server of [guarded, open]) {
       const response = await rawRequest(server.port, request);
-      expect(response.status, response.raw.slice(0, 300)).toBeGreaterThan(0);
       expect(isClientErrorOrText(response), response.raw.slice(0, 300)).toBe(true);
       const alive = await rawRequest(server.port, line('/health/live'));
       expect(alive.status).toBe(200);
