@@ -128,6 +128,35 @@ describe('createObservability end to end in one process', () => {
   });
 });
 
+describe('sampling', () => {
+  it('follows a sampled remote parent even at sampleRate 0, and records no root spans', async () => {
+    const { obs } = setup({ sampleRate: 0 });
+    expect(obs.tracer.withBatchSubmission({ id: 'root' }, (span) => span.span.isRecording())).toBe(false);
+    const parent = obs.tracer.extractContext({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    const child = obs.tracer.withActivityProcessing({ id: 'a-1' }, (span) => span.span.spanContext(), { parent });
+    expect(child.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(child.traceFlags & 1).toBe(1);
+    await obs.forceFlush();
+    const spans = await receiver.waitForSpans(1);
+    expect(spans.map((s) => [s.name, s.parentSpanId])).toEqual([['activity.processing', 'b7ad6b7169203331']]);
+  });
+
+  it('records nothing with OTEL_TRACES_SAMPLER=always_off', () => {
+    const { obs } = setup({}, { OTEL_TRACES_SAMPLER: 'always_off' });
+    expect(obs.tracer.withBatchProcessing({ id: 'b' }, (span) => span.span.isRecording())).toBe(false);
+  });
+});
+
+describe('health wiring', () => {
+  it('exports each check as health_check_status on /metrics', async () => {
+    const { obs } = setup();
+    obs.health.register('database', () => ({ status: 'degraded', message: 'slow' }));
+    expect((await obs.app.request('/health/ready')).status).toBe(200);
+    const text = await (await obs.app.request('/metrics')).text();
+    expect(text).toMatch(/^health_check_status\{check="database"[^}]*\} 0\.5$/m);
+  });
+});
+
 describe('logs', () => {
   it('carry the trace and span ids of the span they are written in, and the service fields', async () => {
     const { obs, logs } = setup();
@@ -259,6 +288,15 @@ describe('shutdown', () => {
         expect.objectContaining({ name: 'failing', outcome: 'failed', error: 'boom' }),
       ]),
     );
+  });
+
+  it('returns at its deadline when the collector accepts requests but never answers', async () => {
+    const { obs } = setup({ shutdownTimeoutMs: 1_000 });
+    receiver.setMode('hang');
+    await recordOneBatch(obs);
+    const report = await obs.shutdown();
+    expect(report).toMatchObject({ ok: false, timedOut: true, undeliveredSpans: 3 });
+    expect(report.errors.join('\n')).toMatch(/did not finish within the shutdown deadline/);
   });
 
   it('finishes within its deadline and counts what it could not deliver when the collector is down', async () => {
