@@ -8,6 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
+const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+
+// publint and attw shell out to `pnpm pack`, but pnpm is never global here: give them a shim that
+// runs the workspace's pinned version through npx.
+const shimDir = mkdtempSync(join(tmpdir(), 'ogf-pnpm-shim-'));
+writeFileSync(join(shimDir, 'pnpm'), `#!/bin/sh\nexec npx -y pnpm@${pnpmVersion} "$@"\n`, { mode: 0o755 });
+process.env.PATH = `${shimDir}:${process.env.PATH}`;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', ...opts });
 
@@ -39,7 +46,7 @@ const tarballs = {};
 for (const { dir, manifest } of packages) {
   console.log(`\n== ${manifest.name}`);
   run(bin('publint'), ['--strict'], { cwd: dir });
-  const out = execFileSync('npx', ['-y', `pnpm@${readPnpmVersion()}`, 'pack', '--pack-destination', scratch], {
+  const out = execFileSync('pnpm', ['pack', '--pack-destination', scratch], {
     cwd: dir,
     encoding: 'utf8',
   });
@@ -104,7 +111,4 @@ if (consumerFiles.length === 0) writeFileSync(join(consumerDir, 'empty.ts'), 'ex
 run(join(consumerDir, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: consumerDir });
 console.log(`\npackages ok: ${packages.length} packed, installed, imported, type-checked (${consumerFiles.length} consumer files)`);
 rmSync(scratch, { recursive: true, force: true });
-
-function readPnpmVersion() {
-  return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
-}
+rmSync(shimDir, { recursive: true, force: true });
