@@ -156,6 +156,8 @@ beforeAll(async () => {
   });
   await prometheus.waitForTargetsUp({ timeoutMs: 30_000 });
   load = startLoad(server.url);
+  // Health checks run when probed (as a kubelet would); their gauge feeds the health alerts.
+  await fetch(`${server.url}/health/ready`);
   for (const metric of EVERYTHING_MOVED) {
     await prometheus.waitForValue(`sum(${metric}{job="${JOB}"})`, (v) => v > 0, { timeoutMs: 60_000 });
   }
@@ -197,6 +199,12 @@ describe('against the example server under load, scraped by a real Prometheus', 
     expect(rules.length).toBe(recordingRules.length + alertCount);
     const unhealthy = rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
     expect(unhealthy).toEqual([]);
+  });
+
+  it('exports health_check_status per readiness check, in the shape the health alerts read', async () => {
+    const samples = await prometheus!.query(`min by (job, instance, check) (health_check_status{job="${JOB}"})`);
+    expect(samples.map((s) => s.metric.check)).toContain('database');
+    for (const sample of samples) expect([0, 0.5, 1]).toContain(sample.value);
   });
 
   it.each([
