@@ -14,3 +14,6 @@ export const grafanaDir: string = join(deployDir, 'grafana');
 export const dashboardFile: string = join(grafanaDir, 'dashboards', 'batch-overview.json');
 
 export const operationsDoc: string = join(repoRoot, 'docs', 'operations.md');
+
+/** The committed, generated PrometheusRule for the Prometheus Operator. */
+export const prometheusRuleFile: string = join(deployDir, 'kubernetes', 'prometheusrule.yaml');

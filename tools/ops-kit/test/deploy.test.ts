@@ -1,11 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STATUS_ROUTES, type RouteName } from '@ogf/status-http';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { loadConfig } from '../../../examples/batch-server/src/config.ts';
 import { lastArgs, parseDockerfile, stageEnv } from '../src/dockerfile.ts';
 import { deployDir, repoRoot } from '../src/paths.ts';
+import { renderPrometheusRule } from '../src/prometheus-rule.ts';
+import { promtool, promtoolFindings } from '../src/promtool.ts';
 
 // Docker and Kubernetes cannot run on this machine, so these tests read the files and check that
 // everything they point at exists and agrees: ports, probe paths, mounted files, service names,
@@ -219,7 +222,7 @@ describe('deploy/kubernetes', () => {
 
   it('lists resources that exist', () => {
     for (const file of kustomization.resources) expect(existsSync(join(deployDir, 'kubernetes', file)), file).toBe(true);
-    expect(manifests.map((m) => m.kind).sort()).toEqual(['Deployment', 'Service', 'ServiceMonitor']);
+    expect(manifests.map((m) => m.kind).sort()).toEqual(['Deployment', 'PrometheusRule', 'Service', 'ServiceMonitor']);
   });
 
   it('runs the image compose builds, listening on all interfaces on its named port', () => {
@@ -260,6 +263,19 @@ describe('deploy/kubernetes', () => {
     expect(service.metadata.name).toBe(alertJob);
     const [port] = service.spec.ports;
     expect(container.ports.map((p) => p.name)).toContain(port!.targetPort);
+  });
+
+  it('ships the tested rule files unchanged as a PrometheusRule (run `generate` after editing them)', () => {
+    expect(read('kubernetes/prometheusrule.yaml')).toBe(renderPrometheusRule());
+    const rule = byKind<{ groups: unknown[] }>('PrometheusRule');
+    const dir = mkdtempSync(join(tmpdir(), 'ogf-prometheusrule-'));
+    try {
+      writeFileSync(join(dir, 'rules.yml'), stringify({ groups: rule.spec.groups }));
+      const run = promtool(['check', 'rules', join(dir, 'rules.yml')]);
+      expect({ exitCode: run.exitCode, findings: promtoolFindings(run.output) }, run.output).toEqual({ exitCode: 0, findings: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('scrapes /metrics through the ServiceMonitor on the Service port', () => {
