@@ -24,6 +24,13 @@ function countAt(buckets: { le: number; count: number }[], bound: number): numbe
  * Merges the histogram points of a metric (one per attribute set) into one cumulative
  * histogram. Points with the same boundaries add exactly; different boundaries are merged on
  * the union of bounds. Returns undefined when there are no observations.
+ *
+ * @example
+ * ```ts
+ * const metric = snapshot.metrics.find((m) => m.name === 'batch.processing.duration');
+ * const merged = mergeHistograms(metric?.points ?? []);
+ * const p95 = merged ? histogramQuantile(0.95, merged) : null;
+ * ```
  */
 export function mergeHistograms(points: readonly SnapshotPoint[]): MergedHistogram | undefined {
   const parsed = points
