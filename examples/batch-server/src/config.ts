@@ -21,6 +21,8 @@ export interface ServerConfig {
   activityDelayMs: number;
   shutdownTimeoutMs: number;
   maxBodyBytes: number;
+  /** Write JSON log lines to this file instead of stdout. */
+  logFile: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,5 +62,6 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     activityDelayMs: integer(env, 'ACTIVITY_DELAY_MS', 0, 0, 60_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 600_000),
     maxBodyBytes: 1024 * 1024,
+    logFile: env.LOG_FILE ? resolve(env.LOG_FILE) : undefined,
   };
 }

@@ -12,15 +12,18 @@ const DEMO_DEFAULTS: Record<string, string> = {
   LOCK_ATTEMPTS: '3',
   FAULT_RATE: '0.02',
   ACTIVITY_DELAY_MS: '4',
-  OTEL_LOG_LEVEL: 'warn',
+  LOG_FILE: '.data/demo/server.log',
   OTEL_SERVICE_NAME: 'batch-server-demo',
 };
 for (const [name, value] of Object.entries(DEMO_DEFAULTS)) process.env[name] ??= value;
 
-const server = await startBatchServer(loadConfig());
+const config = loadConfig();
+const server = await startBatchServer(config);
 const load = startLoadGenerator({
   baseUrl: server.url,
   intervalMs: Number(process.env.DEMO_INTERVAL_MS ?? 600),
+  ...(process.env.DEMO_CANCEL_RATE ? { cancelRate: Number(process.env.DEMO_CANCEL_RATE) } : {}),
+  ...(process.env.DEMO_ALL_INVALID_RATE ? { allInvalidRate: Number(process.env.DEMO_ALL_INVALID_RATE) } : {}),
   onError: (error) => server.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'load generator request failed'),
 });
 
@@ -35,6 +38,7 @@ console.log(
     line('Status', '/status'),
     line('Health', '/health'),
     line('Readiness', '/health/ready'),
+    `  ${'Logs (JSON)'.padEnd(16)} ${config.logFile ?? 'stdout'}`,
     '',
     `  Load: ${new Set(['acme', 'globex', 'initech', 'umbrella']).size} organisations, batches of 1-200 activities, some invalid,`,
     `  ${Number(process.env.FAULT_RATE) * 100}% injected transient faults, lock contention on "acme". Ctrl-C to stop.`,

@@ -105,6 +105,18 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     expect(none.json).toMatchObject({ batches: [], total: 0 });
   });
 
+  it('never runs two batches of one organisation at once', async () => {
+    const first = await submitBatch(server.url, { org_id: 'hooli', activities: knownActivities(30, 'x') });
+    const second = await submitBatch(server.url, { org_id: 'hooli', activities: knownActivities(30, 'y') });
+    const [a, b] = [await waitForBatch(server.url, first.json.batch_id), await waitForBatch(server.url, second.json.batch_id)];
+    const span = (batch: ApiJson): [number, number] => [
+      Date.parse(batch.transitions.find((t) => t.to === 'processing')!.at),
+      Date.parse(batch.transitions.find((t) => t.to === 'completed')!.at),
+    ];
+    const [[aStart, aEnd], [bStart, bEnd]] = [span(a), span(b)];
+    expect(aEnd <= bStart || bEnd <= aStart).toBe(true);
+  });
+
   it('answers every bad input with its status and changes nothing in the store', async () => {
     const before = await storeCounts();
     const valid = { org_id: 'acme', activities: knownActivities(2) };

@@ -41,7 +41,18 @@ describe('the demo', () => {
 
   it('moves all 25 of the seed\'s metrics and stops cleanly on Ctrl-C', async () => {
     demo = await startServerProcess(
-      { DATA_DIR: data.dir, DEMO_INTERVAL_MS: '120', FAULT_RATE: '0.08', LOCK_TIMEOUT_MS: '250', LOCK_ATTEMPTS: '2', QUEUE_CAPACITY: '8' },
+      {
+        DATA_DIR: data.dir,
+        LOG_FILE: `${data.dir}/server.log`,
+        // Rare events made common, so every metric moves within seconds.
+        DEMO_INTERVAL_MS: '100',
+        DEMO_CANCEL_RATE: '0.3',
+        DEMO_ALL_INVALID_RATE: '0.2',
+        FAULT_RATE: '0.08',
+        LOCK_TIMEOUT_MS: '200',
+        LOCK_ATTEMPTS: '2',
+        QUEUE_CAPACITY: '8',
+      },
       { entry: 'src/demo.ts', readyText: 'Ctrl-C to stop' },
     );
     expect(demo.output()).toContain(`${demo.url}/metrics`);

@@ -32,6 +32,10 @@ describe('the instrumented server', () => {
       DATA_DIR: data.dir,
       WORKERS: '2',
       ACTIVITY_DELAY_MS: '40',
+      // Transient faults on about 10% of steps, retried: counts and totals must not change.
+      FAULT_RATE: '0.1',
+      RETRY_ATTEMPTS: '10',
+      RETRY_BASE_DELAY_MS: '5',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_SERVICE_NAME: 'batch-server-test',
     });
@@ -69,6 +73,16 @@ describe('the instrumented server', () => {
     expect(sampleSum(text, 'workers_capacity')).toBe(2);
     expect(sampleSum(text, 'queue_size')).toBe(0);
     expect(sampleSum(text, 'batch_processing')).toBe(0);
+    expect(sampleSum(text, 'batch_retries_total')).toBeGreaterThan(0);
+    expect(sampleSum(text, 'batch_retries_success_total')).toBeGreaterThan(0);
+  });
+
+  it('retried the injected faults and still stored every activity exactly once', async () => {
+    for (const [index, id] of batchIds.entries()) {
+      const { json } = await getJson(`${server.url}/api/v1/batches/${id}`);
+      expect(json.counts.processed).toBe(BATCHES[index]!.length);
+    }
+    expect(server.logLines().some((line) => line.msg === 'transient fault, retrying')).toBe(true);
   });
 
   it('agrees on /metrics/json and /status', async () => {
@@ -149,7 +163,8 @@ describe('the instrumented server', () => {
     expect(events(lock)).toEqual(['lock.wait', 'lock.acquired', 'lock.released']);
     expect(events(processing)).toEqual(expect.arrayContaining(['state.transition', 'batch.completed']));
     for (const activity of activities) {
-      expect(events(activity)).toEqual(['data.retrieved', 'calculations.performed', 'results.stored']);
+      // A retried activity has `retry` events and earlier attempts before the last one.
+      expect(events(activity).slice(-3)).toEqual(['data.retrieved', 'calculations.performed', 'results.stored']);
       expect(activity.attributes['activity.id']).toMatch(/^b\d+$/);
     }
     expect(processing.attributes).toMatchObject({ 'org.id': 'org-1', 'worker.id': expect.stringMatching(/^worker-/) });

@@ -10,13 +10,14 @@ export interface LoadGenerator {
 
 const ORGS = ['acme', 'acme', 'acme', 'globex', 'initech', 'umbrella'];
 const REGIONS = ['US', 'GB'];
-const VALID: { type: string; units: string[]; regions?: string[]; scale: number }[] = [
-  { type: 'electricity', units: ['kWh', 'MWh'], regions: REGIONS, scale: 2000 },
-  { type: 'natural_gas', units: ['kWh', 'therm', 'm3'], regions: ['US', 'GB', undefined as unknown as string], scale: 500 },
-  { type: 'diesel', units: ['L', 'gal'], scale: 300 },
-  { type: 'petrol', units: ['L', 'gal'], scale: 200 },
-  { type: 'air_travel_short_haul', units: ['km', 'miles'], scale: 1500 },
-  { type: 'air_travel_long_haul', units: ['passenger-km'], scale: 9000 },
+// Typical sizes per unit: a month of a site's electricity, a fuel delivery, a trip.
+const VALID: { type: string; units: [unit: string, upTo: number][]; regions?: (string | undefined)[] }[] = [
+  { type: 'electricity', units: [['kWh', 20_000], ['MWh', 20]], regions: REGIONS },
+  { type: 'natural_gas', units: [['kWh', 15_000], ['therm', 500], ['m3', 1_500]], regions: ['US', 'GB', undefined] },
+  { type: 'diesel', units: [['L', 400], ['gal', 100]] },
+  { type: 'petrol', units: [['L', 300], ['gal', 80]] },
+  { type: 'air_travel_short_haul', units: [['km', 3_000], ['miles', 1_800]] },
+  { type: 'air_travel_long_haul', units: [['passenger-km', 12_000]] },
 ];
 const INVALID = [
   { type: 'unobtainium', unit: 'kg' },
@@ -31,25 +32,38 @@ function activity(index: number, invalidRate: number): Record<string, unknown> {
   if (Math.random() < invalidRate) return { id: `act-${index}`, quantity: 1, ...pick(INVALID) };
   const kind = pick(VALID);
   const region = kind.regions ? pick(kind.regions) : undefined;
+  const [unit, upTo] = pick(kind.units);
   return {
     id: `act-${index}`,
     type: kind.type,
-    quantity: Math.round(Math.random() * kind.scale * 100) / 100,
-    unit: pick(kind.units),
+    quantity: Math.round(Math.random() * upTo * 100) / 100,
+    unit,
     ...(region ? { region } : {}),
   };
 }
 
 /** Starts submitting to `baseUrl` about every `intervalMs` until `stop()`. */
-export function startLoadGenerator(options: { baseUrl: string; intervalMs?: number; invalidRate?: number; onError?: (error: unknown) => void }): LoadGenerator {
+export function startLoadGenerator(options: {
+  baseUrl: string;
+  intervalMs?: number;
+  /** Share of invalid activities in a batch. Default 0.03. */
+  invalidRate?: number;
+  /** Share of batches made only of invalid activities (they end `failed`). Default 0.04. */
+  allInvalidRate?: number;
+  /** Share of batches cancelled right after submission. Default 0.05. */
+  cancelRate?: number;
+  onError?: (error: unknown) => void;
+}): LoadGenerator {
   const interval = options.intervalMs ?? 600;
   const invalidRate = options.invalidRate ?? 0.03;
+  const allInvalidRate = options.allInvalidRate ?? 0.04;
+  const cancelRate = options.cancelRate ?? 0.05;
   let running = true;
   let submitted = 0;
   let refused = 0;
 
   async function submitOne(): Promise<void> {
-    const allInvalid = Math.random() < 0.04;
+    const allInvalid = Math.random() < allInvalidRate;
     const size = 1 + Math.floor(Math.random() ** 2 * 200);
     const activities = Array.from({ length: size }, (_, i) => (allInvalid ? { id: `act-${i}`, quantity: 1, ...pick(INVALID) } : activity(i, invalidRate)));
     const response = await fetch(`${options.baseUrl}/api/v1/batches`, {
@@ -64,7 +78,7 @@ export function startLoadGenerator(options: { baseUrl: string; intervalMs?: numb
       return;
     }
     submitted += 1;
-    if (body.batch_id && Math.random() < 0.05) {
+    if (body.batch_id && Math.random() < cancelRate) {
       // Change of mind: cancel it shortly after (queued or already running).
       await sleep(Math.random() * 300);
       await fetch(`${options.baseUrl}/api/v1/batches/${body.batch_id}`, { method: 'DELETE' });

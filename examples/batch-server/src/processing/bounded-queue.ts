@@ -21,7 +21,7 @@ export interface BoundedQueue {
   /** Adds an entry even past capacity (recovery after restart, requeue after lock timeout). */
   pushForced(batchId: string): void;
   remove(batchId: string): boolean;
-  /** Resolves with the next entry, or `undefined` once the queue is closed and empty. */
+  /** Resolves with the next entry, or `undefined` once the queue is closed. */
   take(): Promise<QueueEntry | undefined>;
   close(): void;
 }
@@ -85,6 +85,8 @@ export function createBoundedQueue(options: {
       return true;
     },
     take() {
+      // Once closed, entries stay where they are (and in the store): only work in flight finishes.
+      if (closed) return Promise.resolve(undefined);
       const entry = entries.shift();
       if (entry) {
         onSizeChange(-1);

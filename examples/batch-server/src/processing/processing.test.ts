@@ -33,6 +33,8 @@ describe('the bounded queue', () => {
     const waiting = queue.take();
     queue.close();
     expect(await waiting).toBeUndefined();
+    queue.pushForced('b3');
+    expect(await queue.take()).toBeUndefined();
   });
 });
 

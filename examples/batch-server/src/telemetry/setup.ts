@@ -5,6 +5,8 @@
 // batches drain, telemetry flushes).
 import { createObservability, health as healthKit, type Observability } from '@ogf/observability';
 import { installShutdownHandlers } from '@ogf/observability/node';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Hono } from 'hono';
 import type { ServerConfig } from '../config.ts';
 import type { BatchService } from '../service.ts';
@@ -24,9 +26,17 @@ export interface ObservedSetup {
   handleSignals(afterShutdown: () => Promise<void>): void;
 }
 
+/** JSON log lines to a file instead of stdout (the demo keeps its console for the summary). */
+function fileDestination(path: string): { write(line: string): void } {
+  mkdirSync(dirname(path), { recursive: true });
+  const stream = createWriteStream(path, { flags: 'a' });
+  return { write: (line) => void stream.write(line.endsWith('\n') ? line : `${line}\n`) };
+}
+
 export function setupTelemetry(options: { config: ServerConfig; db: Database }): Promise<ObservedSetup> {
   const { config, db } = options;
   const obs: Observability = createObservability({
+    ...(config.logFile ? { logDestination: fileDestination(config.logFile) } : {}),
     serviceName: process.env.OTEL_SERVICE_NAME || 'batch-server',
     serviceVersion: process.env.OTEL_SERVICE_VERSION || '0.1.0',
     shutdownTimeoutMs: config.shutdownTimeoutMs,
