@@ -1,6 +1,6 @@
 import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
 import { startOtlpReceiver, type OtlpReceiver } from '@ogf/testkit/otlp-receiver';
-import { metrics as metricsApi, trace } from '@opentelemetry/api';
+import { diag, metrics as metricsApi, trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createObservability, type Observability, type ObservabilityConfig } from './index.js';
 
@@ -234,13 +234,31 @@ describe('OTEL_SDK_DISABLED=true', () => {
 
 describe('OpenTelemetry globals', () => {
   it('are registered by default and released by shutdown', async () => {
-    const { obs } = setup();
+    const { obs, logs } = setup();
+    diag.warn('an exporter complaint');
+    expect(logs.lines.find((l) => l.msg === 'an exporter complaint')).toMatchObject({ source: 'otel', level: 40 });
     const span = trace.getTracer('anyone').startSpan('global');
     expect(span.isRecording()).toBe(true);
     span.end();
     expect(metricsApi.getMeterProvider()).toBe(obs.meterProvider);
     await obs.shutdown();
     expect(trace.getTracer('anyone').startSpan('after').isRecording()).toBe(false);
+  });
+
+  it('are not taken over by a second instance, which warns and still records with its own providers', async () => {
+    const { obs: first } = setup();
+    const logs = captureLogs();
+    const second = createObservability({ env: {}, logDestination: logs });
+    try {
+      expect(logs.lines.find((l) => l.event === 'otel.globals')).toMatchObject({
+        already_registered: ['context manager', 'tracer provider', 'meter provider', 'propagator'],
+      });
+      expect(metricsApi.getMeterProvider()).toBe(first.meterProvider);
+      expect(second.tracer.withBatchSubmission({ id: 'b' }, (span) => span.span.isRecording())).toBe(true);
+    } finally {
+      await second.shutdown();
+    }
+    expect(metricsApi.getMeterProvider()).toBe(first.meterProvider);
   });
 
   it('are left alone with registerGlobals false, while obs.tracer still records', () => {

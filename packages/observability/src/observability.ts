@@ -105,13 +105,15 @@ function registerGlobals(
     if (ok) undo.push(disable);
     else conflicts.push(what);
   };
-  if (diag.setLogger(createDiagLogger(logger), { logLevel: diagLevelFor(config.logging.level), suppressOverrideMessage: true })) {
-    undo.push(() => diag.disable());
-  }
   if (parts.contextManager) claim('context manager', context.setGlobalContextManager(parts.contextManager.enable()), () => context.disable());
   if (parts.tracerProvider) claim('tracer provider', trace.setGlobalTracerProvider(parts.tracerProvider), () => trace.disable());
   if (parts.meterProvider) claim('meter provider', metricsApi.setGlobalMeterProvider(parts.meterProvider), () => metricsApi.disable());
   if (parts.tracerProvider) claim('propagator', propagation.setGlobalPropagator(W3C_PROPAGATOR()), () => propagation.disable());
+  // The diag logger cannot refuse a second registration, so only the instance that owns the
+  // providers routes OpenTelemetry's own messages into its logs.
+  if (undo.length > 0 && diag.setLogger(createDiagLogger(logger), { logLevel: diagLevelFor(config.logging.level), suppressOverrideMessage: true })) {
+    undo.push(() => diag.disable());
+  }
   if (conflicts.length > 0) {
     logger.warn(
       { event: 'otel.globals', already_registered: conflicts },
