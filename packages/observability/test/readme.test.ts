@@ -1,6 +1,6 @@
 // The README's quick start, run exactly as written: extracted from README.md, started as a real
 // process with tsx, probed over HTTP, then stopped with SIGTERM.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ const root = join(import.meta.dirname, '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
 const tsx = join(root, '..', '..', 'node_modules', '.bin', 'tsx');
 const generated = join(fixtures, 'quickstart.generated.ts');
+const tsc = join(root, '..', '..', 'node_modules', '.bin', 'tsc');
 
 function quickStart(): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -69,4 +70,12 @@ it('runs the README quick start as written: routes answer, the batch shows, SIGT
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+});
+
+it('type-checks the README quick start under strict TypeScript', () => {
+  writeFileSync(generated, quickStart());
+  // The fixtures project maps @ogf/* to source and includes every fixture, this one among them.
+  const run = spawnSync(tsc, ['-p', join(fixtures, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });
+  expect(`${run.stdout}${run.stderr}`).toBe('');
+  expect(run.status).toBe(0);
 });
