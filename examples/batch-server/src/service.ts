@@ -143,7 +143,7 @@ export function createBatchService(options: { config: ServerConfig; db: Database
       if (isTerminal(batch.state)) return { outcome: 'finished', batch };
       if (batch.state === 'queued' || batch.state === 'pending') {
         if (await transitions.move(id, batch.state, 'cancelled', { reason: 'cancelled by request' })) {
-          if (queue.remove(id)) telemetry.queueWaited(0);
+          queue.remove(id);
           telemetry.processingFinished(
             { batchId: id, orgId: batch.orgId, workspaceId: batch.workspaceId, activityCount: batch.activityCount },
             { state: 'cancelled', wasProcessing: false, processingMs: 0, latencyMs: Date.now() - batch.createdAt.getTime(), successCount: 0, failedCount: 0, emissionsKg: 0 },
