@@ -4,7 +4,7 @@ import { OgfError } from './errors.js';
 import { negotiateMetricsFormat } from './negotiate.js';
 import { resolveOptions, type StatusAppOptions } from './options.js';
 import { createRouteTable, rawPathOf, type RouteName, type StatusRoute } from './paths.js';
-import { baseHeaders, errorResponse, JSON_CONTENT_TYPE, respond, type HeaderRecord } from './responses.js';
+import { baseHeaders, errorReply, JSON_CONTENT_TYPE, toResponse, type HeaderRecord, type Reply } from './responses.js';
 
 /** A Web-standard request handler: `(Request) => Promise<Response>`. */
 export type StatusHandler = (request: Request) => Promise<Response>;
@@ -20,6 +20,8 @@ export interface DispatchOptions {
 /** The core of every adapter; `undefined` only with `fallthrough` for a path that is not ours. */
 export interface StatusDispatcher {
   dispatch: (request: Request, options?: DispatchOptions) => Promise<Response | undefined>;
+  /** The same answer before it becomes a Response, for adapters that write to a socket themselves. */
+  reply: (request: Request, options?: DispatchOptions) => Promise<Reply | undefined>;
   /** True when a raw path (still encoded) names one of the routes, so an adapter can pass others on. */
   owns: (rawPath: string) => boolean;
 }
@@ -38,11 +40,11 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
   });
   const allow = config.cors ? `${READ_METHODS}, OPTIONS` : READ_METHODS;
 
-  function json(status: number, value: unknown, head: boolean, extra: HeaderRecord | undefined): Response {
+  function json(status: number, value: unknown, extra: HeaderRecord | undefined): Reply {
     const body = toJson(value, (key) =>
       config.report(new OgfError('NON_FINITE_NUMBER', `@ogf/status-http: a non-finite number in "${key}" was sent as a string`)),
     );
-    return respond(status, body, baseHeaders(JSON_CONTENT_TYPE, extra), head);
+    return { status, headers: baseHeaders(JSON_CONTENT_TYPE, extra), body };
   }
 
   function sourceFailed(code: 'HEALTH_SOURCE_FAILED' | 'METRICS_SOURCE_FAILED', route: RouteName, cause: unknown): void {
@@ -89,7 +91,7 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     return summary;
   }
 
-  async function serveHealth(route: StatusRoute, audience: Audience, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+  async function serveHealth(route: StatusRoute, audience: Audience, extra: HeaderRecord | undefined): Promise<Reply> {
     let report: HealthReport;
     try {
       report = await readHealth(route.name);
@@ -97,31 +99,31 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
       sourceFailed('HEALTH_SOURCE_FAILED', route.name, cause);
       const status = 'unhealthy';
       const fallback = { status, timestamp: new Date().toISOString(), system_uptime_seconds: Math.floor((Date.now() - createdAt) / 1000), checks: {}, overall_status: status };
-      return json(503, fallback, head, extra);
+      return json(503, fallback, extra);
     }
     const status = verdict(report);
-    return json(status === 'unhealthy' ? 503 : 200, healthBody(report, status, audience), head, extra);
+    return json(status === 'unhealthy' ? 503 : 200, healthBody(report, status, audience), extra);
   }
 
-  async function serveStatus(route: StatusRoute, audience: Audience, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+  async function serveStatus(route: StatusRoute, audience: Audience, extra: HeaderRecord | undefined): Promise<Reply> {
     const [report, summary] = await Promise.allSettled([readHealth('health'), readSummary()]);
     if (report.status === 'rejected') sourceFailed('HEALTH_SOURCE_FAILED', route.name, report.reason);
     if (summary.status === 'rejected') sourceFailed('METRICS_SOURCE_FAILED', route.name, summary.reason);
-    if (report.status === 'rejected' || summary.status === 'rejected') return errorResponse(503, 'source_unavailable', head, extra);
+    if (report.status === 'rejected' || summary.status === 'rejected') return errorReply(503, 'source_unavailable', extra);
     const body = statusBody(config.service, report.value, verdict(report.value), summary.value, audience, new Date());
-    return json(200, body, head, extra);
+    return json(200, body, extra);
   }
 
-  async function serveMetricsJson(route: StatusRoute, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+  async function serveMetricsJson(route: StatusRoute, extra: HeaderRecord | undefined): Promise<Reply> {
     try {
-      return json(200, await readSummary(), head, extra);
+      return json(200, await readSummary(), extra);
     } catch (cause) {
       sourceFailed('METRICS_SOURCE_FAILED', route.name, cause);
-      return errorResponse(503, 'source_unavailable', head, extra);
+      return errorReply(503, 'source_unavailable', extra);
     }
   }
 
-  async function serveMetrics(route: StatusRoute, request: Request, head: boolean, extra: HeaderRecord | undefined): Promise<Response> {
+  async function serveMetrics(route: StatusRoute, request: Request, extra: HeaderRecord | undefined): Promise<Reply> {
     const accept = request.headers.get('accept');
     const format = negotiateMetricsFormat(accept);
     try {
@@ -131,10 +133,10 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
       }
       const headers = baseHeaders(rendered.contentType, extra);
       headers.vary = headers.vary ? `Accept, ${headers.vary}` : 'Accept';
-      return respond(200, rendered.body, headers, head);
+      return { status: 200, headers, body: rendered.body };
     } catch (cause) {
       sourceFailed('METRICS_SOURCE_FAILED', route.name, cause);
-      return errorResponse(503, 'source_unavailable', head, extra);
+      return errorReply(503, 'source_unavailable', extra);
     }
   }
 
@@ -146,21 +148,21 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     return cors.anyOrigin ? { 'access-control-allow-origin': '*' } : { 'access-control-allow-origin': origin, vary: 'Origin' };
   }
 
-  async function dispatch(request: Request, options: DispatchOptions = {}): Promise<Response | undefined> {
+  async function reply(request: Request, options: DispatchOptions = {}): Promise<Reply | undefined> {
     const match = table.match(rawPathOf(request.url), options.mountPrefix);
     const method = request.method;
     const head = method === 'HEAD';
     if (typeof match === 'string') {
       if (options.fallthrough) return undefined;
-      return match === 'malformed' ? errorResponse(400, 'bad_request', head) : errorResponse(404, 'not_found', head);
+      return match === 'malformed' ? errorReply(400, 'bad_request') : errorReply(404, 'not_found');
     }
     const cors = corsHeaders(request);
     if (method !== 'GET' && !head) {
       if (method === 'OPTIONS' && config.cors) {
         const preflight = cors && { ...cors, 'access-control-allow-methods': READ_METHODS, 'access-control-allow-headers': 'Authorization', 'access-control-max-age': '600' };
-        return new Response(null, { status: 204, headers: { 'cache-control': 'no-store', allow, ...preflight } });
+        return { status: 204, headers: { 'cache-control': 'no-store', allow, ...preflight }, body: null };
       }
-      return errorResponse(405, 'method_not_allowed', false, { allow, ...cors });
+      return errorReply(405, 'method_not_allowed', { allow, ...cors });
     }
     let authorized = false;
     if (config.verifyToken) {
@@ -168,24 +170,28 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
       if (match.protected || authorization !== null) authorized = await config.verifyToken(authorization);
       if (match.protected && !authorized) {
         const challenge = authorization === null ? 'Bearer realm="status"' : 'Bearer realm="status", error="invalid_token"';
-        return errorResponse(401, 'unauthorized', head, { 'www-authenticate': challenge, ...cors });
+        return errorReply(401, 'unauthorized', { 'www-authenticate': challenge, ...cors });
       }
     }
     const audience: Audience = { authorized, publicDetails: config.publicDetails };
     switch (match.name) {
       case 'metrics':
-        return serveMetrics(match, request, head, cors);
+        return serveMetrics(match, request, cors);
       case 'metricsJson':
-        return serveMetricsJson(match, head, cors);
+        return serveMetricsJson(match, cors);
       case 'status':
-        return serveStatus(match, audience, head, cors);
+        return serveStatus(match, audience, cors);
       default:
-        return serveHealth(match, audience, head, cors);
+        return serveHealth(match, audience, cors);
     }
   }
 
   return {
-    dispatch,
+    reply,
+    dispatch: async (request, options) => {
+      const answer = await reply(request, options);
+      return answer && toResponse(answer, request.method === 'HEAD');
+    },
     owns: (rawPath) => typeof table.match(rawPath) !== 'string',
   };
 }

@@ -34,6 +34,18 @@ describe('startStatusServer', () => {
     expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
   });
 
+  it('answers HEAD with the Content-Length of the GET body and no body', async () => {
+    const server = await start({ health: degradedHealth(), metrics: seedMetrics(), port: 0 });
+    for (const path of ['/metrics', '/health/ready', '/metrics/json']) {
+      const get = await fetch(`${server.url}${path}`);
+      const body = await get.text();
+      const head = await fetch(`${server.url}${path}`, { method: 'HEAD' });
+      expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+      expect(head.headers.get('cache-control')).toBe('no-store');
+      expect(await head.text()).toBe('');
+    }
+  });
+
   it('rejects with LISTEN_FAILED when the port is taken', async () => {
     const first = await start({ health: degradedHealth(), port: 0 });
     const error: unknown = await startStatusServer({ health: degradedHealth(), port: first.port }).catch((e: unknown) => e);

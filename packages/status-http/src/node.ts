@@ -3,6 +3,7 @@
 // @hono/node-server's request listener, which turns IncomingMessage into a Web Request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { OgfError } from './errors.js';
 import { createStatusDispatcher } from './handler.js';
 import type { StatusAppOptions } from './options.js';
@@ -16,8 +17,27 @@ export type StatusMiddleware = (request: IncomingMessage, response: ServerRespon
 
 function nodeListener(options: StatusAppOptions): { listener: StatusListener; owns: (url: string) => boolean } {
   const dispatcher = createStatusDispatcher(options);
-  // Leave the host process's global Request/Response alone (the adapter would swap them for speed).
-  const handle = getRequestListener((request) => dispatcher.dispatch(request), { overrideGlobalObjects: false });
+  // The adapter turns the IncomingMessage into a Request; the answer is written straight to the
+  // socket (no Response body stream to pump), and the adapter is told it was already sent. The
+  // host process's global Request/Response are left alone.
+  const handle = getRequestListener(
+    async (request, { outgoing }) => {
+      const reply = (await dispatcher.reply(request)) as NonNullable<Awaited<ReturnType<typeof dispatcher.reply>>>;
+      const headers: Record<string, string | number> = { ...reply.headers };
+      if (reply.body !== null) headers['content-length'] = Buffer.byteLength(reply.body);
+      try {
+        outgoing.writeHead(reply.status, headers);
+        // HEAD: headers only, with the length GET would have.
+        if (reply.body === null || request.method === 'HEAD') outgoing.end();
+        else outgoing.end(reply.body);
+      } catch {
+        // The client went away mid-answer; nothing left to tell it.
+        outgoing.destroy();
+      }
+      return RESPONSE_ALREADY_SENT;
+    },
+    { overrideGlobalObjects: false },
+  );
   return {
     listener: (request, response) => {
       handle(request, response).catch(() => response.destroy());

@@ -1,8 +1,16 @@
-// Every response this package writes goes through here, so each one carries `Cache-Control:
-// no-store` and `nosniff`, and CORS headers appear only when CORS was configured.
+// Every answer this package gives is built here as a transport-neutral Reply, so each one carries
+// `Cache-Control: no-store` and `nosniff`, and CORS headers appear only when CORS was configured.
+// The fetch handler turns a Reply into a Response; the Node adapter writes it to the socket.
 
-/** Headers as a plain record (cheap to build, and the fast path of @hono/node-server). */
+/** Headers as a plain record. */
 export type HeaderRecord = Record<string, string>;
+
+/** An answer before it meets a transport. `body` is the GET body, also kept for HEAD's length. */
+export interface Reply {
+  status: number;
+  headers: HeaderRecord;
+  body: string | null;
+}
 
 /** The content type of every JSON body. */
 export const JSON_CONTENT_TYPE = 'application/json';
@@ -17,12 +25,12 @@ export function baseHeaders(contentType: string, extra?: HeaderRecord): HeaderRe
   };
 }
 
-/** A response whose body is dropped for HEAD while its headers stay the same as for GET. */
-export function respond(status: number, body: string, headers: HeaderRecord, head: boolean): Response {
-  return new Response(head ? null : body, { status, headers });
+/** A small JSON error body such as `{"error":"not_found"}`. */
+export function errorReply(status: number, error: string, extra?: HeaderRecord): Reply {
+  return { status, headers: baseHeaders(JSON_CONTENT_TYPE, extra), body: `{"error":${JSON.stringify(error)}}` };
 }
 
-/** A small JSON error body such as `{"error":"not_found"}`. */
-export function errorResponse(status: number, error: string, head: boolean, extra?: HeaderRecord): Response {
-  return respond(status, `{"error":${JSON.stringify(error)}}`, baseHeaders(JSON_CONTENT_TYPE, extra), head);
+/** The Web Response for a Reply; HEAD keeps the headers and drops the body. */
+export function toResponse(reply: Reply, head: boolean): Response {
+  return new Response(head ? null : reply.body, { status: reply.status, headers: reply.headers });
 }
