@@ -7,9 +7,9 @@ import { afterAll, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
-const tsx = join(root, '..', '..', 'node_modules', '.bin', 'tsx');
+const workspaceRoot = join(root, '..', '..');
 const generated = join(fixtures, 'quickstart.generated.ts');
-const tsc = join(root, '..', '..', 'node_modules', '.bin', 'tsc');
+const tsc = join(workspaceRoot, 'node_modules', '.bin', 'tsc');
 
 function quickStart(): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -21,10 +21,11 @@ function quickStart(): string {
 
 afterAll(() => rmSync(generated, { force: true }));
 
-it('runs the README quick start as written: routes answer, the batch shows, SIGTERM exits 0', async () => {
+it('runs the README quick start as written: routes answer, the batch shows, SIGTERM exits 0', { timeout: 90_000 }, async () => {
   writeFileSync(generated, quickStart());
-  const child = spawn(tsx, ['--tsconfig', join(fixtures, 'tsconfig.json'), generated], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0' },
+  const child = spawn(process.execPath, ['--import', 'tsx', generated], {
+    cwd: workspaceRoot,
+    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: join(fixtures, 'tsconfig.json'), PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -33,7 +34,7 @@ it('runs the README quick start as written: routes answer, the batch shows, SIGT
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`quick start did not listen:\n${output}`)), 25_000);
+      const timer = setTimeout(() => reject(new Error(`quick start did not listen:\n${output}`)), 50_000);
       child.stdout.on('data', () => {
         const match = /"port":(\d+)/.exec(output);
         if (match) {
@@ -72,7 +73,7 @@ it('runs the README quick start as written: routes answer, the batch shows, SIGT
   }
 });
 
-it('type-checks the README quick start under strict TypeScript', () => {
+it('type-checks the README quick start under strict TypeScript', { timeout: 90_000 }, () => {
   writeFileSync(generated, quickStart());
   // The fixtures project maps @ogf/* to source and includes every fixture, this one among them.
   const run = spawnSync(tsc, ['-p', join(fixtures, 'tsconfig.json'), '--noEmit'], { encoding: 'utf8' });

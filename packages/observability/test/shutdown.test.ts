@@ -6,7 +6,7 @@ import { startOtlpReceiver, type OtlpReceiver } from '@ogf/testkit/otlp-receiver
 import { afterEach, describe, expect, it } from 'vitest';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
-const tsx = join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
 
 interface Service {
   child: ChildProcess;
@@ -22,8 +22,10 @@ afterEach(() => {
 });
 
 async function startService(env: Record<string, string>): Promise<Service> {
-  const child = spawn(tsx, ['--tsconfig', join(fixtures, 'tsconfig.json'), join(fixtures, 'server.ts')], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+  // node itself with tsx as a loader (no tsx CLI in between), so signals reach the service directly.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(fixtures, 'server.ts')], {
+    cwd: workspaceRoot,
+    env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: join(fixtures, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -64,7 +66,8 @@ async function startService(env: Record<string, string>): Promise<Service> {
       check();
     });
 
-  const listening = await waitForLog((line) => line.event === 'listening');
+  // tsx compiles every workspace source on start: slow on a busy machine.
+  const listening = await waitForLog((line) => line.event === 'listening', 50_000);
   return { child, url: `http://127.0.0.1:${String(listening.port)}`, logs, exited, waitForLog };
 }
 
@@ -81,7 +84,7 @@ async function eventually(fn: () => Promise<boolean>, attempts: number): Promise
   return false;
 }
 
-describe('installShutdownHandlers on a real child process', () => {
+describe('installShutdownHandlers on a real child process', { timeout: 90_000 }, () => {
   let receiver: OtlpReceiver | undefined;
   afterEach(async () => {
     await receiver?.close();
