@@ -8,6 +8,8 @@ import { METRIC_CATALOG } from '../src/index.js';
 export const START = '<!-- metric-table:start (generated from METRIC_CATALOG by scripts/catalog-table.ts) -->';
 export const END = '<!-- metric-table:end -->';
 export const README = join(import.meta.dirname, '..', 'README.md');
+/** The repository's README shows the same table. */
+export const ROOT_README = join(import.meta.dirname, '..', '..', '..', 'README.md');
 
 const code = (text: string): string => `\`${text}\``;
 
@@ -46,6 +48,6 @@ export function withCurrentTable(readme: string): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  writeFileSync(README, withCurrentTable(readFileSync(README, 'utf8')));
-  process.stdout.write('README.md metric table updated\n');
+  for (const file of [README, ROOT_README]) writeFileSync(file, withCurrentTable(readFileSync(file, 'utf8')));
+  process.stdout.write('README.md metric tables updated\n');
 }
