@@ -17,12 +17,13 @@ export interface ParsedFamily {
   samples: ParsedSample[];
 }
 
-// The reference OpenMetrics parser is the Python client's (strict: it rejects a missing `# EOF`,
-// bad escapes, misplaced suffixes and out-of-order samples). We run Debian's python3 explicitly
-// because the package python3-prometheus-client installs there, not into pyenv interpreters.
-const PARSER = String.raw`
+// The reference parsers are the Python client's: the OpenMetrics one is strict (it rejects a missing
+// `# EOF`, bad escapes, misplaced suffixes and out-of-order samples); the text 0.0.4 one reads an
+// exposition back the way a scraper does. We run Debian's python3 explicitly because the package
+// python3-prometheus-client installs there, not into pyenv interpreters.
+const parserScript = (module: string): string => String.raw`
 import json, math, sys
-from prometheus_client.openmetrics.parser import text_string_to_metric_families
+from ${module} import text_string_to_metric_families
 def num(v):
     if v is None: return None
     if isinstance(v, float):
@@ -50,19 +51,31 @@ const PYTHON = '/usr/bin/python3';
  * parser's reason when the text is invalid.
  */
 export function parseOpenMetrics(exposition: string): ParsedFamily[] {
-  const run = spawnSync(PYTHON, ['-c', PARSER], {
+  return runParser('prometheus_client.openmetrics.parser', exposition, 'OpenMetrics');
+}
+
+/**
+ * Reads a Prometheus text 0.0.4 exposition back with the Python client's parser (a counter's family
+ * name loses `_total`, as the client reports it). Throws when the text cannot be parsed.
+ */
+export function parsePrometheusText(exposition: string): ParsedFamily[] {
+  return runParser('prometheus_client.parser', exposition, 'text 0.0.4');
+}
+
+function runParser(module: string, exposition: string, format: string): ParsedFamily[] {
+  const run = spawnSync(PYTHON, ['-c', parserScript(module)], {
     input: exposition,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });
   if (run.error || run.status !== 0) {
     throw new Error(
-      `the OpenMetrics parser needs Debian's python3 with python3-prometheus-client: ${run.error?.message ?? run.stderr}`,
+      `the ${format} parser needs Debian's python3 with python3-prometheus-client: ${run.error?.message ?? run.stderr}`,
     );
   }
   const result = JSON.parse(run.stdout) as { ok: boolean; error?: string; families?: ParsedFamily[] };
   if (!result.ok) {
-    throw new Error(`invalid OpenMetrics: ${result.error}\n--- exposition ---\n${exposition.slice(0, 4000)}`);
+    throw new Error(`invalid ${format}: ${result.error}\n--- exposition ---\n${exposition.slice(0, 4000)}`);
   }
   return result.families ?? [];
 }
