@@ -51,6 +51,19 @@ describe('toBatchSummary', () => {
     expect(summary.total_emissions).toBe(0);
     expect(toBatchSummary(snapshot, { meterName: 'somebody-else' }).activities_success).toBe(1000);
   });
+
+  it('keeps error types named like Object.prototype members as plain keys', () => {
+    const snapshot = counters('2025-12-04T10:00:00.000Z', { 'batch.errors': 0 });
+    const errors = snapshot.metrics[0]!;
+    errors.points = ['constructor', '__proto__', 'timeout'].map((type, index) => ({
+      attributes: { error_type: type },
+      time: snapshot.timestamp,
+      value: index + 1,
+    }));
+    const summary = toBatchSummary(snapshot);
+    expect(JSON.parse(JSON.stringify(summary.errors_by_type))).toEqual({ constructor: 1, ['__proto__']: 2, timeout: 3 });
+    expect(Object.keys(summary.errors_by_type)).toEqual(['constructor', '__proto__', 'timeout']);
+  });
 });
 
 describe('createBatchSummarizer', () => {

@@ -110,12 +110,14 @@ export function toBatchSummary(snapshot: MetricsSnapshot, options: SummaryOption
   const finished = success + failed;
   const active = total('workers.active');
   const capacity = total('workers.capacity');
-  const errorsByType: Record<string, number> = {};
+  // A Map, then fromEntries: an error type named `constructor` or `__proto__` stays a plain key.
+  const errorCounts = new Map<string, number>();
   for (const point of byName.get('batch.errors')?.points ?? []) {
     const type = String(point.attributes.error_type ?? 'other');
     const value = snapshotNumber(point.value);
-    if (Number.isFinite(value) && value > 0) errorsByType[type] = (errorsByType[type] ?? 0) + value;
+    if (Number.isFinite(value) && value > 0) errorCounts.set(type, (errorCounts.get(type) ?? 0) + value);
   }
+  const errorsByType: Record<string, number> = Object.fromEntries(errorCounts);
   return {
     timestamp: snapshot.timestamp,
     batches_submitted: total('batch.submitted'),

@@ -346,6 +346,7 @@ describe('OTEL_LOG_LEVEL', () => {
 
   it('rejects unknown levels', () => {
     rejects(() => resolveConfig({ env: { OTEL_LOG_LEVEL: 'loud' } }), 'OTEL_LOG_LEVEL', '"verbose"');
+    rejects(() => resolveConfig({ env: { OTEL_LOG_LEVEL: 'constructor' } }), 'OTEL_LOG_LEVEL', '"verbose"');
     rejects(() => resolveConfig({ env: {}, logLevel: 'loud' as never }), 'logLevel', '"trace"');
   });
 });

@@ -37,15 +37,16 @@ const SAMPLERS: readonly SamplerName[] = [
 const METRICS_EXPORTERS: readonly MetricsExporterName[] = ['otlp', 'prometheus', 'none'];
 const TRACES_EXPORTERS: readonly TracesExporterName[] = ['otlp', 'none'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const OTEL_LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
-  none: 'silent',
-  error: 'error',
-  warn: 'warn',
-  info: 'info',
-  debug: 'debug',
-  verbose: 'trace',
-  all: 'trace',
-};
+// A Map: the variable is user input, and `constructor` must not find Object.prototype's.
+const OTEL_LOG_LEVELS: ReadonlyMap<string, LogLevel> = new Map<string, LogLevel>([
+  ['none', 'silent'],
+  ['error', 'error'],
+  ['warn', 'warn'],
+  ['info', 'info'],
+  ['debug', 'debug'],
+  ['verbose', 'trace'],
+  ['all', 'trace'],
+]);
 
 function checkExporterList(list: MetricsExporterName[], setting: string): MetricsExporterName[] {
   if (list.includes('none') && list.length > 1) fail(setting, '"none" alone, or a list without "none"', list.join(','));
@@ -90,7 +91,7 @@ export function resolveConfig(config: ConfigOptions = {}): ResolvedConfig {
     config.logLevel !== undefined
       ? oneOf(config.logLevel, 'logLevel', LOG_LEVELS)
       : envLogLevel !== undefined
-        ? (OTEL_LOG_LEVELS[envLogLevel.toLowerCase()] ??
+        ? (OTEL_LOG_LEVELS.get(envLogLevel.toLowerCase()) ??
           fail('OTEL_LOG_LEVEL', 'one of "none", "error", "warn", "info", "debug", "verbose", "all"', envLogLevel))
         : 'info';
 

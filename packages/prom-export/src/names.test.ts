@@ -117,6 +117,15 @@ describe('prometheusUnit', () => {
   it.each(units)('maps %j (%s) to %j', (unit, kind, expected) => {
     expect(prometheusUnit(unit, kind)).toBe(expected);
   });
+
+  // Found by the property test: an object-literal lookup answered `toString` with Object.prototype's.
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty', 's/toString'])(
+    'treats the unit %j as a plain word, never as an inherited property',
+    (unit) => {
+      expect(prometheusUnit(unit, 'counter')).toMatch(/^[a-zA-Z0-9_]*$/);
+      expect(prometheusMetricName({ name: 'jobs', unit, kind: 'counter' })).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*_total$/);
+    },
+  );
 });
 
 describe('prometheusLabelName', () => {

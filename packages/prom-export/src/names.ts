@@ -5,19 +5,24 @@
 /** The four metric kinds the exporter serves, named as in the JSON snapshot. */
 export type MetricKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
 
-// UCUM-ish abbreviations to the plural words Prometheus base units use.
-const UNIT_WORDS: Readonly<Record<string, string>> = {
+// UCUM-ish abbreviations to the plural words Prometheus base units use. Maps, not object
+// literals: a unit is user input, and `toString` must not find Object.prototype's.
+const UNIT_WORDS: ReadonlyMap<string, string> = wordMap({
   d: 'days', h: 'hours', min: 'minutes', s: 'seconds', ms: 'milliseconds', us: 'microseconds',
   ns: 'nanoseconds', By: 'bytes', KiBy: 'kibibytes', MiBy: 'mebibytes', GiBy: 'gibibytes',
   TiBy: 'tibibytes', KBy: 'kilobytes', MBy: 'megabytes', GBy: 'gigabytes', TBy: 'terabytes',
   m: 'meters', V: 'volts', A: 'amperes', J: 'joules', W: 'watts', g: 'grams', kg: 'kilograms',
   Cel: 'celsius', Hz: 'hertz', '%': 'percent',
-};
+});
 
 // The denominator of a rate unit is singular: `By/s` → `bytes_per_second`.
-const PER_UNIT_WORDS: Readonly<Record<string, string>> = {
+const PER_UNIT_WORDS: ReadonlyMap<string, string> = wordMap({
   s: 'second', m: 'minute', min: 'minute', h: 'hour', d: 'day', w: 'week', mo: 'month', y: 'year',
-};
+});
+
+function wordMap(words: Record<string, string>): ReadonlyMap<string, string> {
+  return new Map(Object.entries(words));
+}
 
 const CLEAN_NAME = /^[a-zA-Z][a-zA-Z0-9]*(?:_[a-zA-Z0-9]+)*$/;
 const NOT_NAME_CHAR = /[^a-zA-Z0-9]+/g;
@@ -31,11 +36,11 @@ function tokens(text: string): string {
   return joined.slice(start, end);
 }
 
-function unitPart(part: string, words: Readonly<Record<string, string>>): string {
+function unitPart(part: string, words: ReadonlyMap<string, string>): string {
   // `{packet}` annotations say what is counted; Prometheus treats a count of foo as unitless.
   const bare = part.replace(/\{[^}]*\}/g, '').trim();
   if (bare === '' || bare === '1') return '';
-  return words[bare] ?? tokens(bare);
+  return words.get(bare) ?? tokens(bare);
 }
 
 /**

@@ -30,7 +30,7 @@ export type FactorLookup =
   | { ok: false; code: 'unknown_type' | 'unknown_region'; message: string };
 
 function canonicalName(name: string): string {
-  return aliases[name] ?? name;
+  return Object.hasOwn(aliases, name) ? (aliases[name] ?? name) : name;
 }
 
 /** Finds the factor for a type in a region, falling back to the type's default ('*') factor. */

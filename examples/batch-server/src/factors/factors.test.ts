@@ -72,4 +72,16 @@ describe('calculateEmissions', () => {
   it('fails the activity on an unknown unit', () => {
     expect(calculateEmissions({ id: 'c', type: 'diesel', quantity: 1, unit: 'kWh' })).toMatchObject({ status: 'failed', errorCode: 'unknown_unit' });
   });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'treats %j as an unknown unit, type or region, never as an inherited property',
+    (word) => {
+      expect(calculateEmissions({ id: 'd', type: 'electricity', quantity: 1, unit: word, region: 'US' })).toMatchObject({
+        status: 'failed',
+        errorCode: 'unknown_unit',
+      });
+      expect(calculateEmissions({ id: 'e', type: word, quantity: 1, unit: 'kWh' })).toMatchObject({ status: 'failed', errorCode: 'unknown_type' });
+      expect(findFactor('electricity', word)).toMatchObject({ ok: false, code: 'unknown_region' });
+    },
+  );
 });

@@ -66,6 +66,11 @@ const TABLES: Record<Dimension, Record<string, number>> = {
   distance: DISTANCE_PKM,
 };
 
+// Units come from request bodies: `constructor` must not find Object.prototype's.
+function ownNumber(table: Record<string, number>, key: string): number | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function normaliseUnit(unit: string): string {
   return unit
     .trim()
@@ -85,6 +90,6 @@ export function toCanonical(
   options: { gasVolumes?: boolean } = {},
 ): number | undefined {
   const key = normaliseUnit(unit);
-  const perUnit = TABLES[dimension][key] ?? (options.gasVolumes ? GAS_VOLUME_KWH[key] : undefined);
+  const perUnit = ownNumber(TABLES[dimension], key) ?? (options.gasVolumes ? ownNumber(GAS_VOLUME_KWH, key) : undefined);
   return perUnit === undefined ? undefined : quantity * perUnit;
 }
