@@ -159,7 +159,7 @@ export function planFamilies(
       const unit = prometheusUnit(metric.descriptor.unit, kind);
       const family: Family = {
         name, omName, type,
-        help: metric.descriptor.description === '' ? otelName : metric.descriptor.description,
+        help: metric.descriptor.description.trim() === '' ? otelName : metric.descriptor.description,
         unit: unit !== '' && omName.endsWith(`_${unit}`) ? unit : '',
         sources: [{ metric, scope: scopeText }],
       };

@@ -99,7 +99,7 @@ function expectedFamily(index: number, metric: Spec): Expected {
     name, omName,
     type: metric.kind,
     unit: unit !== '' && omName.endsWith(`_${unit}`) ? unit : '',
-    help: wf(metric.description === '' ? otelName : metric.description),
+    help: wf(metric.description.trim() === '' ? otelName : metric.description),
     samples,
   };
 }

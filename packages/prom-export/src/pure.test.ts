@@ -107,6 +107,20 @@ describe('the pure render functions', () => {
     }
   });
 
+  it('falls back to the instrument name for HELP when the description is empty or only blanks', () => {
+    const input = resourceMetrics(
+      ['', ' ', '\t \t'].map((description, index) => ({
+        ...metric({ name: `blank.${index}`, dataPointType: DataPointType.SUM, dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: 1 }] }),
+        descriptor: { name: `blank.${index}`, description, unit: '', valueType: ValueType.DOUBLE },
+      })),
+    );
+    const { textFamilies, omFamilies } = both(input);
+    for (const index of [0, 1, 2]) {
+      expect(family(textFamilies, `blank_${index}`).help).toBe(`blank.${index}`);
+      expect(family(omFamilies, `blank_${index}`).help).toBe(`blank.${index}`);
+    }
+  });
+
   it('writes nothing but # EOF for an empty collection', () => {
     const input = resourceMetrics([]);
     expect(renderPrometheusText(input)).toBe('');
