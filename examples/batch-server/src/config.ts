@@ -17,6 +17,8 @@ export interface ServerConfig {
   retryMaxDelayMs: number;
   /** Probability (0..1) of an injected transient fault per activity step. */
   faultRate: number;
+  /** Seed of the fault injector's random sequence; fixed in tests so the same faults happen each run. */
+  faultSeed: number;
   /** Simulated latency of retrieving an activity's data. */
   activityDelayMs: number;
   shutdownTimeoutMs: number;
@@ -59,6 +61,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     retryBaseDelayMs: integer(env, 'RETRY_BASE_DELAY_MS', 50, 0, 60_000),
     retryMaxDelayMs: integer(env, 'RETRY_MAX_DELAY_MS', 2_000, 0, 600_000),
     faultRate: ratio(env, 'FAULT_RATE', 0),
+    faultSeed: integer(env, 'FAULT_SEED', Date.now() % 2 ** 31, 0, 2 ** 31 - 1),
     activityDelayMs: integer(env, 'ACTIVITY_DELAY_MS', 0, 0, 60_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 600_000),
     maxBodyBytes: 1024 * 1024,

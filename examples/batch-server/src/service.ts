@@ -57,7 +57,7 @@ export function createBatchService(options: { config: ServerConfig; db: Database
     locks: createOrgLocks(),
     telemetry,
     transitions,
-    faults: createFaultInjector({ rate: config.faultRate, seed: Date.now() }),
+    faults: createFaultInjector({ rate: config.faultRate, seed: config.faultSeed }),
     config,
     cancelRequests,
   });
