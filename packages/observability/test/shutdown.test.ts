@@ -93,10 +93,12 @@ describe('installShutdownHandlers on a real child process', { timeout: 90_000 },
 
   it('on SIGTERM fails readiness while liveness holds, lets the batch finish, delivers its span and exits 0', async () => {
     receiver = await startOtlpReceiver();
-    const service = await startService({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'prometheus' });
+    // The batch outlasts the readiness polls below by seconds even on a busy machine (the test
+    // reads 'batch finished' as absent afterwards); the deadline leaves room for it and the flush.
+    const service = await startService({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'prometheus', SHUTDOWN_TIMEOUT_MS: '15000' });
     expect(await statusOf(`${service.url}/health/ready`)).toBe(200);
 
-    const batch = fetch(`${service.url}/batch?id=b-inflight&ms=1500`).then(async (r) => [r.status, await r.text()]);
+    const batch = fetch(`${service.url}/batch?id=b-inflight&ms=5000`).then(async (r) => [r.status, await r.text()]);
     await service.waitForLog((line) => line.msg === 'batch started');
     service.child.kill('SIGTERM');
 
