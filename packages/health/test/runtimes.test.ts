@@ -21,7 +21,7 @@ describe.each(RUNTIMES)('@ogf/health on %s', (runtime) => {
   let server: RuntimeServer;
   beforeAll(async () => {
     server = await serveOnRuntime(runtime, app);
-  });
+  }, 120_000);
   afterAll(async () => {
     await server?.stop();
   });

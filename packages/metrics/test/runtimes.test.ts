@@ -19,5 +19,5 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 });

@@ -45,7 +45,7 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       await server.stop();
       await receiver.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('on workerd without nodejs_compat', () => {
@@ -63,5 +63,5 @@ describe('on workerd without nodejs_compat', () => {
       await server.stop();
       await receiver.close();
     }
-  });
+  }, 120_000);
 });

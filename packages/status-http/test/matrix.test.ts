@@ -37,7 +37,7 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
   let target: MatrixTarget;
   beforeAll(async () => {
     target = await startTarget(name);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await target?.stop();
   });

@@ -21,7 +21,7 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 });
 
 describe('the main entry on Web APIs alone', () => {
@@ -37,5 +37,5 @@ describe('the main entry on Web APIs alone', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 });

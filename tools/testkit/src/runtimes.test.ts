@@ -9,7 +9,7 @@ describe.each(RUNTIMES)('serveOnRuntime on %s', (runtime) => {
   let server: RuntimeServer;
   beforeAll(async () => {
     server = await serveOnRuntime(runtime, echoApp);
-  });
+  }, 120_000);
   afterAll(async () => {
     await server?.stop();
   });
@@ -26,7 +26,7 @@ describe.each(RUNTIMES)('serveOnRuntime on %s', (runtime) => {
     } finally {
       await compat.stop();
     }
-  });
+  }, 120_000);
 });
 
 describe('bundleForRuntime', () => {

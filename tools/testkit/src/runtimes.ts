@@ -35,6 +35,7 @@ export interface ServeOptions {
   nodeCompat?: boolean;
   /** Environment for the runtime process (Bun, Deno) or bindings (workerd, as vars). */
   env?: Record<string, string>;
+  /** How long Bun or Deno may take to listen (default 60 s: the machine may be busy). */
   startTimeoutMs?: number;
 }
 
@@ -143,7 +144,8 @@ async function serveOnProcess(runtime: 'bun' | 'deno', appFile: string, workDir:
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const port = await waitForPort(child, () => output, options.startTimeoutMs ?? 20_000, runtime);
+  // A cold start on a busy machine (CI runs every package's tests at once) takes seconds.
+  const port = await waitForPort(child, () => output, options.startTimeoutMs ?? 60_000, runtime);
   return {
     runtime,
     url: `http://127.0.0.1:${port}`,
