@@ -13,6 +13,7 @@ describe('a throwaway Prometheus server', () => {
     await new Promise((resolve) => target?.close(resolve));
   });
 
+  // A Prometheus start, a first scrape and a rule evaluation: the helper allows each 30 s.
   it('scrapes a target the test serves and answers PromQL with its values', async () => {
     target = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
@@ -31,7 +32,7 @@ describe('a throwaway Prometheus server', () => {
     expect(byQueue.map((s) => [s.metric.queue, s.value]).sort()).toEqual([['a', 5], ['b', 2]]);
     expect(await prom.waitForValue('jobs:sum', 7)).toBe(7);
     expect(JSON.stringify(await prom.rules())).toContain('jobs:sum');
-  });
+  }, 120_000);
 
   it('removes its directory on stop and tolerates a second stop', async () => {
     const { existsSync } = await import('node:fs');
