@@ -20,7 +20,9 @@ describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store
   });
 
   it('kill -9 during a batch, then a restart: the batch completes and each activity is stored exactly once', async () => {
-    const env: Record<string, string> = { DATA_DIR: data.dir, WORKERS: '2', ACTIVITY_DELAY_MS: '40' };
+    // 100 ms an activity: once 10 are done, 5 s of work remain, so the poll that sees the batch
+    // midway and the kill that follows land before it completes, however slow the poll.
+    const env: Record<string, string> = { DATA_DIR: data.dir, WORKERS: '2', ACTIVITY_DELAY_MS: '100' };
     if (store === 'postgres') {
       postgres = await startPostgres();
       env.DATABASE_URL = postgres.url;
