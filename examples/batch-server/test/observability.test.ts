@@ -40,6 +40,8 @@ describe('the instrumented server', () => {
       RETRY_BASE_DELAY_MS: '5',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_SERVICE_NAME: 'batch-server-test',
+      // The SIGTERM test drains a long batch; on a busy machine that may outlast the 25 s default.
+      SHUTDOWN_TIMEOUT_MS: '120000',
     });
     for (const activities of BATCHES) {
       const submitted = await submitBatch(server.url, { org_id: `org-${batchIds.length % 2}`, activities });
@@ -123,7 +125,9 @@ describe('the instrumented server', () => {
   });
 
   it('drains an in-flight batch on SIGTERM: readiness fails at once, liveness stays, the batch completes, exit 0', async () => {
-    const slow = await submitBatch(server.url, { org_id: 'org-slow', activities: knownActivities(40, 's') });
+    // 100 activities of 40 ms: seconds of work left after the signal, so the readiness and
+    // liveness probes below reach the server before it has drained and exited, however slow the poll.
+    const slow = await submitBatch(server.url, { org_id: 'org-slow', activities: knownActivities(100, 's') });
     const slowId = slow.json.batch_id;
     await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${slowId}`)).json.counts.processed > 0 ? true : undefined), 'the slow batch to start');
     server.kill('SIGTERM');
@@ -135,7 +139,7 @@ describe('the instrumented server', () => {
     expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
     expect(await server.exited).toBe(0);
     const completed = server.logLines().find((line) => line.msg === 'batch completed' && line.batch_id === slowId);
-    expect(completed).toMatchObject({ state: 'completed', success: 40 });
+    expect(completed).toMatchObject({ state: 'completed', success: 100 });
     expect(completed?.trace_id).toMatch(/^[0-9a-f]{32}$/);
   });
 
