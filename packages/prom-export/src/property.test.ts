@@ -168,7 +168,12 @@ describe('adversarial input', () => {
         }
         await provider.shutdown();
       }),
-      { numRuns: 12 },
+      // A fixed seed: CI runs the same 12 cases every time (fast-check picks a new seed per run
+      // otherwise, and a rare counterexample would fail one CI run in many). Change the seed to
+      // explore more cases; fix what they find.
+      { numRuns: 12, seed: 20251204 },
     );
-  }, 180_000);
+    // About 40 s of CPU (promtool and two Python parsers a case, on expositions of megabytes):
+    // on a busy 2-core machine that takes minutes. Not a timing assertion.
+  }, 600_000);
 });
