@@ -123,7 +123,8 @@ describe('httpCheck against a real HTTP server', () => {
   });
 
   it('is healthy on 2xx, unhealthy on an unexpected status, and accepts the statuses you expect', async () => {
-    const health = createHealthChecker({ cacheTtlMs: 0, timeoutMs: 1_000 });
+    // Nothing here hangs; the deadline only has to cover a first fetch on a busy machine.
+    const health = createHealthChecker({ cacheTtlMs: 0, timeoutMs: 10_000 });
     health.register('ok', httpCheck(`${base}/ok`));
     health.register('down', httpCheck(`${base}/down`), { critical: false });
     health.register('teapot', httpCheck(`${base}/teapot`, { expectedStatus: [200, 418], method: 'HEAD' }));
