@@ -35,7 +35,9 @@ describe('startStatusServer', () => {
   });
 
   it('answers HEAD with the Content-Length of the GET body and no body', async () => {
-    const server = await start({ health: degradedHealth(), metrics: seedMetrics(), port: 0 });
+    // Cached check results, so GET and HEAD carry the same duration_ms (a rerun between the two
+    // could change its length on a slow machine).
+    const server = await start({ health: degradedHealth({ cacheTtlMs: 60_000 }), metrics: seedMetrics(), port: 0 });
     for (const path of ['/metrics', '/health/ready', '/metrics/json']) {
       const get = await fetch(`${server.url}${path}`);
       const body = await get.text();
