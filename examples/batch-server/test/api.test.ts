@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresHandle } from '@ogf/testkit/services';
 import { getJson, submitBatch, waitForBatch, type ApiJson } from './helpers/api.ts';
@@ -35,7 +35,7 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     const env: Record<string, string> = { WORKERS: '2', DATA_DIR: data.dir };
     if (store === 'postgres') {
       postgres = await startPostgres();
-      pool = new pg.Pool({ connectionString: postgres.url });
+      pool = postgres.pool();
       env.DATABASE_URL = postgres.url;
     }
     server = await startServerProcess(env);
@@ -43,8 +43,7 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
 
   afterAll(async () => {
     await server?.stop();
-    await pool?.end();
-    await postgres?.stop();
+    await postgres?.stop(); // ends the pool first, and waits until its connections are closed
     data.remove();
   });
 

@@ -1,5 +1,4 @@
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresHandle } from '@ogf/testkit/services';
 import { getJson, submitBatch, waitFor, waitForBatch } from './helpers/api.ts';
@@ -61,9 +60,7 @@ describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store
                         sum(emissions_kg) AS total FROM activity_results WHERE batch_id = $1`;
     let row: { results: number; distinct_ids: number; total: number };
     if (store === 'postgres') {
-      const pool = new pg.Pool({ connectionString: postgres!.url });
-      row = (await pool.query(sql, [batchId])).rows[0];
-      await pool.end();
+      row = (await postgres!.pool().query(sql, [batchId])).rows[0];
     } else {
       const db = await PGlite.create(data.dir);
       row = (await db.query<typeof row>(sql, [batchId])).rows[0]!;

@@ -1,7 +1,7 @@
 // The database check against a real PostgreSQL through node-postgres.
 // The fault tests stop (or freeze) the server in the middle and bring it back.
 import { startPostgres, type PostgresHandle } from '@ogf/testkit/services';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthChecker, createHeartbeat, databaseCheck } from './index.js';
 import { eventually } from '../test/helpers.js';
@@ -11,14 +11,12 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   server = await startPostgres();
-  pool = new pg.Pool({ connectionString: server.url, max: 4, connectionTimeoutMillis: 5_000 });
-  // Idle clients error when the server goes away; the pool drops them. Without a listener the
-  // error would crash the process, which is exactly what a health check must not cause.
-  pool.on('error', () => undefined);
+  // Tied to the server: idle clients that error while it is paused are kept by the handle (without
+  // a listener the error would crash the process), and stop() ends the pool before the server.
+  pool = server.pool({ max: 4, connectionTimeoutMillis: 5_000 });
 });
 
 afterAll(async () => {
-  await pool?.end();
   await server?.stop();
 });
 
@@ -42,7 +40,7 @@ describe('databaseCheck on PostgreSQL via pg', () => {
   });
 
   it('is healthy through a single Client, and unhealthy with a redacted reason when the SQL fails', async () => {
-    const client = new pg.Client({ connectionString: server.url });
+    const client = server.client();
     await client.connect();
     try {
       const health = createHealthChecker({ cacheTtlMs: 0 });

@@ -1,29 +1,26 @@
 // The cache check against a real Redis through node-redis v5 and ioredis, and the queue check on a
 // Redis list. The fault tests stop (or freeze) Redis in the middle and bring it back.
-import { startRedis, type ServiceHandle } from '@ogf/testkit/services';
+import { startRedis, type RedisHandle } from '@ogf/testkit/services';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheCheck, createHealthChecker, createHeartbeat, queueCheck, type HealthCheck } from './index.js';
 import { eventually } from '../test/helpers.js';
 
-let server: ServiceHandle;
+let server: RedisHandle;
 let nodeRedis: ReturnType<typeof createClient>;
 let ioredis: Redis;
 
 beforeAll(async () => {
   server = await startRedis();
-  nodeRedis = createClient({ url: server.url, socket: { reconnectStrategy: () => 100, connectTimeout: 2_000 } });
-  // Connection errors while Redis is down are expected; unhandled they would crash the process.
-  nodeRedis.on('error', () => undefined);
+  // Tied to the server: connection errors while Redis is down are expected and kept by the handle
+  // (unheard they would crash the process), and stop() closes the clients before Redis.
+  nodeRedis = server.tie(createClient({ url: server.url, socket: { reconnectStrategy: () => 100, connectTimeout: 2_000 } }));
   await nodeRedis.connect();
-  ioredis = new Redis(server.url, { retryStrategy: () => 100, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-  ioredis.on('error', () => undefined);
+  ioredis = server.tie(new Redis(server.url, { retryStrategy: () => 100, maxRetriesPerRequest: 1, connectTimeout: 2_000 }));
 });
 
 afterAll(async () => {
-  nodeRedis?.destroy();
-  ioredis?.disconnect();
   await server?.stop();
 });
 

@@ -1,9 +1,10 @@
 // The README's quick start, run exactly as written: extracted from README.md, started as a real
 // process with tsx, probed over HTTP, then stopped with SIGTERM.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { spawnTracked } from '@ogf/testkit/processes';
 
 const root = join(import.meta.dirname, '..');
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -23,19 +24,19 @@ afterAll(() => rmSync(generated, { force: true }));
 
 it('runs the README quick start as written: routes answer, the batch shows, SIGTERM exits 0', { timeout: 90_000 }, async () => {
   writeFileSync(generated, quickStart());
-  const child = spawn(process.execPath, ['--import', 'tsx', generated], {
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', generated], {
     cwd: workspaceRoot,
     env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: join(fixtures, 'tsconfig.json'), PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`quick start did not listen:\n${output}`)), 50_000);
-      child.stdout.on('data', () => {
+      child.stdout?.on('data', () => {
         const match = /"port":(\d+)/.exec(output);
         if (match) {
           clearTimeout(timer);

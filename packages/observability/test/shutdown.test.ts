@@ -1,9 +1,10 @@
 // Shutdown on a real child process: a node:http server built on createObservability and
 // installShutdownHandlers, driven over HTTP and with real signals.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startOtlpReceiver, type OtlpReceiver } from '@ogf/testkit/otlp-receiver';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnTracked } from '@ogf/testkit/processes';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const workspaceRoot = join(import.meta.dirname, '..', '..', '..');
@@ -23,7 +24,7 @@ afterEach(() => {
 
 async function startService(env: Record<string, string>): Promise<Service> {
   // node itself with tsx as a loader (no tsx CLI in between), so signals reach the service directly.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(fixtures, 'server.ts')], {
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', join(fixtures, 'server.ts')], {
     cwd: workspaceRoot,
     env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: join(fixtures, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -33,7 +34,7 @@ async function startService(env: Record<string, string>): Promise<Service> {
   let stderr = '';
   const listeners = new Set<() => void>();
   let buffer = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
     const lines = buffer.split('\n');
     buffer = lines.pop() ?? '';
@@ -46,7 +47,7 @@ async function startService(env: Record<string, string>): Promise<Service> {
     }
     for (const listener of listeners) listener();
   });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const waitForLog = (predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 20_000) =>

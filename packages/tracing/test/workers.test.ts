@@ -1,7 +1,6 @@
 // Propagation across real boundaries: a worker_threads Worker and a child process each receive
 // job payloads carrying the submitter's trace context, process them with their own SDK, and
 // send their spans back (over the message port, or over OTLP/HTTP to a receiver).
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -12,6 +11,7 @@ import { createBatchTracer } from '../src/index.ts';
 import type { Job } from './fixtures/jobs.ts';
 import type { SpanSummary } from './scenario.ts';
 import { recordingProvider, useAsyncContext } from './support.ts';
+import { spawnTracked } from '@ogf/testkit/processes';
 
 useAsyncContext();
 
@@ -65,14 +65,14 @@ describe('trace context across workers', () => {
     const { jobs, batch } = submitJobs();
     const receiver = await startOtlpReceiver();
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'job-process.ts'), JSON.stringify(jobs)], {
+      const child = spawnTracked(process.execPath, ['--import', 'tsx', join(here, 'fixtures', 'job-process.ts'), JSON.stringify(jobs)], {
         cwd: packageDir,
         env: { ...process.env, OTLP_TRACES_URL: receiver.tracesUrl },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code, output).toBe(0);
       const spans = await receiver.waitForSpans(3);

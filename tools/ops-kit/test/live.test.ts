@@ -1,7 +1,7 @@
 // The live check: the example server runs for real under load, a real Prometheus with the
 // repository's rules scrapes it, and every dashboard query and every recording rule must be valid
 // PromQL that returns data. The deployment files' probe and scrape paths must answer too.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { expandVariables, panelQueries } from '../src/panel-queries.ts';
 import { dashboardFile, prometheusDir, repoRoot } from '../src/paths.ts';
+import { spawnTracked } from '@ogf/testkit/processes';
 
 const JOB = 'batch-server';
 const exampleDir = join(repoRoot, 'examples', 'batch-server');
@@ -33,7 +34,7 @@ interface Example {
 
 async function startExample(env: Record<string, string>): Promise<Example> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child: ChildProcess = spawnTracked(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: exampleDir,
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -32,10 +32,11 @@
 //
 // A missing binary fails the start with an error naming the Debian package: a test that silently
 // skips cannot fail.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnTracked, stopProcessTree } from './processes.ts';
 import { freePort } from './services.ts';
 
 export interface PrometheusOptions {
@@ -127,7 +128,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const url = `http://127.0.0.1:${port}`;
 
   let output = '';
-  const child: ChildProcess = spawn(
+  const child: ChildProcess = spawnTracked(
     binary,
     [
       `--config.file=${configFile}`,
@@ -140,18 +141,12 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let stopped = false;
 
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopProcessTree(child);
     rmSync(dir, { recursive: true, force: true });
   };
 

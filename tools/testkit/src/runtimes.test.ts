@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { descendantsOf, markerOf, runId } from './processes.ts';
 import { bundleForRuntime, RUNTIMES, serveOnRuntime, type RuntimeServer } from './runtimes.ts';
 
 const echoApp = fileURLToPath(new URL('./fixtures/echo-app.ts', import.meta.url));
@@ -26,6 +27,15 @@ describe.each(RUNTIMES)('serveOnRuntime on %s', (runtime) => {
     } finally {
       await compat.stop();
     }
+  }, 120_000);
+
+  it('leaves none of the processes it started behind once stopped', async () => {
+    const before = new Set(descendantsOf(process.pid));
+    const extra = await serveOnRuntime(runtime, echoApp);
+    const started = descendantsOf(process.pid).filter((pid) => !before.has(pid));
+    expect(started.length).toBeGreaterThan(0);
+    await extra.stop();
+    expect(started.filter((pid) => markerOf(pid) === runId())).toEqual([]);
   }, 120_000);
 });
 

@@ -10,14 +10,15 @@
 // `nodeCompat: true` lets the module import `node:*` builtins (AsyncLocalStorage, say) and turns on
 // workerd's nodejs_compat flag; without it a `node:` import fails the bundle, which is how tests
 // prove that a main entry uses Web APIs only.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { ogfSourceAliases } from '../../../vitest.shared.ts';
+import { markedEnv, spawnTracked, stopProcessTree } from './processes.ts';
 
 export type Runtime = 'bun' | 'deno' | 'workerd';
 export const RUNTIMES: readonly Runtime[] = ['bun', 'deno', 'workerd'];
@@ -39,8 +40,19 @@ export interface ServeOptions {
   startTimeoutMs?: number;
 }
 
-const testkitDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const binDir = join(testkitDir, 'node_modules', '.bin');
+const requireFromTestkit = createRequire(import.meta.url);
+
+/**
+ * The runtime's own executable. The `node_modules/.bin` entries are wrappers (a shell script for
+ * Bun, a Node script for Deno) that run the binary as a child of their own, so a signal sent to
+ * the wrapper would leave the runtime running.
+ */
+function runtimeBinary(runtime: 'bun' | 'deno'): string {
+  const packageDir = dirname(requireFromTestkit.resolve(`${runtime}/package.json`));
+  const binary = runtime === 'bun' ? join(packageDir, 'bin', 'bun.exe') : join(packageDir, 'deno');
+  if (!existsSync(binary)) throw new Error(`${runtime} binary not found at ${binary}: did its install script run (pnpm-workspace.yaml onlyBuiltDependencies)?`);
+  return binary;
+}
 
 function sourceAliasPlugin(): Plugin {
   return {
@@ -129,29 +141,35 @@ async function serveOnProcess(runtime: 'bun' | 'deno', appFile: string, workDir:
     runtime === 'bun'
       ? ['run', launcher]
       : ['run', '--quiet', '--no-prompt', '--allow-net=127.0.0.1', '--allow-env', '--allow-read', launcher];
-  const child = spawn(join(binDir, runtime), args, {
+  const child = spawnTracked(runtimeBinary(runtime), args, {
     cwd: workDir,
-    env: {
+    env: markedEnv({
       PATH: process.env.PATH ?? '',
       HOME: workDir,
       DENO_DIR: join(workDir, '.deno'),
       DENO_NO_UPDATE_CHECK: '1',
       NO_COLOR: '1',
       ...options.env,
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // A cold start on a busy machine (CI runs every package's tests at once) takes seconds.
-  const port = await waitForPort(child, () => output, options.startTimeoutMs ?? 60_000, runtime);
+  let port: number;
+  try {
+    port = await waitForPort(child, () => output, options.startTimeoutMs ?? 60_000, runtime);
+  } catch (error) {
+    await stopProcessTree(child, { signal: 'SIGKILL' });
+    throw error;
+  }
   return {
     runtime,
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     stop: async () => {
-      await stopProcess(child);
+      await stopProcessTree(child, { graceMs: 3_000 });
       rmSync(workDir, { recursive: true, force: true });
     },
   };
@@ -160,7 +178,6 @@ async function serveOnProcess(runtime: 'bun' | 'deno', appFile: string, workDir:
 function waitForPort(child: ChildProcess, output: () => string, timeoutMs: number, runtime: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
       reject(new Error(`${runtime} did not start within ${timeoutMs} ms:\n${output()}`));
     }, timeoutMs);
     const onData = (): void => {
@@ -175,17 +192,5 @@ function waitForPort(child: ChildProcess, output: () => string, timeoutMs: numbe
       clearTimeout(timer);
       reject(new Error(`${runtime} exited (${code ?? signal}) before listening:\n${output()}`));
     });
-  });
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

@@ -9,13 +9,20 @@
 //   await pg.restart();                         // pause() + resume()
 //   await pg.freeze(); await pg.thaw();         // SIGSTOP / SIGCONT to the server and its children:
 //                                               // the port accepts, nothing answers (a hung server)
-//   await pg.stop();                            // for good: process gone, temp dir removed (idempotent)
+//   await pg.stop();                            // for good: tied clients closed, then the server;
+//                                               // temp dir removed (idempotent)
 //
 //   const redis = await startRedis();          // { url: 'redis://127.0.0.1:PORT', host, port, ... }
+//   const client = redis.tie(createClient({ url: redis.url }));
 //
 // Both return a `ServiceHandle`; PostgreSQL adds `user` and `database` (trust auth on 127.0.0.1,
 // user `postgres`, database `postgres`). `running` says whether the server is up. `logs()` returns
 // what the server printed (include it in failure messages).
+//
+// Clients: make them through the handle (`pg.pool()`, `pg.client()`) or tie them to it
+// (`redis.tie(client)`). A server that goes away under a connected client makes the client emit
+// 'error'; unheard, that error is uncaught and fails the run after every test passed. Tied clients
+// keep those errors for the test (`connectionErrors()`), and stop() closes them before the server.
 //
 // Binaries: PostgreSQL's from $OGF_PG_BIN or the newest /usr/lib/postgresql/<version>/bin (Debian
 // package `postgresql`); Redis's from $OGF_REDIS_SERVER or `redis-server` on PATH (Debian package
@@ -23,41 +30,37 @@
 // silently skips cannot fail. PostgreSQL refuses to run as root, so when we are root it runs as the
 // `postgres` OS user (spawned with that uid/gid, the equivalent of `runuser -u postgres --`) with
 // its data directory chowned to that user.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type pg from 'pg';
+import { createPgTies, createRedisTies, type ClosableClient } from './clients.ts';
+import { createHandle, type ServiceHandle } from './service-handle.ts';
+
+export type { ServiceHandle } from './service-handle.ts';
+export type { ClosableClient } from './clients.ts';
 
 const execFileAsync = promisify(execFile);
-
-export interface ServiceHandle {
-  /** Connection URL, e.g. `postgres://postgres@127.0.0.1:41234/postgres` or `redis://127.0.0.1:41235`. */
-  url: string;
-  host: string;
-  port: number;
-  /** Whether the server process is up (false after pause() or stop()). */
-  readonly running: boolean;
-  /** Stops the server process (clients see their connections closed); data and port are kept. */
-  pause(): Promise<void>;
-  /** Starts the server again on the same port and waits until it accepts connections. */
-  resume(): Promise<void>;
-  /** pause() then resume(). */
-  restart(): Promise<void>;
-  /** SIGSTOP: connections stay open and new ones are accepted by the kernel, but nothing answers. */
-  freeze(): Promise<void>;
-  /** SIGCONT after freeze(). */
-  thaw(): Promise<void>;
-  /** Stops the server for good and removes its temporary directory. Safe to call twice. */
-  stop(): Promise<void>;
-  /** Everything the server printed so far. */
-  logs(): string;
-}
 
 export interface PostgresHandle extends ServiceHandle {
   user: string;
   database: string;
+  /** A pg.Pool on this server, tied to it: closed by stop(), its connection errors kept. */
+  pool: (config?: Omit<pg.PoolConfig, 'connectionString'>) => pg.Pool;
+  /** A pg.Client (not yet connected) on this server, tied to it like pool()'s. */
+  client: (config?: Omit<pg.ClientConfig, 'connectionString'>) => pg.Client;
+  /** Connection errors the tied clients reported, e.g. 57P01 while the server was paused. */
+  connectionErrors: () => Error[];
+}
+
+export interface RedisHandle extends ServiceHandle {
+  /** Ties a node-redis or ioredis client to this server: stop() closes it, its errors are kept. */
+  tie: <T extends ClosableClient>(client: T) => T;
+  /** Connection errors the tied clients reported. */
+  connectionErrors: () => Error[];
 }
 
 export interface StartOptions {
@@ -91,6 +94,8 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'max_connections=50', '-c', 'shared_buffers=16MB', '-c', 'logging_collector=off',
   ];
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const ties = createPgTies(url);
   const handle = createHandle({
     name: 'postgres',
     command: join(bin, 'postgres'),
@@ -98,18 +103,28 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     dir,
     owner,
     ready: READY_PG,
-    // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected, nothing is left behind.
-    stopSignal: 'SIGINT',
+    // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected (57P01), nothing is left
+    // behind. SIGTERM is its "smart" shutdown: it waits for the clients to disconnect first.
+    abruptSignal: 'SIGINT',
+    politeSignal: 'SIGTERM',
+    politeGraceMs: 5_000,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     port,
+    closeClients: () => ties.closeAll(),
   });
   await handle.resume();
-  return Object.assign(handle, { user: 'postgres', database: 'postgres' });
+  return Object.assign(handle, {
+    user: 'postgres',
+    database: 'postgres',
+    pool: ties.pool,
+    client: ties.client,
+    connectionErrors: ties.errors,
+  });
 }
 
 /** Starts a private Redis server on 127.0.0.1 with persistence off. */
-export async function startRedis(options: StartOptions = {}): Promise<ServiceHandle> {
+export async function startRedis(options: StartOptions = {}): Promise<RedisHandle> {
   const command = findRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'ogf-redis-'));
   const port = await freePort();
@@ -117,6 +132,7 @@ export async function startRedis(options: StartOptions = {}): Promise<ServiceHan
     '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
     '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', '--logfile', '',
   ];
+  const ties = createRedisTies();
   const handle = createHandle({
     name: 'redis',
     command,
@@ -124,171 +140,17 @@ export async function startRedis(options: StartOptions = {}): Promise<ServiceHan
     dir,
     owner: undefined,
     ready: READY_REDIS,
-    stopSignal: 'SIGTERM',
+    // Redis closes every client connection on SIGTERM, whether or not they are done.
+    abruptSignal: 'SIGTERM',
+    politeSignal: 'SIGTERM',
+    politeGraceMs: 5_000,
     startTimeoutMs: options.startTimeoutMs ?? 30_000,
     url: `redis://127.0.0.1:${port}`,
     port,
+    closeClients: () => ties.closeAll(),
   });
   await handle.resume();
-  return handle;
-}
-
-interface HandleSpec {
-  name: string;
-  command: string;
-  args: string[];
-  dir: string;
-  owner: { uid: number; gid: number } | undefined;
-  ready: RegExp;
-  stopSignal: NodeJS.Signals;
-  startTimeoutMs: number;
-  url: string;
-  port: number;
-}
-
-function createHandle(spec: HandleSpec): ServiceHandle {
-  let child: ChildProcess | undefined;
-  let output = '';
-  let stopped = false;
-  const killOnExit = (): void => {
-    // Last resort when the test process exits without stop(): SIGQUIT is an immediate shutdown
-    // for PostgreSQL (children included) and a plain exit for Redis.
-    try {
-      if (child?.pid !== undefined) signalTree(child.pid, 'SIGCONT');
-    } catch {
-      // already gone
-    }
-    child?.kill('SIGQUIT');
-  };
-  process.once('exit', killOnExit);
-
-  const resume = async (): Promise<void> => {
-    if (stopped) throw new Error(`${spec.name} was stopped for good; start a new one`);
-    if (child) return;
-    const started = spawn(spec.command, spec.args, {
-      ...(spec.owner ?? {}),
-      cwd: spec.dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = started;
-    const mark = output.length;
-    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    started.once('exit', () => {
-      if (child === started) child = undefined;
-    });
-    try {
-      await waitForOutput(started, () => output.slice(mark), spec.ready, spec.startTimeoutMs, spec.name);
-    } catch (error) {
-      started.kill('SIGKILL');
-      child = undefined;
-      throw error;
-    }
-  };
-
-  const pause = async (): Promise<void> => {
-    const current = child;
-    if (!current) return;
-    if (current.pid !== undefined) signalTree(current.pid, 'SIGCONT');
-    await stopProcess(current, spec.stopSignal);
-    child = undefined;
-  };
-
-  const signalGroup = (name: NodeJS.Signals) => (): Promise<void> => {
-    const pid = child?.pid;
-    if (pid === undefined) return Promise.reject(new Error(`${spec.name} is not running`));
-    signalTree(pid, name);
-    return Promise.resolve();
-  };
-
-  return {
-    url: spec.url,
-    host: '127.0.0.1',
-    port: spec.port,
-    get running() {
-      return child !== undefined;
-    },
-    pause,
-    resume,
-    restart: async () => {
-      await pause();
-      await resume();
-    },
-    freeze: signalGroup('SIGSTOP'),
-    thaw: signalGroup('SIGCONT'),
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await pause();
-      process.off('exit', killOnExit);
-      rmSync(spec.dir, { recursive: true, force: true });
-    },
-    logs: () => output,
-  };
-}
-
-// A process and its descendants (PostgreSQL backends call setsid(), so a process-group signal
-// would miss them); Linux /proc only, which is where these tests run.
-function signalTree(root: number, name: NodeJS.Signals): void {
-  const children = new Map<number, number[]>();
-  for (const entry of existsSync('/proc') ? readdirSync('/proc') : []) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    try {
-      process.kill(pid, name);
-    } catch {
-      // gone already
-    }
-    queue.push(...(children.get(pid) ?? []));
-  }
-}
-
-function waitForOutput(child: ChildProcess, output: () => string, ready: RegExp, timeoutMs: number, name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error): void => {
-      clearTimeout(timer);
-      child.stdout?.off('data', onData);
-      child.stderr?.off('data', onData);
-      child.off('exit', onExit);
-      if (error) reject(error);
-      else resolve();
-    };
-    const timer = setTimeout(() => done(new Error(`${name} did not start within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
-    const onData = (): void => {
-      if (ready.test(output())) done();
-    };
-    const onExit = (code: number | null, signal: string | null): void =>
-      done(new Error(`${name} exited (${code ?? signal}) before accepting connections:\n${output()}`));
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', onExit);
-    child.once('error', (error) => done(new Error(`${name} could not be spawned: ${error.message}`)));
-  });
-}
-
-function stopProcess(child: ChildProcess, stopSignal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGQUIT'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill(stopSignal);
-  });
+  return Object.assign(handle, { tie: ties.tie, connectionErrors: ties.errors });
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */

@@ -1,10 +1,11 @@
 // Boots the example for real: `node --import tsx src/server.ts` as a child process on a free
 // port, so a test can talk HTTP to it, send it signals and kill -9 it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@ogf/testkit/services';
+import { spawnTracked } from '@ogf/testkit/processes';
 
 const exampleDir = join(import.meta.dirname, '..', '..');
 
@@ -34,7 +35,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const readyText = options.readyText ?? '"batch server listening"';
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/server.ts'], {
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', options.entry ?? 'src/server.ts'], {
     cwd: exampleDir,
     env: {
       ...process.env,
