@@ -55,6 +55,30 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
   const { classifier, now, perBatchActivities } = settings;
   if (settings.workerCapacity !== undefined) m.capacity.set(settings.workerCapacity);
 
+  // One report per kind of misuse: a loop that repeats it must not flood the hook.
+  const warned = new Set<string>();
+  const warnOnce = (kind: string, message: string): void => {
+    if (warned.has(kind)) return;
+    warned.add(kind);
+    guard.report(new OgfError('ERR_OGF_MISUSE', `${message} (reported once)`));
+  };
+
+  // The levels never go below zero: a decrement with nothing to decrement is skipped and reported.
+  let processingLevel = 0;
+  let workersLevel = 0;
+  let queueLevel = 0;
+  const stopProcessing = (operation: string): void => {
+    if (processingLevel > 0) {
+      processingLevel -= 1;
+      m.processing.add(-1);
+    } else {
+      warnOnce(
+        'processing',
+        `${operation}: no batch is processing, so batch.processing was not decremented; call recordBatchStarted() when a worker starts a batch`,
+      );
+    }
+  };
+
   const fail = (operation: string, error: unknown): void =>
     guard.report(new OgfError('ERR_OGF_RECORDING', `${operation} could not record: ${String(error)}`, { cause: error }));
 
@@ -71,7 +95,15 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
   };
 
   const countActivities = (operation: string, successCount: unknown, errorCount: unknown): void => {
-    if (!perBatchActivities) return;
+    if (!perBatchActivities) {
+      if (successCount !== undefined || errorCount !== undefined) {
+        warnOnce(
+          'ignored-counts',
+          `${operation}: successCount/errorCount are ignored under activityCounts 'per-activity' (the default), where recordActivityProcessing moves the activity counters; pass activityCounts: 'per-batch' to count them here instead`,
+        );
+      }
+      return;
+    }
     const ok = successCount === undefined ? 0 : guard.check(successCount, operation, 'successCount');
     const bad = errorCount === undefined ? 0 : guard.check(errorCount, operation, 'errorCount');
     if (ok !== undefined) m.activitySuccess.add(ok);
@@ -81,7 +113,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
   // Ends a batch that was processing: batch.processing -1 and its duration, by outcome.
   const endProcessing = (operation: string, durationMs: unknown, outcome: typeof COMPLETED | typeof FAILED | typeof CANCELLED): void => {
-    m.processing.add(-1);
+    stopProcessing(operation);
     const value = seconds(operation, 'durationMs', durationMs);
     if (value !== undefined) m.processingDuration.record(value, outcome);
   };
@@ -89,6 +121,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
   const api: BatchMetrics = {
     enabled: true,
     meterName: settings.meterName,
+    activityCounts: perBatchActivities ? 'per-batch' : 'per-activity',
 
     recordBatchSubmission(o) {
       try {
@@ -110,7 +143,12 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
     },
 
     recordBatchStarted() {
+      processingLevel += 1;
       m.processing.add(1);
+    },
+
+    recordBatchRequeued() {
+      stopProcessing('recordBatchRequeued');
     },
 
     recordBatchCompletion(o) {
@@ -170,6 +208,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
     recordWorkerBusy(o) {
       try {
+        workersLevel += 1;
         m.workersActive.add(1);
         if (o?.idleMs === undefined) return;
         const value = seconds('recordWorkerBusy', 'idleMs', o.idleMs);
@@ -181,7 +220,12 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
     recordWorkerIdle(o) {
       try {
-        m.workersActive.add(-1);
+        if (workersLevel > 0) {
+          workersLevel -= 1;
+          m.workersActive.add(-1);
+        } else {
+          warnOnce('workers', 'recordWorkerIdle: no worker is busy, so workers.active was not decremented; pair it with recordWorkerBusy()');
+        }
         if (o?.taskMs === undefined) return;
         const value = seconds('recordWorkerIdle', 'taskMs', o.taskMs);
         if (value !== undefined) m.taskDuration.record(value);
@@ -210,7 +254,10 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
     recordEnqueue(o) {
       try {
         const count = o?.count === undefined ? 1 : guard.check(o.count, 'recordEnqueue', 'count');
-        if (count !== undefined) m.queueSize.add(count);
+        if (count !== undefined) {
+          queueLevel += count;
+          m.queueSize.add(count);
+        }
       } catch (error) {
         fail('recordEnqueue', error);
       }
@@ -219,7 +266,19 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
     recordDequeue(o) {
       try {
         const count = o?.count === undefined ? 1 : guard.check(o.count, 'recordDequeue', 'count');
-        if (count !== undefined) m.queueSize.add(-count);
+        if (count !== undefined) {
+          const taken = Math.min(count, queueLevel);
+          if (taken < count) {
+            warnOnce(
+              'queue',
+              `recordDequeue: the queue holds ${queueLevel} here, so queue.size was decremented by ${taken} instead of ${count}; when another process enqueues, set the size with setQueueSize() from the queue itself`,
+            );
+          }
+          if (taken > 0) {
+            queueLevel -= taken;
+            m.queueSize.add(-taken);
+          }
+        }
         if (o?.waitMs === undefined) return;
         const value = seconds('recordDequeue', 'waitMs', o.waitMs);
         if (value !== undefined) m.queueWait.record(value);
@@ -228,9 +287,21 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
       }
     },
 
+    recordQueueWait(o) {
+      try {
+        const value = seconds('recordQueueWait', 'waitMs', o.waitMs);
+        if (value !== undefined) m.queueWait.record(value);
+      } catch (error) {
+        fail('recordQueueWait', error);
+      }
+    },
+
     setQueueSize(size) {
       const value = guard.check(size, 'setQueueSize', 'size');
-      if (value !== undefined) m.queueSize.set(value);
+      if (value !== undefined) {
+        queueLevel = value;
+        m.queueSize.set(value);
+      }
     },
 
     recordError(o) {

@@ -6,7 +6,8 @@ export type OgfErrorCode =
   | 'ERR_OGF_INVALID_VALUE'
   | 'ERR_OGF_CARDINALITY'
   | 'ERR_OGF_RECORDING'
-  | 'ERR_OGF_CLASSIFIER';
+  | 'ERR_OGF_CLASSIFIER'
+  | 'ERR_OGF_MISUSE';
 
 /**
  * The one error type of @ogf/metrics: a `code`, a `cause`, and a message that says what was

@@ -41,18 +41,30 @@ export interface BatchMetricsOptions {
 /** When a batch was submitted: a Date or epoch milliseconds. */
 export type SubmittedAt = Date | number;
 
-/** Records the batch lifecycle. Every method is safe to call anywhere: none throws. */
+/**
+ * Records the batch lifecycle. Every method is safe to call anywhere: none throws. The levels
+ * `batch.processing`, `workers.active` and `queue.size` never go below zero: a decrement with
+ * nothing to decrement (a completion without `recordBatchStarted`, say) is skipped and reported
+ * once through `onError`.
+ */
 export interface BatchMetrics {
   /** False when there is no MeterProvider: every call is then a no-op. */
   readonly enabled: boolean;
   /** The meter (scope) name the instruments belong to. */
   readonly meterName: string;
+  /** Which call moves the activity counters (the `activityCounts` option). */
+  readonly activityCounts: 'per-activity' | 'per-batch';
   /** A batch was submitted: `batch.submitted` +1 and its size into `batch.size`. */
   recordBatchSubmission(options: { activityCount: number }): void;
   /** How long submitting took, into `batch.submit.duration{success}`. */
   recordSubmitDuration(options: { durationMs: number; success: boolean }): void;
   /** A worker started processing a batch: `batch.processing` +1. */
   recordBatchStarted(): void;
+  /**
+   * A batch that was processing went back to the queue without an outcome (e.g. its lock timed
+   * out and it will be retried): `batch.processing` -1, nothing else.
+   */
+  recordBatchRequeued(): void;
   /** A batch completed: counters, duration, emissions, last success time, latency. */
   recordBatchCompletion(options: {
     durationMs: number;
@@ -89,6 +101,8 @@ export interface BatchMetrics {
   recordEnqueue(options?: { count?: number }): void;
   /** Batches left the queue: `queue.size` - count (default 1), and how long the batch waited. */
   recordDequeue(options?: { waitMs?: number; count?: number }): void;
+  /** How long a batch waited in the queue, into `queue.wait.duration`; `queue.size` does not move. */
+  recordQueueWait(options: { waitMs: number }): void;
   /** Sets `queue.size` to an absolute size (e.g. a count read from the database). */
   setQueueSize(size: number): void;
   /** An error occurred: `batch.errors{error_type}` +1. Takes an error or an error-type string; returns the type. */

@@ -4,9 +4,9 @@
 const BRAND: symbol = Symbol.for('ogf.error');
 
 /** What went wrong, in a form code can branch on. */
-export type OgfErrorCode = 'INVALID_OPTIONS';
+export type OgfErrorCode = 'INVALID_OPTIONS' | 'ERR_OGF_SPAN_ENDED';
 
-/** The error @ogf/tracing throws: only at construction, for options it cannot use. */
+/** The error @ogf/tracing throws at construction, for options it cannot use, and reports through `onError` (calls on an ended span). */
 export class OgfError extends Error {
   readonly code: string;
 

@@ -12,6 +12,8 @@ export const ACTIVITY = 2;
 export const LOCK = 3;
 export type SpanKindCode = typeof SUBMISSION | typeof PROCESSING | typeof ACTIVITY | typeof LOCK;
 
+const noLate = (): void => undefined;
+
 const LOCK_NONE = 0;
 const LOCK_HELD = 1;
 const LOCK_RELEASED = 2;
@@ -31,20 +33,28 @@ export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan,
   /** Whether the span records (captured at start; an SDK span stops recording once ended). */
   readonly recording: boolean;
   private readonly onError: (error: unknown) => void;
+  private readonly onLate: (what: string) => void;
   /** Set once the span was ended by any path; every later call is a no-op. */
   ended = false;
   private lockState = LOCK_NONE;
 
-  constructor(span: Span, ctx: Context, kind: SpanKindCode, onError: (error: unknown) => void) {
+  constructor(span: Span, ctx: Context, kind: SpanKindCode, onError: (error: unknown) => void, onLate: (what: string) => void = noLate) {
     this.span = span;
     this.context = ctx;
     this.kind = kind;
     this.recording = span.isRecording();
     this.onError = onError;
+    this.onLate = onLate;
+  }
+
+  /** A call after the span ended is dropped; it is reported (once per kind) so the mistake shows. */
+  private late(what: string): void {
+    this.onLate(what);
   }
 
   event(name: string, attributes?: Attributes): void {
-    if (this.recording && !this.ended) this.span.addEvent(name, attributes);
+    if (this.ended) this.late(`event('${name}')`);
+    else if (this.recording) this.span.addEvent(name, attributes);
   }
 
   workerBusy(workerId: string): void {
@@ -65,19 +75,22 @@ export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan,
   }
 
   activitiesAdded(count: number): void {
-    if (!this.recording || this.ended) return;
+    if (this.ended) return this.late('activitiesAdded()');
+    if (!this.recording) return;
     if (finite(count)) this.span.setAttribute(ATTRIBUTES.activityCount, count);
     this.span.addEvent(EVENT_NAMES.activitiesAdded, finite(count) ? { [ATTRIBUTES.activityCount]: count } : undefined);
   }
 
   queued(queueSize?: number): void {
-    if (!this.recording || this.ended) return;
+    if (this.ended) return this.late('queued()');
+    if (!this.recording) return;
     this.span.addEvent(EVENT_NAMES.batchQueued, finite(queueSize) ? { [ATTRIBUTES.queueSize]: queueSize } : undefined);
   }
 
   // batch.processing
   stateTransition(from: string, to: string): void {
-    if (this.recording && !this.ended) {
+    if (this.ended) this.late(`stateTransition('${from}', '${to}')`);
+    else if (this.recording) {
       this.span.addEvent(EVENT_NAMES.stateTransition, { [ATTRIBUTES.stateFrom]: from, [ATTRIBUTES.stateTo]: to });
     }
   }
@@ -88,7 +101,8 @@ export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan,
   }
 
   calculationsPerformed(result?: { emissionsKg?: number; factor?: number }): void {
-    if (!this.recording || this.ended) return;
+    if (this.ended) return this.late('calculationsPerformed()');
+    if (!this.recording) return;
     const attributes: Attributes = {};
     if (finite(result?.emissionsKg)) attributes[ATTRIBUTES.emissions] = result.emissionsKg;
     if (finite(result?.factor)) attributes[ATTRIBUTES.emissionFactor] = result.factor;

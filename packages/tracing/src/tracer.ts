@@ -119,6 +119,20 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
   const { name, jobRelation, onError } = normalize(options);
   const { version, tracerProvider, propagator } = options;
   // trace.getTracer returns a proxy that follows whatever provider is registered later.
+  // Calls on an ended span are dropped; the first of each kind is reported (the classic bug: a
+  // state transition recorded after complete() silently missing from the trace).
+  const lateReported = new Set<string>();
+  const userOnError = options.onError;
+  const onLate = (what: string): void => {
+    if (lateReported.has(what) || lateReported.size > 100) return;
+    lateReported.add(what);
+    const error = new OgfError(
+      'ERR_OGF_SPAN_ENDED',
+      `${what} was called after its span ended and was dropped; record events and state transitions before complete(), fail() or end() (reported once)`,
+    );
+    if (userOnError) userOnError(error);
+    else diag.warn(`@ogf/tracing: ${error.message}`);
+  };
   const tracer: Tracer = tracerProvider ? tracerProvider.getTracer(name, version) : trace.getTracer(name, version);
 
   function start(kind: SpanKindCode, spanName: string, attributes: Attributes, options: StartOptions | undefined): SpanHandle {
@@ -142,7 +156,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
       const scope: LockScope = { lock: span, parent };
       spanContext = spanContext.setValue(LOCK_SCOPE, scope);
     }
-    return new SpanHandle(span, spanContext, kind, onError);
+    return new SpanHandle(span, spanContext, kind, onError, onLate);
   }
 
   function batchAttributes(batch: BatchRef): Attributes {
