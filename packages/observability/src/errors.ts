@@ -1,7 +1,7 @@
 const OGF_ERROR_BRAND: symbol = Symbol.for('ogf.error');
 
 /** Error codes this package raises. */
-export type OgfErrorCode = 'ERR_OGF_INVALID_CONFIG' | 'ERR_OGF_SHUTDOWN';
+export type OgfErrorCode = 'ERR_OGF_INVALID_CONFIG' | 'ERR_OGF_SHUTDOWN' | 'ERR_OGF_LIFECYCLE_MISUSE' | 'ERR_OGF_LOCK_TIMEOUT';
 
 /**
  * The one error type of @ogf/observability: a `code`, a `cause`, and a message that names the

@@ -15,6 +15,24 @@ export type {
 } from './config.js';
 export { createAuditLog, createLogger, traceContextFields } from './logger.js';
 export type { AuditLog, CreateLoggerOptions, LogDestination, StateTransitionRecord } from './logger.js';
+export { createBatchLifecycle } from './lifecycle/create.js';
+export type {
+  ActivityRef,
+  ActivityRun,
+  BatchCompletion,
+  BatchLifecycle,
+  BatchLifecycleOptions,
+  BatchRun,
+  Instant,
+  LockOptions,
+  ManualActivity,
+  ManualBatchRun,
+  ManualSubmission,
+  ProcessOptions,
+  ProcessRef,
+  Submission,
+  SubmitRef,
+} from './lifecycle/types.js';
 export { createAsyncContextManager } from './context.js';
 export type { AsyncLocalStorageClass, AsyncLocalStorageLike } from './context.js';
 export type { DeliveryStats } from './delivery.js';

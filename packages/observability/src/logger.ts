@@ -3,10 +3,11 @@
 // load pino's Node build) the ids come from pino's `mixin`; bundlers for workerd and browsers pick
 // pino's browser build, which has no mixin, so there the same fields are added in `browser.write`,
 // which prints one JSON line through console.log (or the destination you give).
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { LogLevel } from './config.js';
+import { logFieldsOf } from './lifecycle/log-fields.js';
 
 /** Where log lines go instead of stdout: anything with `write(line)`, e.g. a pino destination. */
 export interface LogDestination {
@@ -24,7 +25,8 @@ export interface CreateLoggerOptions {
 
 /**
  * The ids of the active span as log fields: `trace_id`, `span_id` and `trace_flags` (empty
- * when no valid span is active). Pass it as `mixin` to your own pino logger to get the same
+ * when no valid span is active), plus `batch_id`, `worker_id` and `activity_id` inside the
+ * lifecycle's `process` and `activity` callbacks. Pass it as `mixin` to your own pino logger to get the same
  * correlation `createObservability` gives its logger.
  *
  * @example
@@ -33,11 +35,13 @@ export interface CreateLoggerOptions {
  * ```
  */
 export function traceContextFields(): Record<string, string> {
-  const span = trace.getActiveSpan();
-  if (span === undefined) return {};
-  const ctx = span.spanContext();
-  if (!isSpanContextValid(ctx)) return {};
-  return { trace_id: ctx.traceId, span_id: ctx.spanId, trace_flags: `0${ctx.traceFlags.toString(16)}`.slice(-2) };
+  const active = context.active();
+  const fields = logFieldsOf(active);
+  const span = trace.getSpan(active);
+  const ctx = span?.spanContext();
+  if (ctx === undefined || !isSpanContextValid(ctx)) return fields === undefined ? {} : { ...fields };
+  const ids = { trace_id: ctx.traceId, span_id: ctx.spanId, trace_flags: `0${ctx.traceFlags.toString(16)}`.slice(-2) };
+  return fields === undefined ? ids : { ...fields, ...ids };
 }
 
 function serviceFields(options: CreateLoggerOptions): Record<string, string> {

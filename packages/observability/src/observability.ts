@@ -27,6 +27,8 @@ import { createAuditLog, createLogger } from './logger.js';
 import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
 import { buildProviders } from './providers.js';
 import type { Providers } from './providers.js';
+import { createBatchLifecycle } from './lifecycle/create.js';
+import type { BatchLifecycle, BatchLifecycleOptions } from './lifecycle/types.js';
 import { createShutdownController } from './shutdown.js';
 import type { DrainHook, DrainOptions, PendingWork, ShutdownReport } from './shutdown.js';
 
@@ -48,6 +50,8 @@ export interface ObservabilityConfig extends ConfigOptions {
   prometheusOptions?: PrometheusExporterOptions;
   /** Passed to `createStatusApp` (e.g. `token`, `basePath`); health, metrics and service info are ours. */
   statusOptions?: Omit<StatusAppOptions, 'health' | 'metrics' | 'service'>;
+  /** Passed to `createBatchLifecycle` (e.g. `queue: 'external'`, `lockTimeoutMs`); metrics, tracer, audit and logger are ours. */
+  lifecycleOptions?: Omit<BatchLifecycleOptions, 'metrics' | 'tracer' | 'audit' | 'logger'>;
 }
 
 /** A state transition for `recordStateTransition`, optionally with the span to mark. */
@@ -72,6 +76,12 @@ export interface Observability {
   readonly logger: Logger;
   /** The audit trail of batch state transitions. */
   readonly audit: AuditLog;
+  /**
+   * The batch lifecycle: `submit`, `process` (with `run.activity` and `run.lock`) record metrics,
+   * spans, audit records and log fields in one call per step. Prefer it to the parallel calls on
+   * `metrics`, `tracer` and `recordStateTransition`.
+   */
+  readonly batches: BatchLifecycle;
   /** The Hono app from @ogf/status-http: /health, /health/live, /health/ready, /status, /metrics, /metrics/json, /api/v1/…. */
   readonly app: Hono;
   /** The providers, for your own instruments and spans. */
@@ -199,6 +209,14 @@ function compose(
     },
   });
   const audit = createAuditLog(logger);
+  const batches = createBatchLifecycle({
+    onError: warn('lifecycle'),
+    ...options.lifecycleOptions,
+    metrics,
+    tracer,
+    audit,
+    logger,
+  });
 
   const contextManager =
     options.contextManager === false ? undefined : (options.contextManager ?? createAsyncContextManager());
@@ -232,6 +250,7 @@ function compose(
     exporter,
     logger,
     audit,
+    batches,
     app,
     meterProvider: providers.meterProvider,
     tracerProvider: providers.tracerProvider,

@@ -1,0 +1,122 @@
+// One activity of a running batch: its `activity.processing` span, its duration, its outcome and
+// its retries. It is counted once: a second end, or a second activity with the same id in the
+// same run, is traced but moves no metric, and is reported as misuse.
+import type { ActivitySpan } from '@ogf/tracing';
+import { ATTRIBUTES } from '@ogf/tracing';
+import type { Attributes, Context } from '@opentelemetry/api';
+import { withLogFields } from './log-fields.js';
+import { NONE } from './shared.js';
+import type { Deps } from './shared.js';
+import type { ActivityRef, ManualActivity } from './types.js';
+
+/** What an activity reports back to its run. */
+export interface ActivityOwner {
+  readonly batchId: string;
+  readonly signal: AbortSignal;
+  readonly context: Context;
+  /** Whether this activity counts (first of its id, run still open). */
+  admit(activity: ActivityHandle): boolean;
+  settled(activity: ActivityHandle, success: boolean | undefined, emissionsKg: number): void;
+}
+
+export class ActivityHandle implements ManualActivity {
+  readonly activityId: string;
+  readonly batchId: string;
+  readonly signal: AbortSignal;
+  readonly context: Context;
+  readonly span: ActivitySpan;
+  private readonly deps: Deps;
+  private readonly owner: ActivityOwner;
+  private readonly started: number;
+  private readonly counted: boolean;
+  private failure: unknown = NONE;
+  private skipped: string | undefined | typeof NONE = NONE;
+  private attempts = 1;
+  private emissionsKg = 0;
+  private hasEmissions = false;
+  private ended = false;
+
+  constructor(deps: Deps, owner: ActivityOwner, ref: ActivityRef) {
+    this.deps = deps;
+    this.owner = owner;
+    this.activityId = ref.id;
+    this.batchId = owner.batchId;
+    this.signal = owner.signal;
+    const activity = ref.type === undefined ? { id: ref.id, batchId: owner.batchId } : { id: ref.id, batchId: owner.batchId, type: ref.type };
+    this.span = deps.tracer.startActivityProcessingSpan(activity, { parent: owner.context });
+    this.context = withLogFields(this.span.context, { activity_id: ref.id });
+    this.counted = owner.admit(this);
+    this.started = deps.clock();
+  }
+
+  dataRetrieved(attributes?: Attributes): void {
+    this.span.dataRetrieved(attributes);
+  }
+
+  calculated(result: { emissionsKg: number; factor?: number }): void {
+    this.span.calculationsPerformed(result);
+    const kg = result?.emissionsKg;
+    if (typeof kg === 'number' && kg >= 0 && kg < Infinity) {
+      this.emissionsKg += kg;
+      this.hasEmissions = true;
+    }
+  }
+
+  stored(attributes?: Attributes): void {
+    this.span.resultsStored(attributes);
+  }
+
+  event(name: string, attributes?: Attributes): void {
+    this.span.event(name, attributes);
+  }
+
+  retry(error: unknown): void {
+    if (this.ended) return this.deps.misuse(`act.retry(): activity ${this.activityId} of batch ${this.batchId} has ended; ignored`);
+    const type = this.deps.metrics.recordError({ error });
+    // Every attempt after the first is a retry; this one failed.
+    if (this.attempts > 1) this.deps.metrics.recordRetry({ succeeded: false });
+    this.span.event('retry', { attempt: this.attempts, [ATTRIBUTES.errorType]: type });
+    this.attempts += 1;
+  }
+
+  fail(error: unknown): void {
+    if (this.ended) return this.deps.misuse(`act.fail(): activity ${this.activityId} of batch ${this.batchId} has ended; ignored`);
+    this.failure = error;
+  }
+
+  skip(reason?: string): void {
+    if (this.ended) return this.deps.misuse(`act.skip(): activity ${this.activityId} of batch ${this.batchId} has ended; ignored`);
+    this.skipped = reason;
+  }
+
+  end(): void {
+    this.finish(NONE);
+  }
+
+  /** Ends the activity once; `thrown` is what its callback threw (NONE when it returned). */
+  finish(thrown: unknown): void {
+    if (this.ended) {
+      this.deps.misuse(`activity ${this.activityId} of batch ${this.batchId} was ended twice; the second end was ignored`);
+      return;
+    }
+    this.ended = true;
+    const durationMs = this.deps.clock() - this.started;
+    const failure = thrown === NONE ? this.failure : thrown;
+    if (this.skipped !== NONE) {
+      this.span.event('activity.skipped', this.skipped === undefined ? undefined : { reason: this.skipped });
+      this.span.end();
+      this.owner.settled(this, undefined, 0);
+      return;
+    }
+    const success = failure === NONE;
+    if (this.counted) {
+      const { metrics } = this.deps;
+      metrics.recordActivityProcessing({ success, durationMs });
+      if (this.attempts > 1) metrics.recordRetry({ succeeded: success });
+      if (!success) metrics.recordError({ error: failure });
+    }
+    this.owner.settled(this, this.counted ? success : undefined, success ? this.emissionsKg : 0);
+    if (success) this.span.complete(this.hasEmissions ? { durationMs, emissionsKg: this.emissionsKg } : { durationMs });
+    else this.span.fail(failure);
+  }
+}

@@ -1,0 +1,67 @@
+// `run.lock(name, fn)`: the `lock.acquisition` span (wait, acquired, released or timed out), the
+// lock metrics, and `fn` run while the lock is held. The lock is in-process by default, or yours.
+import { context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { OgfError } from '../errors.js';
+import type { Release } from './locks.js';
+import type { Deps } from './shared.js';
+import type { LockOptions } from './types.js';
+
+export interface LockOwner {
+  readonly batchId: string;
+  readonly orgId: string | undefined;
+  readonly signal: AbortSignal;
+  readonly context: Context;
+}
+
+function cancelled(signal: AbortSignal, name: string): unknown {
+  return signal.reason ?? new OgfError('ERR_OGF_LIFECYCLE_MISUSE', `the run was cancelled while waiting for lock '${name}'`);
+}
+
+export async function runLocked<R>(deps: Deps, owner: LockOwner, name: string, fn: () => R | Promise<R>, options: LockOptions | undefined): Promise<R> {
+  const key = options?.key ?? owner.orgId ?? owner.batchId;
+  const timeoutMs = options?.timeoutMs ?? deps.lockTimeoutMs;
+  const span = deps.tracer.startLockAcquisitionSpan(
+    owner.orgId === undefined ? { name, batchId: owner.batchId } : { name, orgId: owner.orgId, batchId: owner.batchId },
+    { parent: owner.context },
+  );
+  const started = deps.clock();
+  let got: Release | (() => void | Promise<void>) | 'timeout' | 'aborted' | false;
+  try {
+    if (options?.acquire !== undefined) {
+      span.waiting();
+      got = await options.acquire(owner.signal);
+    } else {
+      const taken = deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, owner.signal, () => span.waiting());
+      got = typeof taken === 'function' ? taken : await taken;
+    }
+  } catch (error) {
+    span.fail(error);
+    throw error;
+  }
+  const waitMs = deps.clock() - started;
+  if (got === 'aborted') {
+    const reason = cancelled(owner.signal, name);
+    span.fail(reason);
+    throw reason;
+  }
+  if (got === 'timeout' || got === false || typeof got !== 'function') {
+    deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: false });
+    span.timedOut(waitMs);
+    throw new OgfError('ERR_OGF_LOCK_TIMEOUT', `lock '${name}' for ${key} not acquired within ${timeoutMs} ms (timed out)`);
+  }
+  deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true });
+  span.acquired(waitMs);
+  const heldFrom = deps.clock();
+  const release = got;
+  try {
+    return await context.with(span.context, fn);
+  } finally {
+    try {
+      await release();
+    } catch (error) {
+      deps.misuse(`releasing lock '${name}' for ${key} failed: ${String(error)}`, error);
+    }
+    span.released(deps.clock() - heldFrom);
+  }
+}

@@ -1,0 +1,233 @@
+// One processing run of a batch: `queued → processing` at the start (queue wait, worker busy,
+// `batch.processing` +1), activities and locks in between, and exactly one outcome at the end
+// (completed, failed, cancelled or requeued), each recorded on every signal before the span ends.
+import type { ProcessingSpan } from '@ogf/tracing';
+import { context } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
+import { ActivityHandle } from './activity.js';
+import type { ActivityOwner } from './activity.js';
+import { runLocked } from './lock-step.js';
+import { withLogFields } from './log-fields.js';
+import { NONE, epochMs, isThenable } from './shared.js';
+import type { Deps } from './shared.js';
+import type { ActivityRef, BatchCompletion, LockOptions, ManualActivity, ManualBatchRun, ProcessRef } from './types.js';
+
+type Requested = { kind: 'cancel' | 'requeue'; reason: string | undefined } | undefined;
+
+function parseCarrier(deps: Deps, carrier: unknown): unknown {
+  if (typeof carrier !== 'string') return carrier;
+  try {
+    return JSON.parse(carrier) as unknown;
+  } catch (error) {
+    deps.misuse(`process(): carrier is a string but not JSON (${String(error)}); the batch starts a new trace`, error);
+    return undefined;
+  }
+}
+
+export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
+  readonly batchId: string;
+  readonly orgId: string | undefined;
+  readonly workerId: string | undefined;
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly context: Context;
+  readonly span: ProcessingSpan;
+  private readonly deps: Deps;
+  private readonly controller = new AbortController();
+  private readonly started: number;
+  private readonly submittedAt: number | undefined;
+  private readonly external: AbortSignal | undefined;
+  private readonly onExternalAbort = (): void => this.cancel('signal aborted');
+  private readonly seen = new Set<string>();
+  private readonly open = new Set<ActivityHandle>();
+  private heldLocks: Set<string> | undefined;
+  private requested: Requested;
+  private failure: unknown = NONE;
+  private succeeded = 0;
+  private failed = 0;
+  private emissionsKg = 0;
+  private ended = false;
+
+  constructor(deps: Deps, ref: ProcessRef, signal: AbortSignal | undefined) {
+    this.deps = deps;
+    this.batchId = ref.id;
+    this.orgId = ref.orgId;
+    this.workerId = ref.workerId;
+    this.attempt = typeof ref.attempt === 'number' && ref.attempt >= 1 ? ref.attempt : 1;
+    this.signal = this.controller.signal;
+    this.submittedAt = epochMs(ref.submittedAt);
+    const { metrics, tracer } = deps;
+
+    const parent = ref.carrier === undefined ? context.active() : tracer.extractContext(parseCarrier(deps, ref.carrier));
+    this.span = tracer.startBatchProcessingSpan(
+      { id: ref.id, orgId: ref.orgId, workspaceId: ref.workspaceId, activityCount: ref.activityCount, workerId: ref.workerId },
+      { parent },
+    );
+    this.context = withLogFields(this.span.context, ref.workerId === undefined ? { batch_id: ref.id } : { batch_id: ref.id, worker_id: ref.workerId });
+
+    deps.dequeue(ref.id);
+    const queuedAt = epochMs(ref.enqueuedAt) ?? this.submittedAt;
+    if (queuedAt !== undefined) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
+    const idleMs = deps.workerBusy(ref.workerId);
+    metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
+    if (ref.workerId !== undefined) this.span.workerBusy(ref.workerId);
+    deps.inFlight += 1;
+    this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
+    metrics.recordBatchStarted();
+    this.started = deps.clock();
+
+    this.external = signal;
+    if (signal?.aborted) this.cancel('signal aborted');
+    else signal?.addEventListener('abort', this.onExternalAbort, { once: true });
+  }
+
+  private transition(from: string, to: string, reason: string | undefined): void {
+    this.deps.transition(this.batchId, from, to, { workerId: this.workerId, reason, span: this.span, ctx: this.context });
+  }
+
+  // ActivityOwner
+  admit(activity: ActivityHandle): boolean {
+    this.open.add(activity);
+    if (this.ended) {
+      this.deps.misuse(`activity ${activity.activityId} started after batch ${this.batchId} ended; it is traced but not counted`);
+      return false;
+    }
+    if (this.seen.has(activity.activityId)) {
+      this.deps.misuse(`activity ${activity.activityId} was already recorded in this run of batch ${this.batchId}; it is traced but not counted again`);
+      return false;
+    }
+    this.seen.add(activity.activityId);
+    return true;
+  }
+
+  settled(activity: ActivityHandle, success: boolean | undefined, emissionsKg: number): void {
+    this.open.delete(activity);
+    if (success === true) {
+      this.succeeded += 1;
+      this.emissionsKg += emissionsKg;
+    } else if (success === false) {
+      this.failed += 1;
+    }
+  }
+
+  activity<R>(ref: ActivityRef, fn: (act: ActivityHandle) => R): R {
+    const act = new ActivityHandle(this.deps, this, ref);
+    let result: R;
+    try {
+      result = context.with(act.context, fn, undefined, act);
+    } catch (error) {
+      act.finish(error);
+      throw error;
+    }
+    if (!isThenable(result)) {
+      act.finish(NONE);
+      return result;
+    }
+    return result.then(
+      (value) => {
+        act.finish(NONE);
+        return value;
+      },
+      (error: unknown) => {
+        act.finish(error);
+        throw error;
+      },
+    ) as R;
+  }
+
+  startActivity(ref: ActivityRef): ManualActivity {
+    return new ActivityHandle(this.deps, this, ref);
+  }
+
+  lock<R>(name: string, fn: () => R | Promise<R>, options?: LockOptions): Promise<R> {
+    if (this.ended || this.heldLocks?.has(name)) {
+      this.deps.misuse(
+        this.ended
+          ? `run.lock('${name}') after batch ${this.batchId} ended: fn runs without the lock`
+          : `run.lock('${name}') inside run.lock('${name}') of batch ${this.batchId}: fn runs in the lock already held`,
+      );
+      return Promise.resolve().then(fn);
+    }
+    const held = (this.heldLocks ??= new Set());
+    held.add(name);
+    return runLocked(this.deps, this, name, fn, options).finally(() => held.delete(name));
+  }
+
+  event(name: string, attributes?: Attributes): void {
+    this.span.event(name, attributes);
+  }
+
+  fail(error: unknown): void {
+    if (this.ended) return this.deps.misuse(`run.fail(): batch ${this.batchId} has ended; ignored`);
+    this.failure = error;
+  }
+
+  cancel(reason?: string): void {
+    if (this.ended) return this.deps.misuse(`run.cancel(): batch ${this.batchId} has ended; ignored`);
+    if (this.requested === undefined) this.requested = { kind: 'cancel', reason };
+    this.controller.abort(reason ?? 'cancelled');
+  }
+
+  requeue(reason?: string): void {
+    if (this.ended) return this.deps.misuse(`run.requeue(): batch ${this.batchId} has ended; ignored`);
+    if (this.requested?.kind !== 'cancel') this.requested = { kind: 'requeue', reason };
+  }
+
+  end(completion?: BatchCompletion): void {
+    this.finish(NONE, completion);
+  }
+
+  /** Records the one outcome; `thrown` is what the callback threw (NONE when it returned). */
+  finish(thrown: unknown, completion: BatchCompletion | undefined): void {
+    if (this.ended) {
+      this.deps.misuse(`batch ${this.batchId} was ended twice; the second end was ignored`);
+      return;
+    }
+    this.ended = true;
+    this.external?.removeEventListener('abort', this.onExternalAbort);
+    if (this.open.size > 0) {
+      this.deps.misuse(`batch ${this.batchId} ended with ${this.open.size} activities still open; they are recorded as failed`);
+      for (const activity of [...this.open]) activity.finish(new Error('the batch ended before this activity did'));
+    }
+    const { deps } = this;
+    const { metrics } = deps;
+    const durationMs = deps.clock() - this.started;
+    const submittedAt = this.submittedAt;
+    const counts = deps.perBatchCounts ? { successCount: this.succeeded, errorCount: this.failed } : {};
+    const requested = this.requested;
+    const failure = thrown === NONE ? this.failure : thrown;
+
+    if (requested?.kind === 'requeue') {
+      this.transition('processing', 'queued', requested.reason);
+      metrics.recordBatchRequeued();
+      this.span.event('batch.requeued', requested.reason === undefined ? undefined : { reason: requested.reason });
+      this.span.end();
+      deps.enqueue(this.batchId);
+    } else if (requested?.kind === 'cancel') {
+      this.transition('processing', 'cancelled', requested.reason);
+      metrics.recordBatchCancellation({ durationMs, submittedAt });
+      this.span.event('batch.cancelled', requested.reason === undefined ? undefined : { reason: requested.reason });
+      this.span.end();
+    } else if (failure !== NONE) {
+      const type = metrics.recordBatchFailure({ error: failure, durationMs, submittedAt, ...counts });
+      metrics.recordError({ error: failure });
+      this.transition('processing', 'failed', type);
+      if (this.attempt > 1) metrics.recordRetry({ succeeded: false });
+      this.span.fail(failure);
+    } else {
+      const emissionsKg = completion?.emissionsKg ?? this.emissionsKg;
+      this.transition('processing', 'completed', undefined);
+      metrics.recordBatchCompletion({ durationMs, emissionsKg, submittedAt, ...counts });
+      if (this.attempt > 1) metrics.recordRetry({ succeeded: true });
+      this.span.complete({
+        successCount: completion?.successCount ?? this.succeeded,
+        errorCount: completion?.errorCount ?? this.failed,
+        durationMs,
+        emissionsKg,
+      });
+    }
+    metrics.recordWorkerIdle({ taskMs: durationMs });
+    deps.workerIdle(this.workerId);
+    deps.inFlight -= 1;
+  }
+}
