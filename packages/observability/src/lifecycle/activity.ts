@@ -53,13 +53,14 @@ export class ActivityHandle implements ManualActivity {
     this.span.dataRetrieved(attributes);
   }
 
-  calculated(result: { emissionsKg: number; factor?: number }): void {
+  calculated(result: { emissionsKg: number; factor?: number }): number {
     this.span.calculationsPerformed(result);
     const kg = result?.emissionsKg;
     if (typeof kg === 'number' && kg >= 0 && kg < Infinity) {
       this.emissionsKg += kg;
       this.hasEmissions = true;
     }
+    return kg;
   }
 
   stored(attributes?: Attributes): void {

@@ -102,5 +102,7 @@ export function createBatchLifecycle(options: BatchLifecycleOptions): BatchLifec
     get inFlight() {
       return deps.inFlight;
     },
+
+    idle: () => deps.idle(),
   };
 }

@@ -160,6 +160,7 @@ async function runSequence(commands: Command[]): Promise<void> {
               ids.add(id);
               await run
                 .activity({ id }, async () => {
+                  await Promise.resolve();
                   if (c.activityThrows) throw new Error('activity failed');
                 })
                 .catch(() => undefined);

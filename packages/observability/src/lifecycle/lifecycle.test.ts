@@ -152,7 +152,8 @@ describe('outcomes', () => {
     const rig = createRig();
     const failure = new Error('connect ECONNREFUSED 10.0.0.5:5432 (database)');
     const run = rig.batches.process({ id: 'b-2', workerId: 'w-1' }, async (r) => {
-      await r.activity({ id: 'a-1' }, (act) => act.calculated({ emissionsKg: 1 }));
+      r.activity({ id: 'a-1' }, (act) => act.calculated({ emissionsKg: 1 }));
+      await Promise.resolve();
       rig.advance(20);
       throw failure;
     });
@@ -170,10 +171,10 @@ describe('outcomes', () => {
 
   it('records a failed activity, rethrows it, and lets the batch go on when the caller catches', async () => {
     const rig = createRig();
-    await rig.batches.process({ id: 'b-3' }, async (run) => {
+    await rig.batches.process({ id: 'b-3' }, (run) => {
       for (const id of ['a-1', 'a-2', 'a-3']) {
         try {
-          await run.activity({ id }, (act) => {
+          run.activity({ id }, (act) => {
             if (id === 'a-2') throw new Error('invalid unit');
             act.calculated({ emissionsKg: 5 });
           });
@@ -194,13 +195,13 @@ describe('outcomes', () => {
   it('cancels through run.cancel() or options.signal: signal aborted, batch_cancelled, processing → cancelled', async () => {
     const rig = createRig();
     const seen: boolean[] = [];
-    await rig.batches.process({ id: 'b-4' }, async (run) => {
+    await rig.batches.process({ id: 'b-4' }, (run) => {
       run.cancel('user asked');
       seen.push(run.signal.aborted);
     });
     const controller = new AbortController();
     await expect(
-      rig.batches.process({ id: 'b-5' }, async (run) => {
+      rig.batches.process({ id: 'b-5' }, (run) => {
         controller.abort();
         seen.push(run.signal.aborted);
         throw new Error('stopped midway');
@@ -295,14 +296,14 @@ describe('locks', () => {
     const calls: string[] = [];
     await rig.batches.process({ id: 'b-1', orgId: 'org-1' }, (run) =>
       run.lock('org', () => calls.push('inside'), {
-        acquire: async () => {
+        acquire: () => {
           calls.push('acquire');
-          return () => void calls.push('release');
+          return Promise.resolve(() => void calls.push('release'));
         },
       }),
     );
     await expect(
-      rig.batches.process({ id: 'b-2' }, (run) => run.lock('org', () => calls.push('never'), { acquire: async () => false, timeoutMs: 5 })),
+      rig.batches.process({ id: 'b-2' }, (run) => run.lock('org', () => calls.push('never'), { acquire: () => Promise.resolve(false as const), timeoutMs: 5 })),
     ).rejects.toThrow("lock 'org' for b-2 not acquired within 5 ms (timed out)");
     expect(calls).toEqual(['acquire', 'inside', 'release']);
     expect(await rig.sample('batch_failed_total', { error_type: 'timeout' })).toBe(1);

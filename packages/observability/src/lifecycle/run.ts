@@ -71,7 +71,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     const idleMs = deps.workerBusy(ref.workerId);
     metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
     if (ref.workerId !== undefined) this.span.workerBusy(ref.workerId);
-    deps.inFlight += 1;
+    deps.began();
     this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
     metrics.recordBatchStarted();
     this.started = deps.clock();
@@ -228,6 +228,6 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     }
     metrics.recordWorkerIdle({ taskMs: durationMs });
     deps.workerIdle(this.workerId);
-    deps.inFlight -= 1;
+    deps.ended();
   }
 }

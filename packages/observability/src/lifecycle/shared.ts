@@ -39,7 +39,11 @@ export interface Deps {
   /** Worker `id` took a task: how long it had been idle, if known. */
   workerBusy(workerId: string | undefined): number | undefined;
   workerIdle(workerId: string | undefined): void;
-  inFlight: number;
+  /** A run began / ended; `idle()` resolves when none is left. */
+  began(): void;
+  ended(): void;
+  readonly inFlight: number;
+  idle(): Promise<void>;
 }
 
 export interface TransitionDetails {
@@ -66,6 +70,8 @@ export function createDeps(options: DepsOptions): Deps {
   const onError = options.onError ?? ((error: OgfError) => diag.warn(`@ogf/observability: ${error.message}`));
   const queued = new Set<string>();
   const idleSince = new Map<string, number>();
+  let inFlight = 0;
+  let waiters: (() => void)[] = [];
   return {
     metrics,
     tracer: options.tracer,
@@ -75,7 +81,20 @@ export function createDeps(options: DepsOptions): Deps {
     locks: options.locks,
     lockTimeoutMs: options.lockTimeoutMs,
     perBatchCounts: metrics.activityCounts === 'per-batch',
-    inFlight: 0,
+    get inFlight() {
+      return inFlight;
+    },
+    began() {
+      inFlight += 1;
+    },
+    ended() {
+      inFlight -= 1;
+      if (inFlight > 0 || waiters.length === 0) return;
+      const resolved = waiters;
+      waiters = [];
+      for (const resolve of resolved) resolve();
+    },
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     misuse(message, cause) {
       try {
         onError(new OgfError('ERR_OGF_LIFECYCLE_MISUSE', message, cause === undefined ? undefined : { cause }));

@@ -86,8 +86,11 @@ export interface ActivityRun {
   readonly span: ActivitySpan;
   /** Event `data.retrieved`. */
   dataRetrieved(attributes?: Attributes): void;
-  /** Event `calculations.performed`; `emissionsKg` adds to the batch's emissions when the activity succeeds. */
-  calculated(result: { emissionsKg: number; factor?: number }): void;
+  /**
+   * Event `calculations.performed`; `emissionsKg` adds to the batch's emissions when the activity
+   * succeeds. Returns `emissionsKg`, so `return act.calculated({ emissionsKg: kg })` reads well.
+   */
+  calculated(result: { emissionsKg: number; factor?: number }): number;
   /** Event `results.stored`. */
   stored(attributes?: Attributes): void;
   /** Any other span event. */
@@ -207,4 +210,6 @@ export interface BatchLifecycle {
   cancelQueued(ref: ProcessRef, reason?: string): void;
   /** Batches being processed by this lifecycle right now. */
   readonly inFlight: number;
+  /** Resolves when no batch is being processed: a drain hook (`obs.addDrainHook('batches', () => obs.batches.idle())`). */
+  idle(): Promise<void>;
 }
