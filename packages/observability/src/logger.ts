@@ -7,7 +7,7 @@ import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { LogLevel } from './config.js';
-import { logFieldsOf } from './lifecycle/log-fields.js';
+import { activityIdOf, logFieldsOf } from './lifecycle/log-fields.js';
 
 /** Where log lines go instead of stdout: anything with `write(line)`, e.g. a pino destination. */
 export interface LogDestination {
@@ -36,12 +36,17 @@ export interface CreateLoggerOptions {
  */
 export function traceContextFields(): Record<string, string> {
   const active = context.active();
-  const fields = logFieldsOf(active);
+  const batchFields = logFieldsOf(active);
   const span = trace.getSpan(active);
+  const activityId = activityIdOf(active, span);
+  const fields: Record<string, string> = batchFields === undefined ? {} : { ...batchFields };
+  if (activityId !== undefined) fields.activity_id = activityId;
   const ctx = span?.spanContext();
-  if (ctx === undefined || !isSpanContextValid(ctx)) return fields === undefined ? {} : { ...fields };
-  const ids = { trace_id: ctx.traceId, span_id: ctx.spanId, trace_flags: `0${ctx.traceFlags.toString(16)}`.slice(-2) };
-  return fields === undefined ? ids : { ...fields, ...ids };
+  if (ctx === undefined || !isSpanContextValid(ctx)) return fields;
+  fields.trace_id = ctx.traceId;
+  fields.span_id = ctx.spanId;
+  fields.trace_flags = `0${ctx.traceFlags.toString(16)}`.slice(-2);
+  return fields;
 }
 
 function serviceFields(options: CreateLoggerOptions): Record<string, string> {

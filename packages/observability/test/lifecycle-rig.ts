@@ -8,7 +8,7 @@ import { createBatchTracer } from '@ogf/tracing';
 import { context } from '@opentelemetry/api';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll } from 'vitest';
 import { createAsyncContextManager } from '../src/context.js';
 import type { OgfError } from '../src/errors.js';
@@ -48,11 +48,12 @@ export interface Rig {
 export function createRig(
   options: Partial<BatchLifecycleOptions> = {},
   metricsOptions: Omit<BatchMetricsOptions, 'meterProvider'> = {},
+  sampler?: Sampler,
 ): Rig {
   const exporter = new PrometheusExporter();
   const meterProvider = new MeterProvider({ readers: [exporter] });
   const memory = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)], ...(sampler ? { sampler } : {}) });
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger({ serviceName: 'lifecycle-test', destination: { write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) } });
   const errors: OgfError[] = [];

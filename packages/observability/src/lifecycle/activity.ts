@@ -4,27 +4,29 @@
 import type { ActivitySpan } from '@ogf/tracing';
 import { ATTRIBUTES } from '@ogf/tracing';
 import type { Attributes, Context } from '@opentelemetry/api';
-import { withLogFields } from './log-fields.js';
+import { activityContext } from './log-fields.js';
 import { NONE } from './shared.js';
 import type { Deps } from './shared.js';
 import type { ActivityRef, ManualActivity } from './types.js';
 
 /** What an activity reports back to its run. */
 export interface ActivityOwner {
+  readonly deps: Deps;
   readonly batchId: string;
   readonly signal: AbortSignal;
   readonly context: Context;
+  /** Whether contexts reach callbacks (a context manager is registered). */
+  readonly propagates: boolean;
   /** Whether this activity counts (first of its id, run still open). */
-  admit(activity: ActivityHandle): boolean;
+  admit(activity: ActivityHandle, manual: boolean): boolean;
   settled(activity: ActivityHandle, success: boolean | undefined, emissionsKg: number): void;
 }
 
 export class ActivityHandle implements ManualActivity {
   readonly activityId: string;
-  readonly batchId: string;
-  readonly signal: AbortSignal;
-  readonly context: Context;
   readonly span: ActivitySpan;
+  /** The context with this activity's span active (its log lines carry `activity_id`). */
+  readonly context: Context;
   private readonly deps: Deps;
   private readonly owner: ActivityOwner;
   private readonly started: number;
@@ -36,18 +38,27 @@ export class ActivityHandle implements ManualActivity {
   private hasEmissions = false;
   private ended = false;
 
-  constructor(deps: Deps, owner: ActivityOwner, ref: ActivityRef) {
+  constructor(owner: ActivityOwner, ref: ActivityRef, manual: boolean) {
+    const deps = owner.deps;
     this.deps = deps;
     this.owner = owner;
     this.activityId = ref.id;
-    this.batchId = owner.batchId;
-    this.signal = owner.signal;
     const activity = ref.type === undefined ? { id: ref.id, batchId: owner.batchId } : { id: ref.id, batchId: owner.batchId, type: ref.type };
     this.span = deps.tracer.startActivityProcessingSpan(activity, { parent: owner.context });
-    this.context = withLogFields(this.span.context, { activity_id: ref.id });
-    this.counted = owner.admit(this);
+    this.context = activityContext(this.span.context, this.span.span, ref.id, owner.propagates);
+    this.counted = owner.admit(this, manual);
     this.started = deps.clock();
   }
+
+  get batchId(): string {
+    return this.owner.batchId;
+  }
+
+  /** Aborted when the batch is cancelled. */
+  get signal(): AbortSignal {
+    return this.owner.signal;
+  }
+
 
   dataRetrieved(attributes?: Attributes): void {
     this.span.dataRetrieved(attributes);

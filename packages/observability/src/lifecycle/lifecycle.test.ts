@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { context, ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
+import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRig, EPOCH, useAsyncContext } from '../../test/lifecycle-rig.js';
@@ -144,6 +145,21 @@ describe('one batch from submit to its last activity, through a database column'
     expect(lines[0]).not.toHaveProperty('activity_id');
     expect(lines[1]).toMatchObject({ msg: 'activity line', batch_id: 'b-7', activity_id: 'a-9', trace_id: activity.spanContext().traceId, span_id: activity.spanContext().spanId });
     expect(lines[2]).not.toHaveProperty('batch_id');
+  });
+
+  it('keeps activity_id on log lines when the spans are sampled out', async () => {
+    const rig = createRig({}, {}, new AlwaysOffSampler());
+    const { createLogger } = await import('../logger.js');
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ destination: { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    await rig.batches.process({ id: 'b-8' }, (run) =>
+      run.activity({ id: 'a-4' }, async () => {
+        await Promise.resolve();
+        logger.info('inside');
+      }),
+    );
+    expect(lines[0]).toMatchObject({ msg: 'inside', batch_id: 'b-8', activity_id: 'a-4' });
+    expect(rig.spans()).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { OgfError } from '../errors.js';
 import type { Release } from './locks.js';
+import { isThenable } from './shared.js';
 import type { Deps } from './shared.js';
 import type { LockOptions } from './types.js';
 
@@ -18,7 +19,14 @@ function cancelled(signal: AbortSignal, name: string): unknown {
   return signal.reason ?? new OgfError('ERR_OGF_LIFECYCLE_MISUSE', `the run was cancelled while waiting for lock '${name}'`);
 }
 
-export async function runLocked<R>(deps: Deps, owner: LockOwner, name: string, fn: () => R | Promise<R>, options: LockOptions | undefined): Promise<R> {
+export async function runLocked<R>(
+  deps: Deps,
+  owner: LockOwner,
+  name: string,
+  fn: () => R | Promise<R>,
+  options: LockOptions | undefined,
+  held: Set<string>,
+): Promise<R> {
   const key = options?.key ?? owner.orgId ?? owner.batchId;
   const timeoutMs = options?.timeoutMs ?? deps.lockTimeoutMs;
   const span = deps.tracer.startLockAcquisitionSpan(
@@ -32,14 +40,16 @@ export async function runLocked<R>(deps: Deps, owner: LockOwner, name: string, f
       span.waiting();
       got = await options.acquire(owner.signal);
     } else {
-      const taken = deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, owner.signal, () => span.waiting());
+      const taken = deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, () => owner.signal, () => span.waiting());
       got = typeof taken === 'function' ? taken : await taken;
     }
   } catch (error) {
+    held.delete(name);
     span.fail(error);
     throw error;
   }
   const waitMs = deps.clock() - started;
+  if (typeof got !== 'function') held.delete(name);
   if (got === 'aborted') {
     const reason = cancelled(owner.signal, name);
     span.fail(reason);
@@ -57,8 +67,10 @@ export async function runLocked<R>(deps: Deps, owner: LockOwner, name: string, f
   try {
     return await context.with(span.context, fn);
   } finally {
+    held.delete(name);
     try {
-      await release();
+      const released = release();
+      if (isThenable(released)) await released;
     } catch (error) {
       deps.misuse(`releasing lock '${name}' for ${key} failed: ${String(error)}`, error);
     }

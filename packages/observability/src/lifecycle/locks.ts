@@ -12,7 +12,7 @@ export interface LocalLocks {
    * A release function at once (free lock) or a promise of one (contended; `onWait` is called
    * first). The promise resolves to `'timeout'` or `'aborted'` when the wait ends without the lock.
    */
-  acquire(key: string, timeoutMs: number, signal: AbortSignal, onWait: () => void): Release | Promise<Release | LockMiss>;
+  acquire(key: string, timeoutMs: number, signalOf: () => AbortSignal, onWait: () => void): Release | Promise<Release | LockMiss>;
 }
 
 interface Waiter {
@@ -35,12 +35,13 @@ export function createLocalLocks(): LocalLocks {
   };
 
   return {
-    acquire(key, timeoutMs, signal, onWait) {
+    acquire(key, timeoutMs, signalOf, onWait) {
       if (!queues.has(key)) {
         queues.set(key, []);
         return releaseFor(key);
       }
       onWait();
+      const signal = signalOf();
       const queue = queues.get(key)!;
       return new Promise<Release | LockMiss>((resolve) => {
         const leave = (miss: LockMiss): void => {

@@ -29,17 +29,18 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   readonly orgId: string | undefined;
   readonly workerId: string | undefined;
   readonly attempt: number;
-  readonly signal: AbortSignal;
   readonly context: Context;
   readonly span: ProcessingSpan;
-  private readonly deps: Deps;
-  private readonly controller = new AbortController();
+  readonly deps: Deps;
+  readonly propagates: boolean;
+  private controller: AbortController | undefined;
   private readonly started: number;
   private readonly submittedAt: number | undefined;
   private readonly external: AbortSignal | undefined;
   private readonly onExternalAbort = (): void => this.cancel('signal aborted');
   private readonly seen = new Set<string>();
-  private readonly open = new Set<ActivityHandle>();
+  /** Manual activities not ended yet (callback activities end when their callback settles). */
+  private open: Set<ActivityHandle> | undefined;
   private heldLocks: Set<string> | undefined;
   private requested: Requested;
   private failure: unknown = NONE;
@@ -54,8 +55,8 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     this.orgId = ref.orgId;
     this.workerId = ref.workerId;
     this.attempt = typeof ref.attempt === 'number' && ref.attempt >= 1 ? ref.attempt : 1;
-    this.signal = this.controller.signal;
     this.submittedAt = epochMs(ref.submittedAt);
+    this.propagates = deps.contextsPropagate();
     const { metrics, tracer } = deps;
 
     const parent = ref.carrier === undefined ? context.active() : tracer.extractContext(parseCarrier(deps, ref.carrier));
@@ -85,9 +86,14 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     this.deps.transition(this.batchId, from, to, { workerId: this.workerId, reason, span: this.span, ctx: this.context });
   }
 
+  /** Created on first use: most runs never look at it. */
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
   // ActivityOwner
-  admit(activity: ActivityHandle): boolean {
-    this.open.add(activity);
+  admit(activity: ActivityHandle, manual: boolean): boolean {
+    if (manual) (this.open ??= new Set()).add(activity);
     if (this.ended) {
       this.deps.misuse(`activity ${activity.activityId} started after batch ${this.batchId} ended; it is traced but not counted`);
       return false;
@@ -101,7 +107,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   }
 
   settled(activity: ActivityHandle, success: boolean | undefined, emissionsKg: number): void {
-    this.open.delete(activity);
+    this.open?.delete(activity);
     if (success === true) {
       this.succeeded += 1;
       this.emissionsKg += emissionsKg;
@@ -111,7 +117,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   }
 
   activity<R>(ref: ActivityRef, fn: (act: ActivityHandle) => R): R {
-    const act = new ActivityHandle(this.deps, this, ref);
+    const act = new ActivityHandle(this, ref, false);
     let result: R;
     try {
       result = context.with(act.context, fn, undefined, act);
@@ -136,7 +142,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   }
 
   startActivity(ref: ActivityRef): ManualActivity {
-    return new ActivityHandle(this.deps, this, ref);
+    return new ActivityHandle(this, ref, true);
   }
 
   lock<R>(name: string, fn: () => R | Promise<R>, options?: LockOptions): Promise<R> {
@@ -150,7 +156,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     }
     const held = (this.heldLocks ??= new Set());
     held.add(name);
-    return runLocked(this.deps, this, name, fn, options).finally(() => held.delete(name));
+    return runLocked(this.deps, this, name, fn, options, held);
   }
 
   event(name: string, attributes?: Attributes): void {
@@ -165,7 +171,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   cancel(reason?: string): void {
     if (this.ended) return this.deps.misuse(`run.cancel(): batch ${this.batchId} has ended; ignored`);
     if (this.requested === undefined) this.requested = { kind: 'cancel', reason };
-    this.controller.abort(reason ?? 'cancelled');
+    (this.controller ??= new AbortController()).abort(reason ?? 'cancelled');
   }
 
   requeue(reason?: string): void {
@@ -185,7 +191,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     }
     this.ended = true;
     this.external?.removeEventListener('abort', this.onExternalAbort);
-    if (this.open.size > 0) {
+    if (this.open !== undefined && this.open.size > 0) {
       this.deps.misuse(`batch ${this.batchId} ended with ${this.open.size} activities still open; they are recorded as failed`);
       for (const activity of [...this.open]) activity.finish(new Error('the batch ended before this activity did'));
     }

@@ -9,6 +9,7 @@ import type { Context } from '@opentelemetry/api';
 import { OgfError } from '../errors.js';
 import type { AuditLog } from '../logger.js';
 import type { LocalLocks } from './locks.js';
+import { contextsPropagate } from './log-fields.js';
 import type { Instant } from './types.js';
 
 /** A marker for "no error": `undefined` can be thrown. */
@@ -27,6 +28,8 @@ export interface Deps {
   readonly locks: LocalLocks;
   readonly lockTimeoutMs: number;
   readonly perBatchCounts: boolean;
+  /** Whether a context manager carries contexts (checked until it does, then remembered). */
+  contextsPropagate(): boolean;
   /** Reports misuse or a recording problem; never throws. */
   misuse(message: string, cause?: unknown): void;
   transition(batchId: string, from: string, to: string, details: TransitionDetails): void;
@@ -72,7 +75,9 @@ export function createDeps(options: DepsOptions): Deps {
   const idleSince = new Map<string, number>();
   let inFlight = 0;
   let waiters: (() => void)[] = [];
+  let propagates = false;
   return {
+    contextsPropagate: () => (propagates ||= contextsPropagate()),
     metrics,
     tracer: options.tracer,
     audit,
