@@ -68,9 +68,17 @@ export async function stopProcessTree(child: ChildProcess, options: StopOptions 
     await exited;
     clearTimeout(force);
   }
-  for (const descendant of [...descendants, ...descendantsOf(pid)]) killIfOurs(descendant);
+  const stragglers = [...descendants, ...descendantsOf(pid)].filter(isOurs);
+  for (const descendant of stragglers) sigkill(descendant);
   signalGroup(pid, 'SIGKILL');
+  await gone(stragglers);
   return exited;
+}
+
+/** Resolves once none of `pids` is a live process of this run (a SIGKILL takes effect a moment later). */
+async function gone(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (pids.some(isOurs) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 function hasExited(child: ChildProcess): boolean {
@@ -106,9 +114,12 @@ function killTree(root: number, signal: NodeJS.Signals): void {
   signalTree(root, signal);
 }
 
-/** A pid from an earlier snapshot is killed only while it still carries this run's marker. */
-function killIfOurs(pid: number): void {
-  if (markerOf(pid) !== runId()) return;
+/** A pid from an earlier snapshot counts only while it still carries this run's marker (pids are reused). */
+function isOurs(pid: number): boolean {
+  return markerOf(pid) === runId();
+}
+
+function sigkill(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { descendantsOf, markerOf, runId } from './processes.ts';
 import { bundleForRuntime, RUNTIMES, serveOnRuntime, type RuntimeServer } from './runtimes.ts';
 
@@ -35,7 +35,8 @@ describe.each(RUNTIMES)('serveOnRuntime on %s', (runtime) => {
     const started = descendantsOf(process.pid).filter((pid) => !before.has(pid));
     expect(started.length).toBeGreaterThan(0);
     await extra.stop();
-    expect(started.filter((pid) => markerOf(pid) === runId())).toEqual([]);
+    // A killed process lingers for a moment until the kernel has torn it down.
+    await vi.waitFor(() => expect(started.filter((pid) => markerOf(pid) === runId())).toEqual([]), { timeout: 5_000 });
   }, 120_000);
 });
 
