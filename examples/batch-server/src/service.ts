@@ -4,7 +4,7 @@ import type { ServerConfig } from './config.ts';
 import type { BatchState } from './domain/states.ts';
 import { isTerminal } from './domain/states.ts';
 import type { ActivityInput, BatchRecord } from './domain/types.ts';
-import { createBatchRunner } from './processing/batch-runner.ts';
+import { createBatchRunner, refOf } from './processing/batch-runner.ts';
 import { createBoundedQueue } from './processing/bounded-queue.ts';
 import { createFaultInjector } from './processing/faults.ts';
 import { createOrgLocks } from './processing/org-locks.ts';
@@ -48,8 +48,13 @@ export interface BatchService {
 
 export function createBatchService(options: { config: ServerConfig; db: Database; telemetry: Telemetry }): BatchService {
   const { config, db, telemetry } = options;
-  const queue = createBoundedQueue({ capacity: config.queueCapacity, onSizeChange: (delta) => telemetry.queueSizeChanged(delta) });
-  const transitions = createTransitioner(db, telemetry);
+  const { batches, logger } = telemetry;
+  let waiting = 0;
+  const queue = createBoundedQueue({
+    capacity: config.queueCapacity,
+    onSizeChange: (delta) => telemetry.setQueueSize((waiting = Math.max(0, waiting + delta))),
+  });
+  const transitions = createTransitioner(db);
   const cancelRequests = new Set<string>();
   const runner = createBatchRunner({
     db,
@@ -72,22 +77,22 @@ export function createBatchService(options: { config: ServerConfig; db: Database
         if (latest && isTerminal(latest.state)) cancelRequests.delete(entry.batchId);
       }
     },
+    // Worker busy/idle time is recorded by batches.process; only unexpected failures are left.
     hooks: {
-      onBusy: (workerId, idleMs) => telemetry.workerBusy(workerId, idleMs),
-      onIdle: (workerId, taskMs) => telemetry.workerIdle(workerId, taskMs),
       onTaskError: (workerId, error) => {
-        telemetry.error('internal');
-        telemetry.logger.error({ worker_id: workerId, err: error instanceof Error ? error.message : String(error) }, 'batch task failed');
+        telemetry.recordError(error);
+        logger.error({ worker_id: workerId, err: error instanceof Error ? error.message : String(error) }, 'batch task failed');
       },
     },
   });
 
   async function recover(): Promise<void> {
     for (const batch of await unfinishedBatches(db)) {
-      if (batch.state === 'processing') await transitions.move(batch.id, 'processing', 'queued', { reason: 'resumed after restart' });
-      if (batch.state === 'pending') await transitions.move(batch.id, 'pending', 'queued', { reason: 'recovered after restart' });
+      for (const [from, reason] of [['processing', 'resumed after restart'], ['pending', 'recovered after restart']] as const) {
+        if (batch.state === from && (await transitions.move(batch.id, from, 'queued', { reason }))) telemetry.recordTransition(batch.id, from, 'queued', reason);
+      }
       queue.pushForced(batch.id);
-      telemetry.logger.info({ batch_id: batch.id, org_id: batch.orgId, was: batch.state }, 'unfinished batch requeued');
+      logger.info({ batch_id: batch.id, org_id: batch.orgId, was: batch.state }, 'unfinished batch requeued');
     }
   }
 
@@ -105,26 +110,18 @@ export function createBatchService(options: { config: ServerConfig; db: Database
         throw new QueueFullError(Math.min(60, Math.max(1, Math.ceil((perWorker * runner.averageBatchMs) / 1000))));
       }
       const batchId = randomUUID();
-      const info = { batchId, orgId: input.orgId, workspaceId: input.workspaceId, activityCount: input.activities.length };
-      const started = performance.now();
+      const ref = { id: batchId, orgId: input.orgId, ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}), activityCount: input.activities.length };
       try {
-        await telemetry.submission(info, async (span) => {
-          span.event('batch.created', { 'batch.id': batchId, 'org.id': input.orgId });
-          await createBatch(db, { id: batchId, orgId: input.orgId, workspaceId: input.workspaceId, activities: input.activities, traceCarrier: telemetry.injectCarrier() });
-          span.event('activities.added', { 'activity.count': input.activities.length });
-          transitions.recorded(batchId, null, 'pending', { reason: 'submitted' });
-          transitions.recorded(batchId, 'pending', 'queued', { reason: 'accepted' });
+        // The submission span, its metrics and pending → queued; the carrier is stored with the batch.
+        await batches.submit(ref, async (sub) => {
+          await createBatch(db, { id: batchId, orgId: input.orgId, workspaceId: input.workspaceId, activities: input.activities, traceCarrier: sub.carrier });
           reservation.commit(batchId);
-          span.event('batch.queued', { 'queue.size': queue.size });
         });
       } catch (error) {
         reservation.release();
-        telemetry.submitted(info, performance.now() - started, false);
-        telemetry.error('database');
         throw error;
       }
-      telemetry.submitted(info, performance.now() - started, true);
-      telemetry.logger.info({ batch_id: batchId, org_id: input.orgId, activities: input.activities.length }, 'batch queued');
+      logger.info({ batch_id: batchId, org_id: input.orgId, activities: input.activities.length }, 'batch queued');
       return { batchId, state: 'queued' };
     },
 
@@ -144,10 +141,7 @@ export function createBatchService(options: { config: ServerConfig; db: Database
       if (batch.state === 'queued' || batch.state === 'pending') {
         if (await transitions.move(id, batch.state, 'cancelled', { reason: 'cancelled by request' })) {
           queue.remove(id);
-          telemetry.processingFinished(
-            { batchId: id, orgId: batch.orgId, workspaceId: batch.workspaceId, activityCount: batch.activityCount },
-            { state: 'cancelled', wasProcessing: false, processingMs: 0, latencyMs: Date.now() - batch.createdAt.getTime(), successCount: 0, failedCount: 0, emissionsKg: 0 },
-          );
+          batches.cancelQueued(refOf(batch), 'cancelled by request');
           return { outcome: 'cancelled', batch: (await getBatch(db, id)) ?? batch };
         }
       }

@@ -165,7 +165,7 @@ describe('the instrumented server', () => {
     for (const span of mine) expect(span.traceId).toBe(submission.traceId);
 
     const events = (span: ReceivedSpan): string[] => span.events.map((e) => e.name);
-    expect(events(submission)).toEqual(['batch.created', 'activities.added', 'batch.queued']);
+    expect(events(submission)).toEqual(['batch.created', 'activities.added', 'state.transition', 'batch.queued']);
     expect(events(lock)).toEqual(['lock.wait', 'lock.acquired', 'lock.released']);
     expect(events(processing)).toEqual(expect.arrayContaining(['state.transition', 'batch.completed']));
     for (const activity of activities) {

@@ -1,11 +1,13 @@
 // One activity: retrieve its data, calculate its emissions, store the result exactly once.
-// Transient faults are retried with backoff; exhausted retries escape to fail the batch.
+// Transient faults are retried with backoff; exhausted retries escape to fail the batch. The
+// activity's span, metrics, retries and log fields come from `run.activity`.
+import type { BatchRun } from '@ogf/observability';
 import { calculateEmissions } from '../domain/calculate.ts';
 import type { ActivityInput } from '../domain/types.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Database } from '../store/database.ts';
 import { storeActivityResult } from '../store/results.ts';
-import type { Telemetry } from '../telemetry/telemetry.ts';
+import { typedError, type Telemetry } from '../telemetry/telemetry.ts';
 import { TransientError, isTransient, type FaultInjector } from './faults.ts';
 import { withRetry } from './retry.ts';
 
@@ -27,33 +29,30 @@ function asTransient(error: unknown): unknown {
   return new TransientError('database', error instanceof Error ? error.message : String(error), { cause: error });
 }
 
-export async function processActivity(
-  context: ActivityContext,
-  batch: { batchId: string; orgId: string },
-  activity: ActivityInput,
-  workerId: string,
-): Promise<{ success: boolean; emissionsKg: number }> {
+/** A transient fault as its type (timeout, network, database), for metrics and spans alike. */
+export function typedFault(error: unknown): Error {
+  return error instanceof TransientError ? typedError(error.errorType, error.message, error) : typedError('internal', String(error), error);
+}
+
+export function processActivity(context: ActivityContext, run: BatchRun, activity: ActivityInput, workerId: string): Promise<{ success: boolean; emissionsKg: number }> {
   const { telemetry, faults, config } = context;
-  return telemetry.activity({ batchId: batch.batchId, orgId: batch.orgId, activityId: activity.id, workerId }, async (span) => {
-    const started = performance.now();
+  return run.activity({ id: activity.id, type: activity.type }, async (act) => {
     const { value } = await withRetry(
       async (attempt) => {
         await sleep(config.activityDelayMs);
         faults.maybeFail('data.retrieval');
-        span.event('data.retrieved', { 'activity.type': activity.type, 'activity.unit': activity.unit, attempt });
+        act.dataRetrieved({ 'activity.type': activity.type, 'activity.unit': activity.unit, attempt });
         const outcome = calculateEmissions(activity);
-        span.event('calculations.performed', {
-          success: outcome.status === 'success',
-          'emissions.kg': outcome.status === 'success' ? outcome.emissionsKg : 0,
-        });
+        if (outcome.status === 'success') act.calculated({ emissionsKg: outcome.emissionsKg });
+        else act.event('calculations.performed', { success: false });
         faults.maybeFail('results.store');
         let stored: boolean;
         try {
-          stored = await storeActivityResult(context.db, batch.batchId, activity.id, outcome, { attempts: attempt, workerId });
+          stored = await storeActivityResult(context.db, run.batchId, activity.id, outcome, { attempts: attempt, workerId });
         } catch (error) {
           throw asTransient(error);
         }
-        span.event('results.stored', { stored });
+        act.stored({ stored });
         return { outcome, stored };
       },
       {
@@ -61,28 +60,17 @@ export async function processActivity(
         baseDelayMs: config.retryBaseDelayMs,
         maxDelayMs: config.retryMaxDelayMs,
         onRetry: (attempt, error) => {
-          const type = error instanceof TransientError ? error.errorType : 'other';
-          telemetry.error(type);
-          if (attempt > 1) telemetry.retryEnded(false);
-          span.event('retry', { attempt, 'error.type': type });
-          telemetry.logger.info({ batch_id: batch.batchId, activity_id: activity.id, attempt, error_type: type }, 'transient fault, retrying');
-        },
-        onRecovered: () => telemetry.retryEnded(true),
-        onGiveUp: (attempt) => {
-          if (attempt > 1) telemetry.retryEnded(false);
+          const fault = typedFault(error);
+          act.retry(fault);
+          telemetry.logger.info({ attempt, error_type: fault.name }, 'transient fault, retrying');
         },
       },
     );
     const { outcome, stored } = value;
     const success = outcome.status === 'success';
-    const emissionsKg = success ? outcome.emissionsKg : 0;
-    span.setAttributes({ 'activity.success': success, 'emissions.kg': emissionsKg });
-    if (!success) span.fail('validation', outcome.errorMessage);
+    if (!success) act.fail(typedError('validation', outcome.errorMessage));
     // A result found already stored was counted by the run that stored it.
-    if (stored) {
-      telemetry.activityProcessed(success, performance.now() - started, emissionsKg);
-      if (!success) telemetry.error('validation');
-    }
-    return { success, emissionsKg };
+    if (!stored) act.skip('result already stored');
+    return { success, emissionsKg: success ? outcome.emissionsKg : 0 };
   });
 }

@@ -1,14 +1,17 @@
-// Processes one queued batch on a worker: take the org lock (requeue with backoff on timeout),
-// move to processing, run the activities that have no result yet, finish in a terminal state.
+// Processes one queued batch on a worker through the lifecycle API: `batches.process` (queue wait,
+// worker busy, queued → processing), `run.lock('org')` (requeue with backoff on timeout), the
+// activities that have no result yet (`run.activity`), and one outcome. The store keeps its own
+// state machine: its `processing` starts once the org lock is held.
+import { isOgfError, type BatchRun, type ProcessRef } from '@ogf/observability';
 import type { ServerConfig } from '../config.ts';
 import type { BatchRecord } from '../domain/types.ts';
 import type { Database } from '../store/database.ts';
 import { bumpAttempts, getBatch } from '../store/batches.ts';
 import { unprocessedActivities } from '../store/results.ts';
-import type { BatchInfo, BatchOutcome, SpanScope, Telemetry } from '../telemetry/telemetry.ts';
-import { processActivity } from './activity-step.ts';
+import { typedError, type Telemetry } from '../telemetry/telemetry.ts';
+import { processActivity, typedFault } from './activity-step.ts';
 import type { BoundedQueue, QueueEntry } from './bounded-queue.ts';
-import { TransientError, type FaultInjector } from './faults.ts';
+import type { FaultInjector } from './faults.ts';
 import { LockTimeoutError, type OrgLocks } from './org-locks.ts';
 import { backoffDelay } from './retry.ts';
 import type { Transitioner } from './transitions.ts';
@@ -33,12 +36,30 @@ export interface BatchRunner {
   readonly averageBatchMs: number;
 }
 
-function infoOf(batch: BatchRecord): BatchInfo {
-  return { batchId: batch.id, orgId: batch.orgId, workspaceId: batch.workspaceId, activityCount: batch.activityCount };
+interface Counts {
+  successCount: number;
+  errorCount: number;
+}
+
+/** What the lifecycle needs to know of a batch: ids, the submission's trace, and when it was queued. */
+export function refOf(batch: BatchRecord, workerId?: string, enqueuedAt?: number): ProcessRef {
+  return {
+    id: batch.id,
+    orgId: batch.orgId,
+    ...(batch.workspaceId ? { workspaceId: batch.workspaceId } : {}),
+    activityCount: batch.activityCount,
+    ...(workerId ? { workerId } : {}),
+    carrier: batch.traceCarrier,
+    submittedAt: batch.createdAt,
+    // The queue stamps entries with performance.now(); the lifecycle measures from wall-clock time.
+    ...(enqueuedAt === undefined ? {} : { enqueuedAt: Date.now() - (performance.now() - enqueuedAt) }),
+    attempt: batch.attempts + 1,
+  };
 }
 
 export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   const { db, queue, locks, telemetry, transitions, config } = deps;
+  const { batches, logger } = telemetry;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let averageBatchMs = 1_000;
 
@@ -50,40 +71,41 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     timers.add(timer);
   }
 
-  async function onLockTimeout(batch: BatchRecord, span: SpanScope, workerId: string): Promise<void> {
-    telemetry.error('lock_timeout');
-    if (batch.attempts > 0) telemetry.retryEnded(false);
-    const attempts = await bumpAttempts(db, batch.id);
-    if (attempts < config.lockAttempts) {
-      telemetry.logger.info({ batch_id: batch.id, org_id: batch.orgId, attempts }, 'org lock timed out, batch requeued');
-      requeueLater(batch.id, attempts);
-      return;
-    }
-    const error = `org lock not acquired after ${attempts} attempts`;
-    if (await transitions.move(batch.id, 'queued', 'failed', { workerId, reason: 'lock_timeout', error, span })) {
-      finish(batch, { state: 'failed', wasProcessing: false, processingMs: 0, successCount: 0, failedCount: 0, emissionsKg: 0, errorType: 'lock_timeout' });
-      span.fail('lock_timeout', error);
-    }
-  }
-
-  function finish(batch: BatchRecord, outcome: Omit<BatchOutcome, 'latencyMs'>): void {
-    const latencyMs = Math.max(0, Date.now() - batch.createdAt.getTime());
-    telemetry.processingFinished(infoOf(batch), { ...outcome, latencyMs });
-    averageBatchMs = averageBatchMs * 0.8 + outcome.processingMs * 0.2;
-    telemetry.logger.info(
-      { batch_id: batch.id, org_id: batch.orgId, state: outcome.state, success: outcome.successCount, failed: outcome.failedCount, emissions_kg: outcome.emissionsKg },
-      `batch ${outcome.state}`,
+  function finished(batch: BatchRecord, state: string, counts: Counts & { emissionsKg: number }, processingMs: number): void {
+    averageBatchMs = averageBatchMs * 0.8 + processingMs * 0.2;
+    logger.info(
+      { org_id: batch.orgId, state, success: counts.successCount, failed: counts.errorCount, emissions_kg: counts.emissionsKg },
+      `batch ${state}`,
     );
   }
 
-  async function processLocked(batch: BatchRecord, span: SpanScope, workerId: string): Promise<void> {
+  async function onLockTimeout(batch: BatchRecord, run: BatchRun, workerId: string): Promise<void> {
+    const attempts = await bumpAttempts(db, batch.id);
+    if (attempts < config.lockAttempts) {
+      run.requeue('lock_timeout');
+      logger.info({ org_id: batch.orgId, attempts }, 'org lock timed out, batch requeued');
+      requeueLater(batch.id, attempts);
+      return;
+    }
+    const error = `org lock not acquired after ${attempts} attempts (timed out)`;
+    if (await transitions.move(batch.id, 'queued', 'failed', { workerId, reason: 'lock_timeout', error })) {
+      run.fail(typedError('timeout', error));
+      finished(batch, 'failed', { successCount: 0, errorCount: 0, emissionsKg: 0 }, 0);
+    } else {
+      run.requeue('state changed while waiting for the lock');
+    }
+  }
+
+  async function processLocked(batch: BatchRecord, run: BatchRun, workerId: string): Promise<Counts | undefined> {
     const resumed = batch.startedAt !== null;
-    if (!(await transitions.move(batch.id, 'queued', 'processing', { workerId, reason: resumed ? 'resumed' : 'started', span }))) return;
-    if (batch.attempts > 0) telemetry.retryEnded(true);
-    telemetry.processingStarted(infoOf(batch));
+    if (!(await transitions.move(batch.id, 'queued', 'processing', { workerId, reason: resumed ? 'resumed' : 'started' }))) {
+      // Cancelled (or taken by another worker) while this one waited for the lock.
+      run.requeue('state changed while waiting for the lock');
+      return undefined;
+    }
     const started = performance.now();
     const pending = await unprocessedActivities(db, batch.id);
-    span.setAttributes({ 'activities.pending': pending.length, resumed });
+    run.span.span.setAttributes({ 'activities.pending': pending.length, resumed });
     let cancelled = false;
     try {
       for (const activity of pending) {
@@ -91,74 +113,70 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
           cancelled = true;
           break;
         }
-        await processActivity(deps, { batchId: batch.id, orgId: batch.orgId }, activity, workerId);
+        await processActivity(deps, run, activity, workerId);
       }
     } catch (error) {
-      const errorType = error instanceof TransientError ? error.errorType : 'internal';
-      const message = error instanceof Error ? error.message : String(error);
-      telemetry.error(errorType);
+      const fault = typedFault(error);
       const latest = (await getBatch(db, batch.id)) ?? batch;
-      await transitions.move(batch.id, 'processing', 'failed', { workerId, reason: errorType, error: message, span });
-      span.fail(errorType, message);
-      finish(batch, { state: 'failed', wasProcessing: true, processingMs: performance.now() - started, successCount: latest.successCount, failedCount: latest.failedCount, emissionsKg: latest.totalEmissionsKg, errorType });
-      return;
+      await transitions.move(batch.id, 'processing', 'failed', { workerId, reason: fault.name, error: fault.message });
+      run.fail(fault);
+      const counts = { successCount: latest.successCount, errorCount: latest.failedCount };
+      finished(batch, 'failed', { ...counts, emissionsKg: latest.totalEmissionsKg }, performance.now() - started);
+      return counts;
     }
     const latest = (await getBatch(db, batch.id)) ?? batch;
     const processingMs = performance.now() - started;
-    const counts = { successCount: latest.successCount, failedCount: latest.failedCount, emissionsKg: latest.totalEmissionsKg };
+    const counts = { successCount: latest.successCount, errorCount: latest.failedCount };
+    const totals = { ...counts, emissionsKg: latest.totalEmissionsKg };
     if (cancelled || latest.cancelRequested) {
-      if (await transitions.move(batch.id, 'processing', 'cancelled', { workerId, reason: 'cancel requested', span })) {
-        finish(batch, { state: 'cancelled', wasProcessing: true, processingMs, ...counts });
+      if (await transitions.move(batch.id, 'processing', 'cancelled', { workerId, reason: 'cancel requested' })) {
+        run.cancel('cancel requested');
+        finished(batch, 'cancelled', totals, processingMs);
       }
-      return;
+      return counts;
     }
     const allFailed = latest.activityCount > 0 && latest.successCount === 0;
     const state = allFailed ? 'failed' : 'completed';
     const error = allFailed ? 'every activity failed' : undefined;
-    if (await transitions.move(batch.id, 'processing', state, { workerId, reason: allFailed ? 'no activity succeeded' : 'done', error, span })) {
-      span.setAttributes({ 'batch.success_count': counts.successCount, 'batch.failed_count': counts.failedCount, 'emissions.kg': counts.emissionsKg });
-      span.event('batch.completed', { state, success_count: counts.successCount, failed_count: counts.failedCount, 'emissions.kg': counts.emissionsKg });
-      if (allFailed) span.fail('validation', 'every activity failed');
-      finish(batch, { state, wasProcessing: true, processingMs, ...counts, ...(allFailed ? { errorType: 'validation' } : {}) });
+    if (await transitions.move(batch.id, 'processing', state, { workerId, reason: allFailed ? 'no activity succeeded' : 'done', error })) {
+      if (allFailed) run.fail(typedError('validation', 'every activity failed'));
+      finished(batch, state, totals, processingMs);
     }
+    return counts;
   }
 
   async function run(entry: QueueEntry, workerId: string): Promise<void> {
     const batch = await getBatch(db, entry.batchId);
-    telemetry.queueWaited(performance.now() - entry.enqueuedAt);
     if (!batch || batch.state !== 'queued') return;
+    const ref = refOf(batch, workerId, entry.enqueuedAt);
     if (batch.cancelRequested || deps.cancelRequests.has(batch.id)) {
       if (await transitions.move(batch.id, 'queued', 'cancelled', { workerId, reason: 'cancel requested' })) {
-        finish(batch, { state: 'cancelled', wasProcessing: false, processingMs: 0, successCount: 0, failedCount: 0, emissionsKg: 0 });
+        batches.cancelQueued(ref, 'cancel requested');
+        logger.info({ batch_id: batch.id, org_id: batch.orgId, state: 'cancelled' }, 'batch cancelled');
       }
       return;
     }
-    await telemetry.processing({ ...infoOf(batch), workerId, carrier: batch.traceCarrier }, async (span) => {
-      const lockSpan = telemetry.startLock({ batchId: batch.id, orgId: batch.orgId, workerId });
-      lockSpan.event('lock.wait', { 'org.id': batch.orgId, 'lock.timeout_ms': config.lockTimeoutMs });
-      const waitStart = performance.now();
-      let release: () => void;
-      try {
-        release = await locks.acquire(batch.orgId, config.lockTimeoutMs);
-      } catch (error) {
-        if (!(error instanceof LockTimeoutError)) throw error;
-        telemetry.lockTimedOut(performance.now() - waitStart);
-        lockSpan.fail('lock_timeout', error.message);
-        lockSpan.end();
-        await onLockTimeout(batch, span, workerId);
-        return;
-      }
-      const waitMs = performance.now() - waitStart;
-      telemetry.lockAcquired(waitMs);
-      lockSpan.event('lock.acquired', { 'lock.wait_ms': waitMs });
-      try {
-        await processLocked(batch, span, workerId);
-      } finally {
-        release();
-        lockSpan.event('lock.released');
-        lockSpan.end();
-      }
-    });
+    await batches.process(
+      ref,
+      async (run) => {
+        try {
+          return await run.lock('org', () => processLocked(batch, run, workerId), {
+            key: batch.orgId,
+            acquire: () =>
+              locks.acquire(batch.orgId, config.lockTimeoutMs).catch((error: unknown) => {
+                if (error instanceof LockTimeoutError) return false as const;
+                throw error;
+              }),
+          });
+        } catch (error) {
+          if (!isOgfError(error) || error.code !== 'ERR_OGF_LOCK_TIMEOUT') throw error;
+          await onLockTimeout(batch, run, workerId);
+          return undefined;
+        }
+      },
+      // The span shows the whole batch's counts (a resumed batch has results from before the restart).
+      { result: (counts) => counts ?? {} },
+    );
   }
 
   return {

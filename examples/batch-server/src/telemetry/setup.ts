@@ -1,5 +1,5 @@
 // Wires @ogf/observability: the single place where the processor meets its instrumentation. It
-// returns the Telemetry the processor calls, the HTTP routes observability serves (/health,
+// returns the Telemetry the processor calls (obs.batches, the lifecycle API, and a logger), the HTTP routes observability serves (/health,
 // /health/live, /health/ready, /status, /metrics, /metrics/json and their /api/v1 forms), health
 // checks on the real store, queue and pool, and the shutdown order (readiness fails, in-flight
 // batches drain, telemetry flushes).
@@ -11,7 +11,6 @@ import type { Hono } from 'hono';
 import type { ServerConfig } from '../config.ts';
 import type { BatchService } from '../service.ts';
 import type { Database } from '../store/database.ts';
-import { createObservedTelemetry } from './observed.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface ObservedSetup {
@@ -41,11 +40,19 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
     serviceVersion: process.env.OTEL_SERVICE_VERSION || '0.1.0',
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     metricsOptions: { workerCapacity: config.workers, lockNames: ['org'] },
+    // The queue is the in-memory BoundedQueue (or BullMQ): its size is read from it, not counted here.
+    lifecycleOptions: { queue: 'external', lockTimeoutMs: config.lockTimeoutMs },
   });
   obs.health.register('database', healthKit.databaseCheck(db, { degradedAfterMs: 500 }));
 
   return Promise.resolve({
-    telemetry: createObservedTelemetry(obs),
+    telemetry: {
+      batches: obs.batches,
+      logger: obs.logger,
+      setQueueSize: (size) => obs.metrics.setQueueSize(size),
+      recordTransition: (batchId, from, to, reason) => obs.recordStateTransition({ batchId, from, to, reason }),
+      recordError: (error) => void obs.metrics.recordError({ error }),
+    },
     app: obs.app,
     attachService(service) {
       obs.health.register(

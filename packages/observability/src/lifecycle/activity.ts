@@ -67,8 +67,9 @@ export class ActivityHandle implements ManualActivity {
   calculated(result: { emissionsKg: number; factor?: number }): number {
     this.span.calculationsPerformed(result);
     const kg = result?.emissionsKg;
+    // The last calculation is the activity's (a retried attempt calculates again).
     if (typeof kg === 'number' && kg >= 0 && kg < Infinity) {
-      this.emissionsKg += kg;
+      this.emissionsKg = kg;
       this.hasEmissions = true;
     }
     return kg;

@@ -90,7 +90,7 @@ describe('one batch from submit to its last activity, through a database column'
     expect(eventNames(processing)).toEqual(['worker.busy', 'state.transition', 'state.transition', 'batch.completed']);
     expect(transitions(processing)).toEqual(['queued→processing', 'processing→completed']);
     expect(processing.attributes).toMatchObject({ 'batch.id': 'b-1', 'org.id': 'org-1', 'worker.id': 'w-1', 'batch.success_count': 3, 'batch.error_count': 0, 'emissions.kg_co2e': 527, 'batch.duration_s': 0.03 });
-    expect(eventNames(lock)).toEqual(['lock.acquired', 'lock.released']);
+    expect(eventNames(lock)).toEqual(['lock.wait', 'lock.acquired', 'lock.released']);
     expect(eventNames(acts[0]!)).toEqual(['calculations.performed']);
     expect(acts[1]!.attributes).toMatchObject({ 'activity.id': 'a-2', 'activity.type': 'diesel', 'batch.id': 'b-1', 'emissions.kg_co2e': 27, 'activity.duration_s': 0.01 });
 
@@ -262,7 +262,7 @@ describe('outcomes', () => {
 });
 
 describe('locks', () => {
-  it('records a contended wait, a timeout, and a requeue that returns the batch to the queue', async () => {
+  it('records a wait, a timeout, and a requeue that returns the batch to the queue', async () => {
     const rig = createRig({ lockTimeoutMs: 25 });
     let releaseFirst!: () => void;
     const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
@@ -303,7 +303,7 @@ describe('locks', () => {
     const timedOut = locks.find((s) => s.status.code === SpanStatusCode.ERROR)!;
     expect(timedOut.attributes['error.type']).toBe('timeout');
     expect(eventNames(timedOut)).toEqual(['lock.wait']);
-    expect(locks.filter((s) => eventNames(s).join() === 'lock.wait,lock.acquired,lock.released')).toHaveLength(1);
+    expect(locks.filter((s) => eventNames(s).join() === 'lock.wait,lock.acquired,lock.released')).toHaveLength(2);
     expect(transitions(rig.span('batch.processing', ['batch.id', 'b-2']))).toEqual(['queued→processing', 'processing→queued']);
   });
 

@@ -33,14 +33,15 @@ export async function runLocked<R>(
     owner.orgId === undefined ? { name, batchId: owner.batchId } : { name, orgId: owner.orgId, batchId: owner.batchId },
     { parent: owner.context },
   );
+  // The seed's tree: lock.wait, then lock.acquired (with the wait) or the timeout.
+  span.waiting();
   const started = deps.clock();
   let got: Release | (() => void | Promise<void>) | 'timeout' | 'aborted' | false;
   try {
     if (options?.acquire !== undefined) {
-      span.waiting();
       got = await options.acquire(owner.signal);
     } else {
-      const taken = deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, () => owner.signal, () => span.waiting());
+      const taken = deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, () => owner.signal);
       got = typeof taken === 'function' ? taken : await taken;
     }
   } catch (error) {

@@ -9,10 +9,10 @@ export type Release = () => void;
 
 export interface LocalLocks {
   /**
-   * A release function at once (free lock) or a promise of one (contended; `onWait` is called
-   * first). The promise resolves to `'timeout'` or `'aborted'` when the wait ends without the lock.
+   * A release function at once (free lock) or a promise of one (contended). The promise resolves
+   * to `'timeout'` or `'aborted'` when the wait ends without the lock.
    */
-  acquire(key: string, timeoutMs: number, signalOf: () => AbortSignal, onWait: () => void): Release | Promise<Release | LockMiss>;
+  acquire(key: string, timeoutMs: number, signalOf: () => AbortSignal): Release | Promise<Release | LockMiss>;
 }
 
 interface Waiter {
@@ -35,12 +35,11 @@ export function createLocalLocks(): LocalLocks {
   };
 
   return {
-    acquire(key, timeoutMs, signalOf, onWait) {
+    acquire(key, timeoutMs, signalOf) {
       if (!queues.has(key)) {
         queues.set(key, []);
         return releaseFor(key);
       }
-      onWait();
       const signal = signalOf();
       const queue = queues.get(key)!;
       return new Promise<Release | LockMiss>((resolve) => {

@@ -206,6 +206,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     if (requested?.kind === 'requeue') {
       this.transition('processing', 'queued', requested.reason);
       metrics.recordBatchRequeued();
+      if (this.attempt > 1) metrics.recordRetry({ succeeded: false });
       this.span.event('batch.requeued', requested.reason === undefined ? undefined : { reason: requested.reason });
       this.span.end();
       deps.enqueue(this.batchId);

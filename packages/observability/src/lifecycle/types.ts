@@ -87,8 +87,9 @@ export interface ActivityRun {
   /** Event `data.retrieved`. */
   dataRetrieved(attributes?: Attributes): void;
   /**
-   * Event `calculations.performed`; `emissionsKg` adds to the batch's emissions when the activity
-   * succeeds. Returns `emissionsKg`, so `return act.calculated({ emissionsKg: kg })` reads well.
+   * Event `calculations.performed`; `emissionsKg` (the last call's, when a retried attempt
+   * calculates again) adds to the batch's emissions when the activity succeeds. Returns
+   * `emissionsKg`, so `return act.calculated({ emissionsKg: kg })` reads well.
    */
   calculated(result: { emissionsKg: number; factor?: number }): number;
   /** Event `results.stored`. */
@@ -151,7 +152,7 @@ export interface BatchRun {
   fail(error: unknown): void;
   /** Cancels the run: `run.signal` aborts; the run ends `cancelled` whatever the callback does next. */
   cancel(reason?: string): void;
-  /** The batch goes back to the queue (e.g. its lock timed out): `processing → queued`, no outcome counted. */
+  /** The batch goes back to the queue (e.g. its lock timed out): `processing → queued`, no outcome counted (with `attempt > 1`, a failed retry). */
   requeue(reason?: string): void;
 }
 
