@@ -17,6 +17,7 @@ export interface ActivityOwner {
   readonly context: Context;
   /** Whether contexts reach callbacks (a context manager is registered). */
   readonly propagates: boolean;
+  readonly childOptions: { parent: Context };
   /** Whether this activity counts (first of its id, run still open). */
   admit(activity: ActivityHandle, manual: boolean): boolean;
   settled(activity: ActivityHandle, success: boolean | undefined, emissionsKg: number): void;
@@ -44,7 +45,7 @@ export class ActivityHandle implements ManualActivity {
     this.owner = owner;
     this.activityId = ref.id;
     const activity = ref.type === undefined ? { id: ref.id, batchId: owner.batchId } : { id: ref.id, batchId: owner.batchId, type: ref.type };
-    this.span = deps.tracer.startActivityProcessingSpan(activity, { parent: owner.context });
+    this.span = deps.tracer.startActivityProcessingSpan(activity, owner.childOptions);
     this.context = activityContext(this.span.context, this.span.span, ref.id, owner.propagates);
     this.counted = owner.admit(this, manual);
     this.started = deps.clock();

@@ -33,6 +33,8 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   readonly span: ProcessingSpan;
   readonly deps: Deps;
   readonly propagates: boolean;
+  /** The start options of every activity span (one object per run, not per activity). */
+  readonly childOptions: { parent: Context };
   private controller: AbortController | undefined;
   private readonly started: number;
   private readonly submittedAt: number | undefined;
@@ -65,6 +67,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       { parent },
     );
     this.context = withLogFields(this.span.context, ref.workerId === undefined ? { batch_id: ref.id } : { batch_id: ref.id, worker_id: ref.workerId });
+    this.childOptions = { parent: this.context };
 
     deps.dequeue(ref.id);
     const queuedAt = epochMs(ref.enqueuedAt) ?? this.submittedAt;
@@ -98,11 +101,12 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       this.deps.misuse(`activity ${activity.activityId} started after batch ${this.batchId} ended; it is traced but not counted`);
       return false;
     }
-    if (this.seen.has(activity.activityId)) {
+    // One hash lookup: the set grows unless the id was seen before.
+    const before = this.seen.size;
+    if (this.seen.add(activity.activityId).size === before) {
       this.deps.misuse(`activity ${activity.activityId} was already recorded in this run of batch ${this.batchId}; it is traced but not counted again`);
       return false;
     }
-    this.seen.add(activity.activityId);
     return true;
   }
 
