@@ -5,6 +5,7 @@ import { OgfError } from './errors.js';
 import type { DropReason } from './guard.js';
 import { createGuard } from './guard.js';
 import { createInstruments } from './instruments.js';
+import { createOnceReporter, FlooredLevel } from './levels.js';
 import { createNoopBatchMetrics } from './noop.js';
 import type { AttributeSet } from './series.js';
 import type { Settings } from './settings.js';
@@ -55,29 +56,16 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
   const { classifier, now, perBatchActivities } = settings;
   if (settings.workerCapacity !== undefined) m.capacity.set(settings.workerCapacity);
 
-  // One report per kind of misuse: a loop that repeats it must not flood the hook.
-  const warned = new Set<string>();
-  const warnOnce = (kind: string, message: string): void => {
-    if (warned.has(kind)) return;
-    warned.add(kind);
-    guard.report(new OgfError('ERR_OGF_MISUSE', `${message} (reported once)`));
-  };
-
-  // The levels never go below zero: a decrement with nothing to decrement is skipped and reported.
-  let processingLevel = 0;
-  let workersLevel = 0;
-  let queueLevel = 0;
-  const stopProcessing = (operation: string): void => {
-    if (processingLevel > 0) {
-      processingLevel -= 1;
-      m.processing.add(-1);
-    } else {
-      warnOnce(
-        'processing',
-        `${operation}: no batch is processing, so batch.processing was not decremented; call recordBatchStarted() when a worker starts a batch`,
-      );
-    }
-  };
+  const warnOnce = createOnceReporter(guard.report);
+  const processing = new FlooredLevel(m.processing, (operation) =>
+    warnOnce('processing', `${operation}: no batch is processing, so batch.processing was not decremented; call recordBatchStarted() when a worker starts a batch`),
+  );
+  const workers = new FlooredLevel(m.workersActive, (operation) =>
+    warnOnce('workers', `${operation}: no worker is busy, so workers.active was not decremented; pair it with recordWorkerBusy()`),
+  );
+  const queued = new FlooredLevel(m.queueSize, (operation, wanted, had) =>
+    warnOnce('queue', `${operation}: the queue holds ${had} here, so queue.size was decremented by ${had} instead of ${wanted}; when another process enqueues, set the size with setQueueSize() from the queue itself`),
+  );
 
   const fail = (operation: string, error: unknown): void =>
     guard.report(new OgfError('ERR_OGF_RECORDING', `${operation} could not record: ${String(error)}`, { cause: error }));
@@ -113,7 +101,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
   // Ends a batch that was processing: batch.processing -1 and its duration, by outcome.
   const endProcessing = (operation: string, durationMs: unknown, outcome: typeof COMPLETED | typeof FAILED | typeof CANCELLED): void => {
-    stopProcessing(operation);
+    processing.down(operation);
     const value = seconds(operation, 'durationMs', durationMs);
     if (value !== undefined) m.processingDuration.record(value, outcome);
   };
@@ -143,12 +131,11 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
     },
 
     recordBatchStarted() {
-      processingLevel += 1;
-      m.processing.add(1);
+      processing.up();
     },
 
     recordBatchRequeued() {
-      stopProcessing('recordBatchRequeued');
+      processing.down('recordBatchRequeued');
     },
 
     recordBatchCompletion(o) {
@@ -208,8 +195,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
     recordWorkerBusy(o) {
       try {
-        workersLevel += 1;
-        m.workersActive.add(1);
+        workers.up();
         if (o?.idleMs === undefined) return;
         const value = seconds('recordWorkerBusy', 'idleMs', o.idleMs);
         if (value !== undefined) m.idleDuration.record(value);
@@ -220,12 +206,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
     recordWorkerIdle(o) {
       try {
-        if (workersLevel > 0) {
-          workersLevel -= 1;
-          m.workersActive.add(-1);
-        } else {
-          warnOnce('workers', 'recordWorkerIdle: no worker is busy, so workers.active was not decremented; pair it with recordWorkerBusy()');
-        }
+        workers.down('recordWorkerIdle');
         if (o?.taskMs === undefined) return;
         const value = seconds('recordWorkerIdle', 'taskMs', o.taskMs);
         if (value !== undefined) m.taskDuration.record(value);
@@ -254,10 +235,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
     recordEnqueue(o) {
       try {
         const count = o?.count === undefined ? 1 : guard.check(o.count, 'recordEnqueue', 'count');
-        if (count !== undefined) {
-          queueLevel += count;
-          m.queueSize.add(count);
-        }
+        if (count !== undefined) queued.up(count);
       } catch (error) {
         fail('recordEnqueue', error);
       }
@@ -266,19 +244,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
     recordDequeue(o) {
       try {
         const count = o?.count === undefined ? 1 : guard.check(o.count, 'recordDequeue', 'count');
-        if (count !== undefined) {
-          const taken = Math.min(count, queueLevel);
-          if (taken < count) {
-            warnOnce(
-              'queue',
-              `recordDequeue: the queue holds ${queueLevel} here, so queue.size was decremented by ${taken} instead of ${count}; when another process enqueues, set the size with setQueueSize() from the queue itself`,
-            );
-          }
-          if (taken > 0) {
-            queueLevel -= taken;
-            m.queueSize.add(-taken);
-          }
-        }
+        if (count !== undefined) queued.down('recordDequeue', count);
         if (o?.waitMs === undefined) return;
         const value = seconds('recordDequeue', 'waitMs', o.waitMs);
         if (value !== undefined) m.queueWait.record(value);
@@ -298,10 +264,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
     setQueueSize(size) {
       const value = guard.check(size, 'setQueueSize', 'size');
-      if (value !== undefined) {
-        queueLevel = value;
-        m.queueSize.set(value);
-      }
+      if (value !== undefined) queued.set(value);
     },
 
     recordError(o) {
