@@ -16,7 +16,7 @@ export const STATUS_GAUGE = 'health.check.status';
 
 export function registerStatusGauge(meter: MeterLike, checks: () => Iterable<{ name: string; last(): CheckReport | undefined }>): void {
   if (typeof meter !== 'object' || meter === null || typeof meter.createObservableGauge !== 'function') {
-    throw new OgfError('invalid_option', 'meter must be an OpenTelemetry Meter (an object with createObservableGauge)');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'meter must be an OpenTelemetry Meter (an object with createObservableGauge)');
   }
   const gauge = meter.createObservableGauge(STATUS_GAUGE, {
     description: 'Last known status of each health check: 1 healthy, 0.5 degraded, 0 unhealthy.',

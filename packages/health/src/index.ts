@@ -18,7 +18,5 @@ export { schedulerCheck } from './check-scheduler.js';
 export type { SchedulerCheckOptions, WorkerPoolState } from './check-scheduler.js';
 export { httpCheck } from './check-http.js';
 export type { FetchLike, HttpCheckOptions } from './check-http.js';
-export { categorizeFailure, redactFailure, scrubMessage } from './redact.js';
-export type { FailureCategory } from './redact.js';
-export { OgfError, isOgfError } from './errors.js';
+export { OgfError, isOgfError } from '@ogf/core';
 export type { HealthErrorCode } from './errors.js';

@@ -4,7 +4,7 @@
 // settled, so a check that ignores its signal cannot pile up work probe after probe.
 import { sanitizeDetails } from './details.js';
 import { elapsedMs, isThenable } from './dependency.js';
-import { redactFailure, scrubMessage } from './redact.js';
+import { redactFailure, scrubMessage } from '@ogf/core';
 import { isHealthStatus, type CheckReport, type HealthCheck, type HealthStatus, type Probe } from './types.js';
 
 /** Calls that timed out and are still running; past this, probes report `timeout` without calling again. */

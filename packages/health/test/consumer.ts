@@ -9,13 +9,13 @@ import {
   httpStatusFor,
   isOgfError,
   queueCheck,
-  redactFailure,
   schedulerCheck,
   type CheckResult,
   type HealthChecker,
   type HealthReport,
   type HealthStatus,
 } from '@ogf/health';
+import { redactFailure } from '@ogf/core';
 import { createNodeHealthChecker, eventLoopCheck, memoryCheck } from '@ogf/health/node';
 
 // Stand-ins with the shapes of real clients (pg Pool, node-redis/ioredis, a queue).

@@ -1,7 +1,5 @@
+import type { MetricKind } from '@ogf/core';
 import { OgfError } from './errors.js';
-
-/** The OTel data type of a metric, as a snapshot and a Prometheus scrape see it. */
-export type MetricKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
 
 /** One row of the catalog: everything needed to create the instrument, document it, or chart it. */
 export interface MetricDefinition {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { histogramQuantile, mergeHistograms } from '@ogf/metrics';
-import type { MergedHistogram, SnapshotPoint } from '@ogf/metrics';
+import type { SnapshotPoint } from '@ogf/core';
+import type { MergedHistogram } from '@ogf/metrics';
 
 const plain = (bounds: number[], counts: number[]): MergedHistogram => ({ bounds, counts, min: NaN, max: NaN });
 

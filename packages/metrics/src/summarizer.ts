@@ -1,7 +1,7 @@
 import { OgfError } from './errors.js';
 import { metricsOf, round, throughputTotals, toBatchSummary } from './summary.js';
-import type { BatchSummary, SummaryOptions } from './summary.js';
-import type { MetricsSnapshot } from './snapshot.js';
+import type { BatchSummary, MetricsSnapshot } from '@ogf/core';
+import type { SummaryOptions } from './summary.js';
 
 /** Options of `createBatchSummarizer`. */
 export interface BatchSummarizerOptions extends SummaryOptions {

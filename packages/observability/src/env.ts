@@ -7,7 +7,7 @@ import { OgfError } from './errors.js';
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 function invalid(setting: string, accepts: string, raw: unknown): OgfError {
-  return new OgfError('ERR_OGF_INVALID_CONFIG', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`);
+  return new OgfError('ERR_OGF_INVALID_OPTION', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`);
 }
 
 /** The default environment: `globalThis.process.env` when the runtime has one, else empty. */
@@ -51,7 +51,7 @@ function percentDecode(text: string, setting: string): string {
     return decodeURIComponent(text);
   } catch (cause) {
     throw new OgfError(
-      'ERR_OGF_INVALID_CONFIG',
+      'ERR_OGF_INVALID_OPTION',
       `${setting} has an invalid percent-encoding in ${JSON.stringify(text)}; encode "%" as "%25"`,
       { cause },
     );
@@ -109,7 +109,7 @@ export function parseEndpoint(raw: string, setting: string): string {
   try {
     url = new URL(candidate);
   } catch (cause) {
-    throw new OgfError('ERR_OGF_INVALID_CONFIG', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`, { cause });
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`, { cause });
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw invalid(setting, accepts, raw);
   return url.href;

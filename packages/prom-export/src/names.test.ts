@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricKind } from './names.js';
+import type { MetricKind } from '@ogf/core';
 import { prometheusLabelName, prometheusMetricName, prometheusUnit } from './names.js';
 
 // Our own table, after the OTel compatibility spec and the cases prometheus/otlptranslator tests.

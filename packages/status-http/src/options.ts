@@ -1,5 +1,5 @@
 import { createTokenVerifier, TOKEN68, type TokenVerifier } from './auth.js';
-import type { HealthSource, MetricsSource, ServiceInfo } from './contracts.js';
+import type { HealthSource, MetricsSource, ServiceInfo } from '@ogf/core';
 import { OgfError } from './errors.js';
 
 /** Cross-origin access; without it no CORS header is ever sent. */
@@ -41,7 +41,7 @@ export interface ResolvedOptions {
 }
 
 function invalid(message: string): OgfError {
-  return new OgfError('INVALID_OPTIONS', `@ogf/status-http: ${message}`);
+  return new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: ${message}`);
 }
 
 function hasMethods(value: unknown, names: readonly string[]): boolean {
@@ -76,7 +76,7 @@ function resolveCors(cors: CorsOptions | undefined): ResolvedOptions['cors'] {
   return { anyOrigin: list.includes('*'), origins: new Set(list as string[]) };
 }
 
-/** Validates options once; misconfiguration throws an {@link OgfError} with code INVALID_OPTIONS. */
+/** Validates options once; misconfiguration throws an {@link OgfError} with code ERR_OGF_INVALID_OPTION. */
 export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('expected an options object');
   const { health, metrics, token, onError } = options;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '@ogf/status-http';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '@ogf/core';
 import { startStatusServer, type StatusServer } from '@ogf/status-http/node';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';

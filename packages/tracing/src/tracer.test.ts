@@ -223,7 +223,7 @@ describe('options', () => {
       thrown = error;
     }
     expect(isOgfError(thrown)).toBe(true);
-    expect(thrown).toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining("'child' or 'link'") });
+    expect(thrown).toMatchObject({ code: 'ERR_OGF_INVALID_OPTION', message: expect.stringContaining("'child' or 'link'") });
     expect(() => createBatchTracer({ name: '' })).toThrow(/name/);
     expect(isOgfError(new Error('plain'))).toBe(false);
   });

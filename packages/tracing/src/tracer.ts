@@ -47,18 +47,18 @@ function parentContext(parent: StartOptions['parent']): Context {
 
 function normalize(options: BatchTracerOptions): Required<Pick<BatchTracerOptions, 'name' | 'jobRelation' | 'onError'>> {
   if (typeof options !== 'object' || options === null) {
-    throw new OgfError('INVALID_OPTIONS', `createBatchTracer expected an options object, got ${typeof options}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchTracer expected an options object, got ${typeof options}`);
   }
   const name = options.name ?? DEFAULT_NAME;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new OgfError('INVALID_OPTIONS', 'createBatchTracer: `name` must be a non-empty string');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `name` must be a non-empty string');
   }
   const jobRelation = options.jobRelation ?? 'child';
   if (jobRelation !== 'child' && jobRelation !== 'link') {
-    throw new OgfError('INVALID_OPTIONS', `createBatchTracer: \`jobRelation\` must be 'child' or 'link', got ${String(jobRelation)}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchTracer: \`jobRelation\` must be 'child' or 'link', got ${String(jobRelation)}`);
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new OgfError('INVALID_OPTIONS', 'createBatchTracer: `onError` must be a function');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `onError` must be a function');
   }
   const onError = options.onError ?? ((error: unknown) => diag.error('@ogf/tracing: tracing failed', error));
   return { name, jobRelation, onError };
