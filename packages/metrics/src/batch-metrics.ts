@@ -117,10 +117,11 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
       try {
         m.completed.add(1);
         endProcessing('recordBatchCompletion', o.durationMs, COMPLETED);
-        const kg = guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg');
+        // Kilograms in, grams out: grams are Prometheus' base unit of mass. Absent: nothing recorded.
+        const kg = o.emissionsKg === undefined ? undefined : guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg');
         if (kg !== undefined) {
-          m.emissions.add(kg);
-          m.emissionsPerBatch.record(kg);
+          m.emissions.add(kg * 1000);
+          m.emissionsPerBatch.record(kg * 1000);
         }
         countActivities('recordBatchCompletion', o.successCount, o.errorCount);
         m.lastSuccess.set(now() / 1000);

@@ -18,7 +18,7 @@ describe('METRIC_CATALOG', () => {
   it('has unique names, Prometheus names that follow the OTel naming rules, and sorted buckets on every histogram only', () => {
     expect(new Set(METRIC_CATALOG.map((d) => d.name)).size).toBe(METRIC_CATALOG.length);
     expect(new Set(METRIC_CATALOG.map((d) => d.prometheusName)).size).toBe(METRIC_CATALOG.length);
-    const unitWord: Record<string, string> = { '': '', s: '_seconds', kg: '_kilograms' };
+    const unitWord: Record<string, string> = { '': '', s: '_seconds', g: '_grams' };
     for (const d of METRIC_CATALOG) {
       const expected = `${d.name.replace(/\./g, '_')}${unitWord[d.unit]}${d.kind === 'counter' ? '_total' : ''}`;
       expect(d.prometheusName, d.name).toBe(expected);

@@ -6,7 +6,7 @@ export interface MetricDefinition {
   /** OTel instrument name, e.g. `batch.submitted`. */
   readonly name: string;
   readonly kind: MetricKind;
-  /** OTel unit (UCUM): `s`, `kg`, or `''` for plain counts. */
+  /** OTel unit (UCUM): `s`, `g`, or `''` for plain counts. */
   readonly unit: string;
   /** One sentence; becomes Prometheus HELP. */
   readonly description: string;
@@ -35,7 +35,7 @@ const LOCK_SECONDS = [
   0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ] as const;
 const IDLE_SECONDS = [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 600, 1800, 3600] as const;
-const BATCH_KG = [0.1, 1, 10, 50, 100, 500, 1000, 5000, 10000, 50000, 100000, 500000, 1000000] as const;
+const BATCH_GRAMS = [100, 1e3, 1e4, 5e4, 1e5, 5e5, 1e6, 5e6, 1e7, 5e7, 1e8, 5e8, 1e9] as const;
 const BATCH_ACTIVITIES = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000, 100000] as const;
 
 /**
@@ -55,8 +55,8 @@ export const METRIC_CATALOG = [
   { name: 'activity.success', kind: 'counter', unit: '', description: 'Activities processed successfully.', prometheusName: 'activity_success_total', attributes: [], buckets: null, seedName: 'activity.success.total' },
   { name: 'activity.failed', kind: 'counter', unit: '', description: 'Activities that failed.', prometheusName: 'activity_failed_total', attributes: [], buckets: null, seedName: 'activity.failed.total' },
   { name: 'activity.duration', kind: 'histogram', unit: 's', description: 'Time taken to process one activity, by outcome.', prometheusName: 'activity_duration_seconds', attributes: ['success'], buckets: ACTIVITY_SECONDS as readonly number[], seedName: 'activity.duration' },
-  { name: 'emissions', kind: 'counter', unit: 'kg', description: 'Emissions computed by completed batches, in kg CO2e.', prometheusName: 'emissions_kilograms_total', attributes: [], buckets: null, seedName: 'emissions.total' },
-  { name: 'emissions.avg.batch', kind: 'histogram', unit: 'kg', description: 'Emissions per completed batch, in kg CO2e.', prometheusName: 'emissions_avg_batch_kilograms', attributes: [], buckets: BATCH_KG as readonly number[], seedName: 'emissions.avg.batch' },
+  { name: 'emissions', kind: 'counter', unit: 'g', description: 'Emissions computed by completed batches, in grams CO2e.', prometheusName: 'emissions_grams_total', attributes: [], buckets: null, seedName: 'emissions.total' },
+  { name: 'emissions.avg.batch', kind: 'histogram', unit: 'g', description: 'Emissions per completed batch, in grams CO2e.', prometheusName: 'emissions_avg_batch_grams', attributes: [], buckets: BATCH_GRAMS as readonly number[], seedName: 'emissions.avg.batch' },
   { name: 'workers.active', kind: 'updowncounter', unit: '', description: 'Workers busy with a batch now.', prometheusName: 'workers_active', attributes: [], buckets: null, seedName: 'workers.active' },
   { name: 'worker.idle.duration', kind: 'histogram', unit: 's', description: 'Time a worker waited idle before its next task.', prometheusName: 'worker_idle_duration_seconds', attributes: [], buckets: IDLE_SECONDS as readonly number[], seedName: 'worker.idle.duration' },
   { name: 'worker.task.duration', kind: 'histogram', unit: 's', description: 'Time a worker spent on one task.', prometheusName: 'worker_task_duration_seconds', attributes: [], buckets: BATCH_SECONDS as readonly number[], seedName: 'worker.task.duration' },

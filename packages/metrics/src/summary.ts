@@ -97,7 +97,8 @@ export function toBatchSummary(snapshot: MetricsSnapshot, options: SummaryOption
     worker_utilization_percent: capacity > 0 ? round((active / capacity) * 100, 1) : 0,
     queue_size: total('queue.size'),
     success_rate: finished > 0 ? round((success / finished) * 100, 1) : 0,
-    total_emissions: round(finiteSum(byName.get('emissions')), 3),
+    // The emissions counter is in grams; the JSON keeps kilograms.
+    total_emissions: round(finiteSum(byName.get('emissions')) / 1000, 3),
     errors_by_type: errorsByType,
     batches_per_second: 0,
     activities_per_second: 0,

@@ -53,10 +53,13 @@ export interface BatchMetrics {
   recordSubmitDuration(options: { durationMs: number; success: boolean }): void;
   /** A worker started processing a batch: `batch.processing` +1. */
   recordBatchStarted(): void;
-  /** A batch completed: counters, duration, emissions, last success time, latency. */
+  /**
+   * A batch completed: counters, duration, emissions, last success time, latency. `emissionsKg`
+   * (kg CO2e) is recorded in grams, Prometheus' base unit; leave it out and no emissions are recorded.
+   */
   recordBatchCompletion(options: {
     durationMs: number;
-    emissionsKg: number;
+    emissionsKg?: number;
     successCount?: number;
     errorCount?: number;
     submittedAt?: SubmittedAt;

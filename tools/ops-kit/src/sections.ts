@@ -295,7 +295,7 @@ const emissions: SectionSpec = {
       description: describe('emissions', 'Over the selected time range.'),
       unit: grafanaUnit(metricDefinition('emissions')),
       width: 6,
-      targets: [{ expr: counterIncrease('emissions'), legend: 'kg CO2e' }],
+      targets: [{ expr: counterIncrease('emissions'), legend: 'g CO2e' }],
     },
     {
       kind: 'timeseries',
@@ -303,7 +303,7 @@ const emissions: SectionSpec = {
       description: describe('emissions', 'Per hour.'),
       unit: grafanaUnit(metricDefinition('emissions')),
       width: 9,
-      targets: [{ expr: `${counterRate('emissions')} * 3600`, legend: 'kg CO2e / h' }],
+      targets: [{ expr: `${counterRate('emissions')} * 3600`, legend: 'g CO2e / h' }],
       min: 0,
     },
     {
