@@ -66,7 +66,7 @@ writeFileSync(
       name: 'ogf-consumer',
       private: true,
       type: 'module',
-      dependencies: { ...overrides, '@opentelemetry/api': '~1.9.0', 'prom-client': '^15.1.3' },
+      dependencies: { ...overrides, '@opentelemetry/api': '~1.9.0', 'prom-client': '^15.1.3', hono: '^4.13.0', '@hono/node-server': '^1.19.19' },
       devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0' },
       overrides,
     },

@@ -167,7 +167,7 @@ describe('registration', () => {
       [() => health.register('x', () => ({ status: 'healthy' }), { probes: ['startup' as never] }), 'ERR_OGF_INVALID_OPTION'],
       [() => createHealthChecker({ timeoutMs: Number.NaN }), 'ERR_OGF_INVALID_OPTION'],
       [() => createHealthChecker({ startup: 'later' as never }), 'ERR_OGF_INVALID_OPTION'],
-      [() => createHealthChecker({ meter: {} as never }), 'ERR_OGF_INVALID_OPTION'],
+      [() => createHealthChecker({ meterProvider: {} as never }), 'ERR_OGF_INVALID_OPTION'],
     ];
     for (const [act, code] of cases) {
       let caught: unknown;

@@ -2,7 +2,7 @@
 // decides readiness beyond the checks (start-up, shutdown).
 import { isDependencyCheck } from './dependency.js';
 import { OgfError } from './errors.js';
-import { registerStatusGauge, type MeterLike } from './gauge.js';
+import { meterFrom, registerStatusGauge, type MeterProviderLike } from './gauge.js';
 import { optionalNumber } from './options.js';
 import { createCheckRunner, type CheckRunner } from './runner.js';
 import type { CheckReport, HealthCheck, HealthReport, HealthStatus, Probe, RegisterOptions } from './types.js';
@@ -17,8 +17,12 @@ export interface HealthCheckerOptions {
    * `markStarted()`. `'manual'`: only `markStarted()` does.
    */
   startup?: 'auto' | 'manual';
-  /** An OpenTelemetry Meter: exports gauge `health.check.status` (1, 0.5, 0) per check. */
-  meter?: MeterLike;
+  /** Exports the gauge `health.check.status` (1, 0.5, 0) per check from this MeterProvider. Default: none (no gauge). */
+  meterProvider?: MeterProviderLike;
+  /** Instrumentation scope (meter) name of the gauge. Default `'@ogf/health'`. */
+  scopeName?: string;
+  /** Instrumentation scope (meter) version of the gauge. Default: none. */
+  scopeVersion?: string;
 }
 
 export interface HealthChecker {
@@ -70,7 +74,9 @@ export function createHealthChecker(options: HealthCheckerOptions = {}): HealthC
   let started = false;
   let shutdownAt: number | undefined;
 
-  if (options.meter !== undefined) registerStatusGauge(options.meter, () => runners.values());
+  if (options.meterProvider !== undefined) {
+    registerStatusGauge(meterFrom(options.meterProvider, options.scopeName, options.scopeVersion), () => runners.values());
+  }
 
   const build = (reports: CheckReport[], extra?: CheckReport): HealthReport => {
     const checks: Record<string, CheckReport> = {};

@@ -2,7 +2,7 @@
 // Node-only checks live in @ogf/health/node.
 export { createHealthChecker, httpStatusFor, LIFECYCLE_CHECK } from './checker.js';
 export type { HealthChecker, HealthCheckerOptions } from './checker.js';
-export type { MeterLike } from './gauge.js';
+export type { MeterLike, MeterProviderLike } from './gauge.js';
 export { STATUS_GAUGE } from './gauge.js';
 export { STATUS_VALUE } from './types.js';
 export type { CheckReport, CheckResult, HealthCheck, HealthReport, HealthStatus, Probe, RegisterOptions } from './types.js';

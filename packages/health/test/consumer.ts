@@ -27,7 +27,7 @@ const health: HealthChecker = createHealthChecker({
   timeoutMs: 2_000,
   cacheTtlMs: 1_000,
   startup: 'manual',
-  meter: metrics.getMeter('my-service'),
+  meterProvider: metrics.getMeterProvider(),
 });
 const heartbeat = createHeartbeat({ maxAgeMs: 30_000 });
 health.register('scheduler_loop', heartbeat.check, { probes: ['liveness'] });

@@ -24,7 +24,7 @@ const TARGET = 1.2;
 function setup(): { provider: MeterProvider; meter: Meter; reader: PullReader } {
   const reader = new PullReader();
   const provider = new MeterProvider({ readers: [reader] });
-  return { provider, meter: provider.getMeter('offgridflow'), reader };
+  return { provider, meter: provider.getMeter('@ogf/metrics'), reader };
 }
 
 // The raw SDK calls the seed's Go code makes, written the way an application would write them.

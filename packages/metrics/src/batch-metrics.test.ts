@@ -26,7 +26,7 @@ describe('createBatchMetrics on a real MeterProvider', () => {
     const rm = await rig.collect();
     const names = allMetrics(rm).map((d) => d.descriptor.name).sort();
     expect(names).toEqual(METRIC_CATALOG.map((d) => d.name).sort());
-    expect(rm.scopeMetrics.map((s) => s.scope.name)).toEqual(['offgridflow']);
+    expect(rm.scopeMetrics.map((s) => s.scope.name)).toEqual(['@ogf/metrics']);
     for (const definition of METRIC_CATALOG) {
       const data = metric(rm, definition.name);
       expect(data.descriptor.unit, definition.name).toBe(definition.unit);
@@ -274,10 +274,10 @@ describe('createBatchMetrics on a real MeterProvider', () => {
   });
 
   it('uses the meter name and version it is given', async () => {
-    const rig = createRig({ meterName: 'emissions-worker', meterVersion: '2.1.0' });
+    const rig = createRig({ scopeName: 'emissions-worker', scopeVersion: '2.1.0' });
     rig.metrics.recordRetry({ succeeded: true });
     const rm = await rig.collect();
     expect(rm.scopeMetrics.map((s) => s.scope)).toEqual([{ name: 'emissions-worker', version: '2.1.0', schemaUrl: undefined }]);
-    expect(rig.metrics.meterName).toBe('emissions-worker');
+    expect(rig.metrics.scopeName).toBe('emissions-worker');
   });
 });

@@ -42,7 +42,7 @@ function isNoopMeter(meter: Meter): boolean {
 export function createBatchMetrics(options: BatchMetricsOptions = {}): BatchMetrics {
   const settings = normaliseOptions(options);
   const provider = options.meterProvider ?? metrics.getMeterProvider();
-  const meter = provider.getMeter(settings.meterName, settings.meterVersion);
+  const meter = provider.getMeter(settings.scopeName, settings.scopeVersion);
   if (isNoopMeter(meter)) return createNoopBatchMetrics(settings);
   return createRecordingBatchMetrics(meter, settings);
 }
@@ -88,7 +88,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
   const api: BatchMetrics = {
     enabled: true,
-    meterName: settings.meterName,
+    scopeName: settings.scopeName,
 
     recordBatchSubmission(o) {
       try {

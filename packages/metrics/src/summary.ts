@@ -3,11 +3,12 @@ import type { MetricName } from './catalog.js';
 import type { MergedHistogram } from './quantile.js';
 import { histogramQuantile, mergeHistograms } from './quantile.js';
 import { snapshotNumber } from './snapshot.js';
+import { DEFAULT_SCOPE_NAME } from './settings.js';
 
 /** Options of `toBatchSummary` and `createBatchSummarizer`. */
 export interface SummaryOptions {
-  /** Only metrics of this meter (scope) count; match the `meterName` of createBatchMetrics. Default `'offgridflow'`. */
-  meterName?: string;
+  /** Only metrics of this meter (scope) count; match the `scopeName` of createBatchMetrics. Default `'@ogf/metrics'`. */
+  scopeName?: string;
 }
 
 /** Rounds to a fixed number of decimals; anything non-finite becomes 0 (JSON never carries NaN). */
@@ -38,10 +39,10 @@ function percentiles(histogram: MergedHistogram | undefined): LatencyPercentiles
 }
 
 /** The snapshot's metrics of one meter, by OTel name. */
-export function metricsOf(snapshot: MetricsSnapshot, meterName: string): Map<string, SnapshotMetric> {
+export function metricsOf(snapshot: MetricsSnapshot, scopeName: string): Map<string, SnapshotMetric> {
   const byName = new Map<string, SnapshotMetric>();
   for (const metric of snapshot.metrics ?? []) {
-    if (metric.scope?.name === meterName && !byName.has(metric.name)) byName.set(metric.name, metric);
+    if (metric.scope?.name === scopeName && !byName.has(metric.name)) byName.set(metric.name, metric);
   }
   return byName;
 }
@@ -67,7 +68,7 @@ export function throughputTotals(byName: Map<string, SnapshotMetric>): { batches
  * ```
  */
 export function toBatchSummary(snapshot: MetricsSnapshot, options: SummaryOptions = {}): BatchSummary {
-  const byName = metricsOf(snapshot, options.meterName ?? 'offgridflow');
+  const byName = metricsOf(snapshot, options.scopeName ?? DEFAULT_SCOPE_NAME);
   const total = (name: MetricName): number => round(finiteSum(byName.get(name)), 6);
   const success = total('activity.success');
   const failed = total('activity.failed');

@@ -1,5 +1,7 @@
 import { createTokenVerifier, TOKEN68, type TokenVerifier } from './auth.js';
 import type { HealthSource, MetricsSource, ServiceInfo } from '@ogf/core';
+import { errorReporter } from '@ogf/core';
+import { diag } from '@opentelemetry/api';
 import { OgfError } from './errors.js';
 
 /** Cross-origin access; without it no CORS header is ever sent. */
@@ -24,7 +26,7 @@ export interface StatusAppOptions {
   publicDetails?: boolean;
   /** Send CORS headers and answer preflights for these origins. Default: no CORS headers. */
   cors?: CorsOptions;
-  /** Hears about failing sources and non-finite numbers; never called for a normal request. */
+  /** Hears about failing sources and non-finite numbers; never called for a normal request. Default: OTel's `diag.warn`. */
   onError?: (error: OgfError) => void;
 }
 
@@ -103,12 +105,7 @@ export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
     verifyToken: token === undefined ? undefined : createTokenVerifier(token),
     publicDetails: options.publicDetails === true,
     cors: resolveCors(options.cors),
-    report(error) {
-      try {
-        onError?.(error);
-      } catch {
-        // A failing error hook must not turn a scrape into a failure.
-      }
-    },
+    // A failing error hook must not turn a scrape into a failure: errorReporter swallows it.
+    report: errorReporter(onError, (error) => diag.warn(`@ogf/status-http: ${error.message}`)),
   };
 }

@@ -4,8 +4,12 @@ import { OgfError as CoreOgfError } from '@ogf/core';
 
 export { isOgfError } from '@ogf/core';
 
-/** What went wrong: only options it cannot use, at construction. */
-export type TracingErrorCode = 'ERR_OGF_INVALID_OPTION';
+/**
+ * What went wrong: options it cannot use (thrown at construction), a propagator that threw in
+ * `injectContext`/`extractContext`, or a span that could not record an error (both reported to
+ * `onError`; tracing calls never throw into your code).
+ */
+export type TracingErrorCode = 'ERR_OGF_INVALID_OPTION' | 'ERR_OGF_PROPAGATION' | 'ERR_OGF_RECORDING';
 
 /** @ogf/core's OgfError with the codes of this package. */
 export type OgfError = CoreOgfError<TracingErrorCode>;

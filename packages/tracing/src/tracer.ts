@@ -13,6 +13,7 @@ import {
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
+import { errorReporter } from '@ogf/core';
 import { OgfError } from './errors.js';
 import { ATTRIBUTES, SPAN_NAMES } from './names.js';
 import { extractContext, injectContext, pendingLink, type JobRelation } from './propagation.js';
@@ -45,13 +46,13 @@ function parentContext(parent: StartOptions['parent']): Context {
   return (parent as TracedSpan).span !== undefined ? (parent as TracedSpan).context : (parent as Context);
 }
 
-function normalize(options: BatchTracerOptions): Required<Pick<BatchTracerOptions, 'name' | 'jobRelation' | 'onError'>> {
+function normalize(options: BatchTracerOptions): { name: string; jobRelation: JobRelation; onError: (error: OgfError) => void } {
   if (typeof options !== 'object' || options === null) {
     throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchTracer expected an options object, got ${typeof options}`);
   }
-  const name = options.name ?? DEFAULT_NAME;
+  const name = options.scopeName ?? DEFAULT_NAME;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `name` must be a non-empty string');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `scopeName` must be a non-empty string');
   }
   const jobRelation = options.jobRelation ?? 'child';
   if (jobRelation !== 'child' && jobRelation !== 'link') {
@@ -60,7 +61,7 @@ function normalize(options: BatchTracerOptions): Required<Pick<BatchTracerOption
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `onError` must be a function');
   }
-  const onError = options.onError ?? ((error: unknown) => diag.error('@ogf/tracing: tracing failed', error));
+  const onError = errorReporter(options.onError, (error) => diag.warn(`@ogf/tracing: ${error.message}`, error.cause));
   return { name, jobRelation, onError };
 }
 
@@ -117,7 +118,7 @@ function runInSpan<H extends SpanHandle, R>(handle: H, fn: (span: H) => R): R {
  */
 export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer {
   const { name, jobRelation, onError } = normalize(options);
-  const { version, tracerProvider, propagator } = options;
+  const { scopeVersion: version, tracerProvider, propagator } = options;
   // trace.getTracer returns a proxy that follows whatever provider is registered later.
   const tracer: Tracer = tracerProvider ? tracerProvider.getTracer(name, version) : trace.getTracer(name, version);
 
@@ -195,7 +196,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
       try {
         return injectContext(ctx, propagator ? { propagator } : {});
       } catch (error) {
-        onError(error);
+        onError(new OgfError('ERR_OGF_PROPAGATION', 'injectContext: the propagator threw; the carrier is left empty', { cause: error }));
         return {};
       }
     },
@@ -204,7 +205,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
       try {
         return extractContext(carrier, { propagator, relation: opts?.relation ?? jobRelation }, base);
       } catch (error) {
-        onError(error);
+        onError(new OgfError('ERR_OGF_PROPAGATION', 'extractContext: the propagator threw; continuing in the current context', { cause: error }));
         return base;
       }
     },
