@@ -1,8 +1,6 @@
 // The codes @ogf/health raises. The class and the guard are @ogf/core's: one OgfError for every @ogf
-// package, recognised by `isOgfError` whichever package raised it.
+// package, recognised by `isOgfError` (from @ogf/core, re-exported by the index) whichever package raised it.
 import { OgfError as CoreOgfError } from '@ogf/core';
-
-export { isOgfError } from '@ogf/core';
 
 /** What went wrong: a check or option the checker cannot use (thrown at registration or construction, never while probing). */
 export type HealthErrorCode =

@@ -1,8 +1,6 @@
 // The codes @ogf/metrics raises. The class and the guard are @ogf/core's: one OgfError for every @ogf
-// package, recognised by `isOgfError` whichever package raised it.
+// package, recognised by `isOgfError` (from @ogf/core, re-exported by the index) whichever package raised it.
 import { OgfError as CoreOgfError } from '@ogf/core';
-
-export { isOgfError } from '@ogf/core';
 
 /** What went wrong: thrown for options (`ERR_OGF_INVALID_OPTION`), reported to `onError` for dropped values and failed recordings. */
 export type MetricsErrorCode =

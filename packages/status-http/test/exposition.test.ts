@@ -4,7 +4,7 @@ import { startStatusServer, type StatusServer } from '@ogf/status-http/node';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@ogf/prom-export';
-import { assertPromtoolClean, promtoolCheckMetrics } from '@ogf/testkit/promtool';
+import { assertPromtoolClean } from '@ogf/testkit/promtool';
 import { degradedChecker, exporterSource, seedWorkloadSource } from './fixtures/real-sources.js';
 
 describe('the /metrics route over a real Node server with the real exporter', () => {

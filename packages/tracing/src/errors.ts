@@ -1,8 +1,6 @@
 // The codes @ogf/tracing raises. The class and the guard are @ogf/core's: one OgfError for every @ogf
-// package, recognised by `isOgfError` whichever package raised it.
+// package, recognised by `isOgfError` (from @ogf/core, re-exported by the index) whichever package raised it.
 import { OgfError as CoreOgfError } from '@ogf/core';
-
-export { isOgfError } from '@ogf/core';
 
 /**
  * What went wrong: options it cannot use (thrown at construction), a propagator that threw in
