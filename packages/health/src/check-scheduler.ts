@@ -1,4 +1,4 @@
-// The seed's scheduler check: the polling loop is active (heartbeat age), the worker pool has
+// OffGridFlow's scheduler check: the polling loop is active (heartbeat age), the worker pool has
 // healthy workers, and no batch has been processing for longer than a threshold. Everything is
 // read from the process itself, so the check is safe for liveness as well as readiness.
 import { OgfError } from './errors.js';

@@ -7,7 +7,7 @@ export type { CheckReport, HealthReport, HealthStatus } from '@ogf/core';
 /** Which probe a check answers to. */
 export type Probe = 'liveness' | 'readiness';
 
-/** What a check returns (the seed's CheckResult; `name` defaults to the registered name). */
+/** What a check returns (OffGridFlow's CheckResult; `name` defaults to the registered name). */
 export interface CheckResult {
   name?: string;
   status: HealthStatus;

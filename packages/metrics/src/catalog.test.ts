@@ -3,9 +3,9 @@ import { METRIC_CATALOG, metricDefinition } from '@ogf/metrics';
 
 describe('METRIC_CATALOG', () => {
   it("holds all 25 of the seed's metrics under their seed names, without the .total suffix", () => {
-    const seeded = METRIC_CATALOG.filter((d) => d.seedName !== null);
+    const seeded = METRIC_CATALOG.filter((d) => d.offGridFlowName !== null);
     expect(seeded).toHaveLength(25);
-    for (const d of seeded) expect(d.seedName.replace(/\.total$/, ''), d.name).toBe(d.name);
+    for (const d of seeded) expect(d.offGridFlowName.replace(/\.total$/, ''), d.name).toBe(d.name);
   });
 
   it('adds the last success time, worker capacity, end-to-end latency and the dropped-values self-metric', () => {

@@ -57,7 +57,7 @@ export function throughputTotals(byName: Map<string, SnapshotMetric>): { batches
 }
 
 /**
- * The seed's metrics JSON from a MetricsSnapshot (e.g. `await exporter.snapshot()` of
+ * OffGridFlow's metrics JSON from a MetricsSnapshot (e.g. `await exporter.snapshot()` of
  * @ogf/prom-export). Pure: without history both per-second rates are 0; use
  * `createBatchSummarizer()` for them. Percentiles are estimated from the histogram buckets.
  *

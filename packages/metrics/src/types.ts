@@ -102,6 +102,6 @@ export interface BatchMetrics {
   recordStateTransition(options: { from: BatchState | (string & {}); to: BatchState | (string & {}) }): void;
   /** The error type `recordError` would record for this error. */
   classifyError(error: unknown): string;
-  /** Errors recorded by `recordError` since creation, by type (the seed's `errors_by_type`). */
+  /** Errors recorded by `recordError` since creation, by type (OffGridFlow's `errors_by_type`). */
   errorsByType(): Record<string, number>;
 }

@@ -92,11 +92,11 @@ export function parseNameList<T extends string>(raw: string, setting: string, al
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-// host, IPv4 or [IPv6], optional port, optional path: the seed's `localhost:4318` form.
+// host, IPv4 or [IPv6], optional port, optional path: OffGridFlow's `localhost:4318` form.
 const HOST_PORT = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::\d{1,5})?(?:\/\S*)?$/i;
 
 /**
- * An OTLP/HTTP endpoint: an `http://` or `https://` URL, or a bare `host:port` (the seed's
+ * An OTLP/HTTP endpoint: an `http://` or `https://` URL, or a bare `host:port` (OffGridFlow's
  * `localhost:4318`, the form the Go SDK takes), which is read as `http://host:port`.
  * Returns the normalised URL text without changing its path.
  */

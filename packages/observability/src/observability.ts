@@ -1,4 +1,4 @@
-// createObservability: the seed's NewProvider. Resolves the configuration, builds the providers,
+// createObservability: OffGridFlow's NewProvider. Resolves the configuration, builds the providers,
 // hands them to @ogf/metrics, @ogf/tracing and @ogf/health, serves everything through
 // @ogf/status-http, and returns the pieces with forceFlush() and shutdown(). No logic of its own
 // beyond wiring, configuration and the shutdown order.

@@ -1,4 +1,4 @@
-// Builds the seed's JSON bodies field by field from what the sources return, so nothing the source
+// Builds OffGridFlow's JSON bodies field by field from what the sources return, so nothing the source
 // happens to carry (an error object, a stack, a connection string) reaches the wire unless it is a
 // contract field, and a public caller gets scrubbed messages without check details.
 import type { BatchSummary, CheckReport, HealthReport, HealthStatus, ServiceInfo } from '@ogf/core';

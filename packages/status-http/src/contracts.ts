@@ -3,7 +3,7 @@
 // and @ogf/metrics produce those shapes, and this package imports no implementation.
 import type { BatchSummary, HealthStatus } from '@ogf/core';
 
-/** The seed's `/status` body. */
+/** OffGridFlow's `/status` body. */
 export interface StatusBody {
   service_name: string;
   service_version: string;

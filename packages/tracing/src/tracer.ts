@@ -1,4 +1,4 @@
-// createBatchTracer: the seed's BatchTracer on the OTel Tracer API alone. With no SDK registered
+// createBatchTracer: OffGridFlow's BatchTracer on the OTel Tracer API alone. With no SDK registered
 // every call lands on the API's no-op tracer, and the handles skip their own work too.
 import {
   context as contextApi,
@@ -125,7 +125,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
   function start(kind: SpanKindCode, spanName: string, attributes: Attributes, options: StartOptions | undefined): SpanHandle {
     let parent = parentContext(options?.parent);
     if (kind === ACTIVITY && options?.parent === undefined) {
-      // The seed's tree has activities beside the lock, not inside it: directly inside a lock
+      // OffGridFlow's tree has activities beside the lock, not inside it: directly inside a lock
       // scope, an activity starts from the context the lock itself was started in.
       const scope = parent.getValue(LOCK_SCOPE) as LockScope | undefined;
       if (scope !== undefined && trace.getSpan(parent) === scope.lock) parent = scope.parent;

@@ -151,7 +151,7 @@ export interface BatchTracer {
   /**
    * Runs `fn` with `lock.acquisition` active; ends it once (recording `lock.released` if it was
    * acquired and not yet released); records and rethrows errors. Activity spans started inside
-   * still become children of the enclosing `batch.processing`, as in the seed's tree.
+   * still become children of the enclosing `batch.processing`, as in OffGridFlow's tree.
    */
   withLockAcquisition<R>(lock: LockRef, fn: (span: LockSpan) => R, options?: StartOptions): R;
   /** Writes the given (default: active) context into a plain serialisable carrier. */
