@@ -4,6 +4,17 @@
 /** A health verdict: `degraded` still answers 200, `unhealthy` answers 503. */
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
+/**
+ * True for one of the three verdicts (a source's answer is checked before it is trusted).
+ *
+ * @example
+ * isHealthStatus('degraded'); // true
+ * isHealthStatus('ok'); // false
+ */
+export function isHealthStatus(value: unknown): value is HealthStatus {
+  return value === 'healthy' || value === 'degraded' || value === 'unhealthy';
+}
+
 /** One check in a {@link HealthReport}. */
 export interface CheckReport {
   name: string;

@@ -8,5 +8,6 @@ export { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, contentTypeOf, negotiateFo
 export type { ExpositionFormat } from './negotiate.js';
 export type { MetricKind, MetricsSnapshot, SnapshotAttributes, SnapshotMetric, SnapshotNumber, SnapshotPoint } from './snapshot.js';
 export type { BatchSummary, LatencyPercentiles } from './summary.js';
+export { isHealthStatus } from './health.js';
 export type { CheckReport, HealthReport, HealthStatus } from './health.js';
 export type { Exposition, HealthSource, MetricsSource, ServiceInfo } from './sources.js';

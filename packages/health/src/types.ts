@@ -34,8 +34,3 @@ export interface RegisterOptions {
 
 /** Status as a number for gauges and alerts: 1 healthy, 0.5 degraded, 0 unhealthy. */
 export const STATUS_VALUE: Readonly<Record<HealthStatus, number>> = { healthy: 1, degraded: 0.5, unhealthy: 0 };
-
-/** True for one of the three verdicts. */
-export function isHealthStatus(value: unknown): value is HealthStatus {
-  return value === 'healthy' || value === 'degraded' || value === 'unhealthy';
-}

@@ -1,15 +1,9 @@
 // Builds OffGridFlow's JSON bodies field by field from what the sources return, so nothing the source
 // happens to carry (an error object, a stack, a connection string) reaches the wire unless it is a
 // contract field, and a public caller gets scrubbed messages without check details.
+import { isHealthStatus } from '@ogf/core';
 import type { BatchSummary, CheckReport, HealthReport, HealthStatus, ServiceInfo } from '@ogf/core';
 import type { StatusBody } from './contracts.js';
-
-const STATUSES: ReadonlySet<string> = new Set(['healthy', 'degraded', 'unhealthy']);
-
-/** True for one of the three health verdicts. */
-export function isHealthStatus(value: unknown): value is HealthStatus {
-  return typeof value === 'string' && STATUSES.has(value);
-}
 
 /** Who is reading: a public caller gets less. */
 export interface Audience {

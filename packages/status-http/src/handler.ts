@@ -1,5 +1,5 @@
-import { healthBody, isHealthStatus, statusBody, toJson, type Audience } from './bodies.js';
-import { negotiateFormat } from '@ogf/core';
+import { healthBody, statusBody, toJson, type Audience } from './bodies.js';
+import { isHealthStatus, negotiateFormat } from '@ogf/core';
 import type { BatchSummary, Exposition, ExpositionFormat, HealthReport, HealthStatus } from '@ogf/core';
 import { OgfError } from './errors.js';
 import { resolveOptions, type StatusAppOptions } from './options.js';
