@@ -91,7 +91,7 @@ describe('export over OTLP/HTTP', () => {
     const spans = await receiver.waitForSpans(6);
     expect(receiver.requests.every((request) => request.status === 200 && request.contentType.includes('json'))).toBe(true);
     expectSeedTree(asSummaries(spans));
-    expect(spans[0]?.scope).toEqual({ scopeName: 'batch-processor', scopeVersion: '1.2.3' });
+    expect(spans[0]?.scope).toEqual({ name: 'batch-processor', version: '1.2.3' });
     expect(spans[0]?.resource['service.name']).toEqual(expect.any(String));
     await provider.shutdown();
   });
