@@ -11,8 +11,6 @@ export { toBatchSummary } from './summary.js';
 export type { SummaryOptions } from './summary.js';
 export { createBatchSummarizer } from './summarizer.js';
 export type { BatchSummarizer, BatchSummarizerOptions } from './summarizer.js';
-export { histogramQuantile, mergeHistograms } from './quantile.js';
-export type { MergedHistogram } from './quantile.js';
 export { OgfError, isOgfError } from '@ogf/core';
 export type { MetricsErrorCode } from './errors.js';
 export type { DropReason } from './guard.js';
