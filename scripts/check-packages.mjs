@@ -36,6 +36,19 @@ for (const { manifest } of packages) {
     failures.push(`${manifest.name}: @opentelemetry/api is a peer but not a devDependency`);
   }
 }
+// 2. Dependencies point one way (DESIGN.md rule 1): @ogf/core depends on nothing; leaves depend on
+// @ogf/core and no other @ogf package; only the composition layer knows several signals.
+const COMPOSITION = new Set(['@ogf/observability']);
+for (const { manifest } of packages) {
+  const runtime = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
+  if (manifest.name === '@ogf/core' && Object.keys(runtime).length > 0) {
+    failures.push(`@ogf/core: must have zero dependencies, has ${Object.keys(runtime).join(', ')}`);
+  }
+  const ours = Object.keys(runtime).filter((name) => name.startsWith('@ogf/') && name !== '@ogf/core');
+  if (ours.length > 0 && !COMPOSITION.has(manifest.name)) {
+    failures.push(`${manifest.name}: a leaf may depend on @ogf/core only, not ${ours.join(', ')}`);
+  }
+}
 if (failures.length) {
   console.error(failures.join('\n'));
   process.exit(1);
@@ -66,7 +79,7 @@ writeFileSync(
       name: 'ogf-consumer',
       private: true,
       type: 'module',
-      dependencies: { ...overrides, '@opentelemetry/api': '~1.9.0', 'prom-client': '^15.1.3' },
+      dependencies: { ...overrides, '@opentelemetry/api': '~1.9.0', 'prom-client': '^15.1.3', hono: '^4.13.0', '@hono/node-server': '^1.19.19' },
       devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0' },
       overrides,
     },

@@ -1,5 +1,5 @@
 // Scaffolds packages/<name> with the layout STYLE.md asks for. Usage: node scripts/new-package.mjs <name> "<description>"
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [name, description = ''] = process.argv.slice(2);
@@ -48,4 +48,9 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'src', 'index.ts'), 'export {};\n');
 writeFileSync(join(dir, 'README.md'), `# @ogf/${name}\n\n${description}\n`);
+// tsc and ESLint resolve workspace packages to their sources through these paths (builds reset them).
+const baseConfig = join(import.meta.dirname, '..', 'tsconfig.base.json');
+const base = JSON.parse(readFileSync(baseConfig, 'utf8'));
+base.compilerOptions.paths = { ...base.compilerOptions.paths, [`@ogf/${name}`]: [`./packages/${name}/src/index.ts`] };
+writeFileSync(baseConfig, `${JSON.stringify(base, null, 2)}\n`);
 console.log(`created packages/${name}`);

@@ -1,4 +1,4 @@
-// Telemetry backed by @ogf/observability: metrics through obs.metrics, the seed's span tree
+// Telemetry backed by @ogf/observability: metrics through obs.metrics, OffGridFlow's span tree
 // through obs.tracer, audit records through obs.recordStateTransition, logs through obs.logger
 // (pino, with the active span's trace and span ids).
 import type { Observability, tracing } from '@ogf/observability';
