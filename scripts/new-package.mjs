@@ -7,11 +7,16 @@ if (!name) throw new Error('usage: node scripts/new-package.mjs <name> "<descrip
 const dir = join(import.meta.dirname, '..', 'packages', name);
 if (existsSync(dir)) throw new Error(`packages/${name} already exists`);
 mkdirSync(join(dir, 'src'), { recursive: true });
+const repositoryUrl = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).repository.url;
+const repositoryWeb = repositoryUrl.replace(/^git\+/, '').replace(/\.git$/, '');
 const manifest = {
   name: `@ogf/${name}`,
   version: '0.0.0',
   description,
   license: 'MIT',
+  repository: { type: 'git', url: repositoryUrl, directory: `packages/${name}` },
+  homepage: `${repositoryWeb}/tree/main/packages/${name}#readme`,
+  bugs: { url: `${repositoryWeb}/issues` },
   type: 'module',
   sideEffects: false,
   exports: {
@@ -20,7 +25,7 @@ const manifest = {
   },
   files: ['dist'],
   engines: { node: '>=20.19.0' },
-  publishConfig: { access: 'public' },
+  publishConfig: { access: 'public', provenance: true },
   scripts: {
     build: 'tsc -p tsconfig.build.json',
     typecheck: 'tsc -p tsconfig.json --noEmit',
