@@ -1,11 +1,12 @@
 // Checks every published package the way a user meets it: the peer-API rule, publint, attw
-// (esm-only), then packs the tarballs, installs them into a scratch project outside the
-// workspace with npm, imports every entry with import() and require(), and type-checks each
+// (esm-only), then packs the tarballs (scripts/pack-all.mjs), installs them into a scratch project
+// outside the workspace with npm and the root README's install line, imports every entry with import() and require(), and type-checks each
 // package's consumer file (test/consumer.ts) against the published types.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packAll, publishedPackages } from './pack-all.mjs';
 
 const root = join(import.meta.dirname, '..');
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
@@ -18,11 +19,7 @@ process.env.PATH = `${shimDir}:${process.env.PATH}`;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', ...opts });
 
-const packages = readdirSync(join(root, 'packages'))
-  .map((name) => join(root, 'packages', name))
-  .filter((dir) => existsSync(join(dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
-  .filter(({ manifest }) => !manifest.private);
+const packages = publishedPackages();
 
 const failures = [];
 
@@ -36,29 +33,60 @@ for (const { manifest } of packages) {
     failures.push(`${manifest.name}: @opentelemetry/api is a peer but not a devDependency`);
   }
 }
+// 2. Dependencies point one way (DESIGN.md rule 1): @ogf/core depends on nothing; leaves depend on
+// @ogf/core and no other @ogf package; only the composition layer knows several signals.
+const COMPOSITION = new Set(['@ogf/observability']);
+for (const { manifest } of packages) {
+  const runtime = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
+  if (manifest.name === '@ogf/core' && Object.keys(runtime).length > 0) {
+    failures.push(`@ogf/core: must have zero dependencies, has ${Object.keys(runtime).join(', ')}`);
+  }
+  const ours = Object.keys(runtime).filter((name) => name.startsWith('@ogf/') && name !== '@ogf/core');
+  if (ours.length > 0 && !COMPOSITION.has(manifest.name)) {
+    failures.push(`${manifest.name}: a leaf may depend on @ogf/core only, not ${ours.join(', ')}`);
+  }
+}
+// 3. Release metadata (RELEASING.md): one repository for all, each package's own directory in it,
+// and provenance, which npm only grants when the repository matches the one that built the release.
+const rootRepository = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).repository?.url;
+for (const { dir, manifest } of packages) {
+  const directory = dir.slice(root.length + 1);
+  if (!rootRepository || manifest.repository?.url !== rootRepository || manifest.repository?.directory !== directory) {
+    failures.push(`${manifest.name}: repository must be { url: ${rootRepository} (the root's), directory: ${directory} }`);
+  }
+  if (!manifest.homepage) failures.push(`${manifest.name}: no homepage`);
+  if (manifest.publishConfig?.provenance !== true || manifest.publishConfig?.access !== 'public') {
+    failures.push(`${manifest.name}: publishConfig must be { access: 'public', provenance: true }`);
+  }
+}
 if (failures.length) {
   console.error(failures.join('\n'));
   process.exit(1);
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'ogf-pack-'));
-const tarballs = {};
 for (const { dir, manifest } of packages) {
   console.log(`\n== ${manifest.name}`);
   run(bin('publint'), ['--strict'], { cwd: dir });
-  const out = execFileSync('pnpm', ['pack', '--pack-destination', scratch], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  const tarball = out.trim().split('\n').pop().trim();
-  tarballs[manifest.name] = tarball;
-  run(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'table-flipped'], { cwd: dir });
+}
+// The tarballs the README tells users to install (scripts/pack-all.mjs, `pnpm pack:all`).
+const tarballs = packAll(join(scratch, 'tarballs'));
+for (const { dir, manifest } of packages) {
+  run(bin('attw'), [tarballs[manifest.name], '--profile', 'esm-only', '--format', 'table-flipped'], { cwd: dir });
 }
 
-// A user's project: npm, not pnpm, and nothing from the workspace but the tarballs.
+// A user's project: npm, not pnpm, nothing from the workspace but the tarballs, installed with the
+// root README's own install line (its peers included), plus what the consumer files use.
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const INSTALL_LINE = /^npm i \.\.\/ogf\/tarballs\/\*\.tgz (.+)$/m;
+const installLine = INSTALL_LINE.exec(readme);
+if (!installLine) {
+  console.error('README.md: no `npm i ../ogf/tarballs/*.tgz <peers>` line in its Install section');
+  process.exit(1);
+}
+const peers = installLine[1].trim().split(/\s+/);
 const consumerDir = join(scratch, 'consumer');
 run('mkdir', ['-p', consumerDir]);
-const overrides = Object.fromEntries(Object.entries(tarballs).map(([name, file]) => [name, `file:${file}`]));
 writeFileSync(
   join(consumerDir, 'package.json'),
   JSON.stringify(
@@ -66,15 +94,15 @@ writeFileSync(
       name: 'ogf-consumer',
       private: true,
       type: 'module',
-      dependencies: { ...overrides, '@opentelemetry/api': '~1.9.0', 'prom-client': '^15.1.3' },
       devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0' },
-      overrides,
     },
     null,
     2,
   ),
 );
-run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumerDir });
+run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...Object.values(tarballs), ...peers, 'prom-client@^15.1.3'], {
+  cwd: consumerDir,
+});
 
 const entries = packages.flatMap(({ manifest }) =>
   Object.keys(manifest.exports ?? {})

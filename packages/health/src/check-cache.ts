@@ -34,7 +34,7 @@ const IOREDIS_DOWN = new Set(['reconnecting', 'close', 'end']);
  */
 export function cacheCheck(client: PingableCache, options: CacheCheckOptions = {}): HealthCheck {
   if (typeof client !== 'object' || client === null || typeof client.ping !== 'function') {
-    throw new OgfError('invalid_client', 'cacheCheck expects a Redis client with ping() (node-redis or ioredis)');
+    throw new OgfError('ERR_OGF_INVALID_CLIENT', 'cacheCheck expects a Redis client with ping() (node-redis or ioredis)');
   }
   const degradedAfterMs = optionalThreshold(options.degradedAfterMs, 'degradedAfterMs');
   return markDependency(async () => {

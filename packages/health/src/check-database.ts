@@ -36,7 +36,7 @@ export interface DatabaseCheckOptions {
  */
 export function databaseCheck(client: DatabaseClient, options: DatabaseCheckOptions = {}): HealthCheck {
   const sql = options.sql ?? 'SELECT 1';
-  if (typeof sql !== 'string' || sql.trim() === '') throw new OgfError('invalid_option', 'sql must be a non-empty string');
+  if (typeof sql !== 'string' || sql.trim() === '') throw new OgfError('ERR_OGF_INVALID_OPTION', 'sql must be a non-empty string');
   const degradedAfterMs = optionalThreshold(options.degradedAfterMs, 'degradedAfterMs');
   const target = client as Partial<QueryClient & UnsafeQueryClient & PingClient> | null;
   const probe = pickProbe(target, sql);
@@ -53,7 +53,7 @@ function pickProbe(client: Partial<QueryClient & UnsafeQueryClient & PingClient>
     if (typeof client.unsafe === 'function') return () => client.unsafe?.(sql);
     if (typeof client.ping === 'function') return () => client.ping?.();
   }
-  throw new OgfError('invalid_client', 'databaseCheck expects a client with query(sql), unsafe(sql) or ping()');
+  throw new OgfError('ERR_OGF_INVALID_CLIENT', 'databaseCheck expects a client with query(sql), unsafe(sql) or ping()');
 }
 
 function poolDetails(client: object | null): Record<string, unknown> {

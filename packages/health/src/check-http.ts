@@ -31,10 +31,10 @@ export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): He
   try {
     target = new URL(url).href;
   } catch (cause) {
-    throw new OgfError('invalid_option', 'httpCheck expects an absolute URL', { cause });
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'httpCheck expects an absolute URL', { cause });
   }
   const doFetch = options.fetch ?? (typeof fetch === 'function' ? fetch : undefined);
-  if (typeof doFetch !== 'function') throw new OgfError('invalid_option', 'httpCheck needs a fetch function (none is global here)');
+  if (typeof doFetch !== 'function') throw new OgfError('ERR_OGF_INVALID_OPTION', 'httpCheck needs a fetch function (none is global here)');
   const accepts = statusMatcher(options.expectedStatus);
   const degradedAfterMs = optionalThreshold(options.degradedAfterMs, 'degradedAfterMs');
   const method = options.method ?? 'GET';
@@ -61,5 +61,5 @@ function statusMatcher(expected: HttpCheckOptions['expectedStatus']): (status: n
   if (typeof expected === 'function') return expected;
   if (typeof expected === 'number') return (status) => status === expected;
   if (Array.isArray(expected) && expected.every((code) => typeof code === 'number')) return (status) => expected.includes(status);
-  throw new OgfError('invalid_option', 'expectedStatus must be a status code, a list of them or a predicate');
+  throw new OgfError('ERR_OGF_INVALID_OPTION', 'expectedStatus must be a status code, a list of them or a predicate');
 }

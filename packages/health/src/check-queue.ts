@@ -35,16 +35,16 @@ const RANK: Readonly<Record<HealthStatus, number>> = { healthy: 0, degraded: 1, 
  */
 export function queueCheck(options: QueueCheckOptions): HealthCheck {
   if (typeof options !== 'object' || options === null || typeof options.ping !== 'function') {
-    throw new OgfError('invalid_option', 'queueCheck expects { ping(signal), backlog?, lag? }');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'queueCheck expects { ping(signal), backlog?, lag? }');
   }
   const readings = (['backlog', 'lag'] as const).flatMap((key) => {
     const threshold = options[key];
     if (threshold === undefined) return [];
     if (typeof threshold !== 'object' || threshold === null) {
-      throw new OgfError('invalid_option', `${key} must be { read(signal), degradedAbove?, unhealthyAbove? }`);
+      throw new OgfError('ERR_OGF_INVALID_OPTION', `${key} must be { read(signal), degradedAbove?, unhealthyAbove? }`);
     }
     const read = optionalFunction(threshold.read, `${key}.read`);
-    if (!read) throw new OgfError('invalid_option', `${key}.read must be a function returning a number`);
+    if (!read) throw new OgfError('ERR_OGF_INVALID_OPTION', `${key}.read must be a function returning a number`);
     return [{
       key,
       read,

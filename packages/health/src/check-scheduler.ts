@@ -1,4 +1,4 @@
-// The seed's scheduler check: the polling loop is active (heartbeat age), the worker pool has
+// OffGridFlow's scheduler check: the polling loop is active (heartbeat age), the worker pool has
 // healthy workers, and no batch has been processing for longer than a threshold. Everything is
 // read from the process itself, so the check is safe for liveness as well as readiness.
 import { OgfError } from './errors.js';
@@ -39,15 +39,15 @@ export interface SchedulerCheckOptions {
  * }), { probes: ['liveness', 'readiness'] });
  */
 export function schedulerCheck(options: SchedulerCheckOptions): HealthCheck {
-  if (typeof options !== 'object' || options === null) throw new OgfError('invalid_option', 'schedulerCheck expects an options object');
+  if (typeof options !== 'object' || options === null) throw new OgfError('ERR_OGF_INVALID_OPTION', 'schedulerCheck expects an options object');
   const { heartbeat } = options;
   if (heartbeat !== undefined && typeof heartbeat?.ageMs !== 'function') {
-    throw new OgfError('invalid_option', 'heartbeat must have ageMs() (use createHeartbeat())');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'heartbeat must have ageMs() (use createHeartbeat())');
   }
   const workers = optionalFunction(options.workers, 'workers');
   const inFlight = optionalFunction(options.inFlight, 'inFlight');
   if (!heartbeat && !workers && !inFlight) {
-    throw new OgfError('invalid_option', 'schedulerCheck needs at least one of heartbeat, workers or inFlight');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'schedulerCheck needs at least one of heartbeat, workers or inFlight');
   }
   const maxAgeMs = optionalNumber(options.maxHeartbeatAgeMs, 'maxHeartbeatAgeMs', heartbeat?.maxAgeMs ?? 60_000, { exclusiveMin: true });
   const minHealthy = optionalNumber(options.minHealthyWorkers, 'minHealthyWorkers', 1);

@@ -111,7 +111,7 @@ describe('probes', () => {
       caught = error;
     }
     expect(isOgfError(caught)).toBe(true);
-    expect((caught as { code: string }).code).toBe('dependency_in_liveness');
+    expect((caught as { code: string }).code).toBe('ERR_OGF_DEPENDENCY_IN_LIVENESS');
     expect(() => health.register('cache', cacheCheck({ ping: () => 'PONG' }), { probes: ['liveness'] })).toThrow(/readiness/);
     expect(() => health.register('database', databaseCheck(pool))).not.toThrow();
   });
@@ -157,17 +157,17 @@ describe('registration', () => {
     const health = createHealthChecker();
     health.register('database', () => ({ status: 'healthy' }));
     const cases: [() => void, string][] = [
-      [() => health.register('database', () => ({ status: 'healthy' })), 'duplicate_check'],
-      [() => health.register('lifecycle', () => ({ status: 'healthy' })), 'reserved_name'],
-      [() => health.register('', () => ({ status: 'healthy' })), 'invalid_check'],
-      [() => health.register('x', 'not a function' as never), 'invalid_check'],
-      [() => health.register('x', () => ({ status: 'healthy' }), { timeoutMs: 0 }), 'invalid_option'],
-      [() => health.register('x', () => ({ status: 'healthy' }), { cacheTtlMs: -1 }), 'invalid_option'],
-      [() => health.register('x', () => ({ status: 'healthy' }), { probes: [] }), 'invalid_option'],
-      [() => health.register('x', () => ({ status: 'healthy' }), { probes: ['startup' as never] }), 'invalid_option'],
-      [() => createHealthChecker({ timeoutMs: Number.NaN }), 'invalid_option'],
-      [() => createHealthChecker({ startup: 'later' as never }), 'invalid_option'],
-      [() => createHealthChecker({ meter: {} as never }), 'invalid_option'],
+      [() => health.register('database', () => ({ status: 'healthy' })), 'ERR_OGF_DUPLICATE_CHECK'],
+      [() => health.register('lifecycle', () => ({ status: 'healthy' })), 'ERR_OGF_RESERVED_NAME'],
+      [() => health.register('', () => ({ status: 'healthy' })), 'ERR_OGF_INVALID_CHECK'],
+      [() => health.register('x', 'not a function' as never), 'ERR_OGF_INVALID_CHECK'],
+      [() => health.register('x', () => ({ status: 'healthy' }), { timeoutMs: 0 }), 'ERR_OGF_INVALID_OPTION'],
+      [() => health.register('x', () => ({ status: 'healthy' }), { cacheTtlMs: -1 }), 'ERR_OGF_INVALID_OPTION'],
+      [() => health.register('x', () => ({ status: 'healthy' }), { probes: [] }), 'ERR_OGF_INVALID_OPTION'],
+      [() => health.register('x', () => ({ status: 'healthy' }), { probes: ['startup' as never] }), 'ERR_OGF_INVALID_OPTION'],
+      [() => createHealthChecker({ timeoutMs: Number.NaN }), 'ERR_OGF_INVALID_OPTION'],
+      [() => createHealthChecker({ startup: 'later' as never }), 'ERR_OGF_INVALID_OPTION'],
+      [() => createHealthChecker({ meterProvider: {} as never }), 'ERR_OGF_INVALID_OPTION'],
     ];
     for (const [act, code] of cases) {
       let caught: unknown;

@@ -2,7 +2,7 @@
 // decides readiness beyond the checks (start-up, shutdown).
 import { isDependencyCheck } from './dependency.js';
 import { OgfError } from './errors.js';
-import { registerStatusGauge, type MeterLike } from './gauge.js';
+import { meterFrom, registerStatusGauge, type MeterProviderLike } from './gauge.js';
 import { optionalNumber } from './options.js';
 import { createCheckRunner, type CheckRunner } from './runner.js';
 import type { CheckReport, HealthCheck, HealthReport, HealthStatus, Probe, RegisterOptions } from './types.js';
@@ -17,8 +17,12 @@ export interface HealthCheckerOptions {
    * `markStarted()`. `'manual'`: only `markStarted()` does.
    */
   startup?: 'auto' | 'manual';
-  /** An OpenTelemetry Meter: exports gauge `health.check.status` (1, 0.5, 0) per check. */
-  meter?: MeterLike;
+  /** Exports the gauge `health.check.status` (1, 0.5, 0) per check from this MeterProvider. Default: none (no gauge). */
+  meterProvider?: MeterProviderLike;
+  /** Instrumentation scope (meter) name of the gauge. Default `'@ogf/health'`. */
+  scopeName?: string;
+  /** Instrumentation scope (meter) version of the gauge. Default: none. */
+  scopeVersion?: string;
 }
 
 export interface HealthChecker {
@@ -57,20 +61,22 @@ const PROBES: readonly Probe[] = ['liveness', 'readiness'];
  */
 export function createHealthChecker(options: HealthCheckerOptions = {}): HealthChecker {
   if (typeof options !== 'object' || options === null) {
-    throw new OgfError('invalid_option', 'createHealthChecker expects an options object');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createHealthChecker expects an options object');
   }
   const defaultTimeoutMs = optionalNumber(options.timeoutMs, 'timeoutMs', 3_000, { exclusiveMin: true });
   const defaultCacheTtlMs = optionalNumber(options.cacheTtlMs, 'cacheTtlMs', 1_000);
   const startup = options.startup ?? 'auto';
   if (startup !== 'auto' && startup !== 'manual') {
-    throw new OgfError('invalid_option', `startup must be 'auto' or 'manual', got ${String(startup)}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `startup must be 'auto' or 'manual', got ${String(startup)}`);
   }
   const runners = new Map<string, CheckRunner>();
   const createdAt = performance.now();
   let started = false;
   let shutdownAt: number | undefined;
 
-  if (options.meter !== undefined) registerStatusGauge(options.meter, () => runners.values());
+  if (options.meterProvider !== undefined) {
+    registerStatusGauge(meterFrom(options.meterProvider, options.scopeName, options.scopeVersion), () => runners.values());
+  }
 
   const build = (reports: CheckReport[], extra?: CheckReport): HealthReport => {
     const checks: Record<string, CheckReport> = {};
@@ -110,28 +116,28 @@ export function createHealthChecker(options: HealthCheckerOptions = {}): HealthC
   return {
     register(name, check, registerOptions = {}) {
       if (typeof name !== 'string' || name.trim() === '' || name.length > 200) {
-        throw new OgfError('invalid_check', 'a check name must be a non-empty string of at most 200 characters');
+        throw new OgfError('ERR_OGF_INVALID_CHECK', 'a check name must be a non-empty string of at most 200 characters');
       }
       if (name === LIFECYCLE_CHECK) {
-        throw new OgfError('reserved_name', `'${LIFECYCLE_CHECK}' is reserved for the start-up and shutdown entry`);
+        throw new OgfError('ERR_OGF_RESERVED_NAME', `'${LIFECYCLE_CHECK}' is reserved for the start-up and shutdown entry`);
       }
-      if (runners.has(name)) throw new OgfError('duplicate_check', `a check named '${name}' is already registered`);
+      if (runners.has(name)) throw new OgfError('ERR_OGF_DUPLICATE_CHECK', `a check named '${name}' is already registered`);
       if (typeof check !== 'function') {
-        throw new OgfError('invalid_check', `check '${name}' must be a function (signal) => result, got ${typeof check}`);
+        throw new OgfError('ERR_OGF_INVALID_CHECK', `check '${name}' must be a function (signal) => result, got ${typeof check}`);
       }
       const probes = new Set<Probe>(registerOptions.probes ?? ['readiness']);
       if (probes.size === 0 || [...probes].some((probe) => !PROBES.includes(probe))) {
-        throw new OgfError('invalid_option', `probes of '${name}' must be a non-empty list of 'liveness' and 'readiness'`);
+        throw new OgfError('ERR_OGF_INVALID_OPTION', `probes of '${name}' must be a non-empty list of 'liveness' and 'readiness'`);
       }
       if (probes.has('liveness') && isDependencyCheck(check)) {
         throw new OgfError(
-          'dependency_in_liveness',
+          'ERR_OGF_DEPENDENCY_IN_LIVENESS',
           `check '${name}' calls an external dependency and cannot be a liveness check: register it for readiness ` +
             '(a liveness failure restarts the process, which does not bring a database back)',
         );
       }
       if (registerOptions.critical !== undefined && typeof registerOptions.critical !== 'boolean') {
-        throw new OgfError('invalid_option', `critical of '${name}' must be a boolean`);
+        throw new OgfError('ERR_OGF_INVALID_OPTION', `critical of '${name}' must be a boolean`);
       }
       runners.set(
         name,

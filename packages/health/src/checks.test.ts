@@ -85,7 +85,7 @@ describe('client validation', () => {
         caught = error;
       }
       expect(isOgfError(caught)).toBe(true);
-      expect((caught as { code: string }).code).toBe('invalid_client');
+      expect((caught as { code: string }).code).toBe('ERR_OGF_INVALID_CLIENT');
       expect((caught as Error).message).not.toContain('pw@');
     }
   });

@@ -1,7 +1,7 @@
 // Details are free-form, so they get the same treatment as messages: strings scrubbed, values under
 // secret-looking keys dropped, errors reduced to their category, and the shape kept small and
 // JSON-safe (no NaN, Infinity, bigint, functions or cycles).
-import { redactFailure, scrubMessage } from './redact.js';
+import { redactFailure, scrubMessage } from '@ogf/core';
 
 const SECRET_KEY = /pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session|connection[_-]?string|dsn|^url$|^uri$/i;
 const MAX_DEPTH = 4;

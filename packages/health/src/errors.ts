@@ -1,34 +1,17 @@
-// One error class for the package, branded so that other @ogf packages (and other copies of this
-// one) recognise it without importing it.
-const BRAND = Symbol.for('ogf.error');
+// The codes @ogf/health raises. The class and the guard are @ogf/core's: one OgfError for every @ogf
+// package, recognised by `isOgfError` (from @ogf/core, re-exported by the index) whichever package raised it.
+import { OgfError as CoreOgfError } from '@ogf/core';
 
-/** What went wrong, in a word: `invalid_option`, `invalid_check`, `duplicate_check`, `reserved_name`, `dependency_in_liveness`, `invalid_client`. */
+/** What went wrong: a check or option the checker cannot use (thrown at registration or construction, never while probing). */
 export type HealthErrorCode =
-  | 'invalid_option'
-  | 'invalid_check'
-  | 'duplicate_check'
-  | 'reserved_name'
-  | 'dependency_in_liveness'
-  | 'invalid_client';
+  | 'ERR_OGF_INVALID_OPTION'
+  | 'ERR_OGF_INVALID_CHECK'
+  | 'ERR_OGF_DUPLICATE_CHECK'
+  | 'ERR_OGF_RESERVED_NAME'
+  | 'ERR_OGF_DEPENDENCY_IN_LIVENESS'
+  | 'ERR_OGF_INVALID_CLIENT';
 
-/** The error @ogf/health throws on misconfiguration (never while probing). */
-export class OgfError extends Error {
-  readonly code: string;
-
-  constructor(code: HealthErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OgfError';
-    this.code = code;
-    Object.defineProperty(this, BRAND, { value: true });
-  }
-}
-
-/**
- * Recognises an @ogf error from any @ogf package or copy of one.
- *
- * @example
- * try { health.register('db', check); } catch (error) { if (isOgfError(error)) console.log(error.code); }
- */
-export function isOgfError(value: unknown): value is OgfError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
-}
+/** @ogf/core's OgfError with the codes of this package. */
+export type OgfError = CoreOgfError<HealthErrorCode>;
+/** @ogf/core's OgfError class, typed so this package can only raise its own codes. */
+export const OgfError: new (code: HealthErrorCode, message: string, options?: { cause?: unknown }) => OgfError = CoreOgfError;

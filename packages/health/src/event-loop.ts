@@ -34,9 +34,9 @@ export function eventLoopCheck(options: EventLoopCheckOptions = {}): EventLoopCh
   const unhealthyAfterMs = optionalNumber(options.unhealthyAfterMs, 'unhealthyAfterMs', 1_000);
   const percentile = optionalNumber(options.percentile, 'percentile', 99, { exclusiveMin: true });
   const resolution = optionalNumber(options.resolutionMs, 'resolutionMs', 20, { min: 1 });
-  if (percentile > 100) throw new OgfError('invalid_option', `percentile must be in (0, 100], got ${percentile}`);
+  if (percentile > 100) throw new OgfError('ERR_OGF_INVALID_OPTION', `percentile must be in (0, 100], got ${percentile}`);
   if (unhealthyAfterMs < degradedAfterMs) {
-    throw new OgfError('invalid_option', 'unhealthyAfterMs must be at least degradedAfterMs');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'unhealthyAfterMs must be at least degradedAfterMs');
   }
   const histogram = monitorEventLoopDelay({ resolution: Math.round(resolution) });
   histogram.enable();

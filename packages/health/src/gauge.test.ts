@@ -27,10 +27,19 @@ async function gaugePoints(reader: TestReader): Promise<Record<string, number>> 
 }
 
 describe('the status gauge', () => {
+  it('belongs to the scope @ogf/health unless told otherwise', async () => {
+    const reader = new TestReader();
+    const health = createHealthChecker({ meterProvider: new MeterProvider({ readers: [reader] }), cacheTtlMs: 0 });
+    health.register('database', () => ({ status: 'healthy' }));
+    await health.ready();
+    const { resourceMetrics } = await reader.collect();
+    expect(resourceMetrics.scopeMetrics.map((scope) => scope.scope.name)).toEqual(['@ogf/health']);
+  });
+
   it('exports health.check.status per check: 1 healthy, 0.5 degraded, 0 unhealthy', async () => {
     const reader = new TestReader();
     const provider = new MeterProvider({ readers: [reader] });
-    const health = createHealthChecker({ meter: provider.getMeter('health-test'), cacheTtlMs: 0 });
+    const health = createHealthChecker({ meterProvider: provider, scopeName: 'health-test', cacheTtlMs: 0 });
     let cache: 'healthy' | 'unhealthy' = 'healthy';
     health.register('database', () => ({ status: 'healthy' }));
     health.register('queue', () => ({ status: 'degraded' }));

@@ -2,7 +2,7 @@
 // Node-only checks live in @ogf/health/node.
 export { createHealthChecker, httpStatusFor, LIFECYCLE_CHECK } from './checker.js';
 export type { HealthChecker, HealthCheckerOptions } from './checker.js';
-export type { MeterLike } from './gauge.js';
+export type { MeterLike, MeterProviderLike } from './gauge.js';
 export { STATUS_GAUGE } from './gauge.js';
 export { STATUS_VALUE } from './types.js';
 export type { CheckReport, CheckResult, HealthCheck, HealthReport, HealthStatus, Probe, RegisterOptions } from './types.js';
@@ -18,7 +18,5 @@ export { schedulerCheck } from './check-scheduler.js';
 export type { SchedulerCheckOptions, WorkerPoolState } from './check-scheduler.js';
 export { httpCheck } from './check-http.js';
 export type { FetchLike, HttpCheckOptions } from './check-http.js';
-export { categorizeFailure, redactFailure, scrubMessage } from './redact.js';
-export type { FailureCategory } from './redact.js';
-export { OgfError, isOgfError } from './errors.js';
+export { OgfError, isOgfError } from '@ogf/core';
 export type { HealthErrorCode } from './errors.js';

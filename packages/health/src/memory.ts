@@ -26,7 +26,7 @@ export interface MemoryCheckOptions {
 export function memoryCheck(options: MemoryCheckOptions = {}): HealthCheck {
   const degradedHeap = optionalNumber(options.degradedHeapRatio, 'degradedHeapRatio', 0.85);
   const unhealthyHeap = optionalNumber(options.unhealthyHeapRatio, 'unhealthyHeapRatio', 0.95);
-  if (unhealthyHeap < degradedHeap) throw new OgfError('invalid_option', 'unhealthyHeapRatio must be at least degradedHeapRatio');
+  if (unhealthyHeap < degradedHeap) throw new OgfError('ERR_OGF_INVALID_OPTION', 'unhealthyHeapRatio must be at least degradedHeapRatio');
   const degradedRss = optionalThreshold(options.degradedRssBytes, 'degradedRssBytes');
   const unhealthyRss = optionalThreshold(options.unhealthyRssBytes, 'unhealthyRssBytes');
 

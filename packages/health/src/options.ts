@@ -11,7 +11,7 @@ export function optionalNumber(
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (exclusiveMin && value === min)) {
     throw new OgfError(
-      'invalid_option',
+      'ERR_OGF_INVALID_OPTION',
       `${name} must be a finite number ${exclusiveMin ? '>' : '>='} ${min}, got ${typeof value === 'number' ? value : typeof value}`,
     );
   }
@@ -24,7 +24,7 @@ export function optionalThreshold(value: unknown, name: string): number | undefi
 
 export function optionalFunction<T>(value: T | undefined, name: string): T | undefined {
   if (value !== undefined && typeof value !== 'function') {
-    throw new OgfError('invalid_option', `${name} must be a function, got ${typeof value}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `${name} must be a function, got ${typeof value}`);
   }
   return value;
 }

@@ -4,8 +4,9 @@
 // settled, so a check that ignores its signal cannot pile up work probe after probe.
 import { sanitizeDetails } from './details.js';
 import { elapsedMs, isThenable } from './dependency.js';
-import { redactFailure, scrubMessage } from './redact.js';
-import { isHealthStatus, type CheckReport, type HealthCheck, type HealthStatus, type Probe } from './types.js';
+import { redactFailure, scrubMessage } from '@ogf/core';
+import { isHealthStatus } from '@ogf/core';
+import type { CheckReport, HealthCheck, HealthStatus, Probe } from './types.js';
 
 /** Calls that timed out and are still running; past this, probes report `timeout` without calling again. */
 export const MAX_ABANDONED_CALLS = 2;

@@ -1,12 +1,13 @@
-// The public shapes. The report body is fixed by the workspace contract (section D): it is what
-// @ogf/status-http serves at /health, /health/live and /health/ready.
+// The public shapes. The report body (HealthReport, CheckReport, HealthStatus) is @ogf/core's
+// contract: it is what @ogf/status-http serves at /health, /health/live and /health/ready.
+import type { HealthStatus } from '@ogf/core';
 
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+export type { CheckReport, HealthReport, HealthStatus } from '@ogf/core';
 
 /** Which probe a check answers to. */
 export type Probe = 'liveness' | 'readiness';
 
-/** What a check returns (the seed's CheckResult; `name` defaults to the registered name). */
+/** What a check returns (OffGridFlow's CheckResult; `name` defaults to the registered name). */
 export interface CheckResult {
   name?: string;
   status: HealthStatus;
@@ -31,34 +32,5 @@ export interface RegisterOptions {
   cacheTtlMs?: number;
 }
 
-/** One check in a report. */
-export interface CheckReport {
-  name: string;
-  status: HealthStatus;
-  /** Omitted when empty; always redacted. */
-  message?: string;
-  /** How long the check took, in milliseconds. */
-  duration_ms: number;
-  /** When the check last ran (cached results keep their original time), ISO 8601. */
-  checked_at: string;
-  critical: boolean;
-  details?: Record<string, unknown>;
-}
-
-/** The health body (the seed's, plus per-check timing). */
-export interface HealthReport {
-  status: HealthStatus;
-  timestamp: string;
-  /** Whole seconds since the checker was created. */
-  system_uptime_seconds: number;
-  checks: Record<string, CheckReport>;
-  /** The same value as `status` (the seed has both). */
-  overall_status: HealthStatus;
-}
-
 /** Status as a number for gauges and alerts: 1 healthy, 0.5 degraded, 0 unhealthy. */
 export const STATUS_VALUE: Readonly<Record<HealthStatus, number>> = { healthy: 1, degraded: 0.5, unhealthy: 0 };
-
-export function isHealthStatus(value: unknown): value is HealthStatus {
-  return value === 'healthy' || value === 'degraded' || value === 'unhealthy';
-}

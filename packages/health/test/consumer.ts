@@ -9,13 +9,13 @@ import {
   httpStatusFor,
   isOgfError,
   queueCheck,
-  redactFailure,
   schedulerCheck,
   type CheckResult,
   type HealthChecker,
   type HealthReport,
   type HealthStatus,
 } from '@ogf/health';
+import { redactFailure } from '@ogf/core';
 import { createNodeHealthChecker, eventLoopCheck, memoryCheck } from '@ogf/health/node';
 
 // Stand-ins with the shapes of real clients (pg Pool, node-redis/ioredis, a queue).
@@ -27,7 +27,7 @@ const health: HealthChecker = createHealthChecker({
   timeoutMs: 2_000,
   cacheTtlMs: 1_000,
   startup: 'manual',
-  meter: metrics.getMeter('my-service'),
+  meterProvider: metrics.getMeterProvider(),
 });
 const heartbeat = createHeartbeat({ maxAgeMs: 30_000 });
 health.register('scheduler_loop', heartbeat.check, { probes: ['liveness'] });

@@ -24,10 +24,10 @@ const TARGET = 1.2;
 function setup(): { provider: MeterProvider; meter: Meter; reader: PullReader } {
   const reader = new PullReader();
   const provider = new MeterProvider({ readers: [reader] });
-  return { provider, meter: provider.getMeter('offgridflow'), reader };
+  return { provider, meter: provider.getMeter('@ogf/metrics'), reader };
 }
 
-// The raw SDK calls the seed's Go code makes, written the way an application would write them.
+// The raw SDK calls OffGridFlow's Go code makes, written the way an application would write them.
 function rawInstruments(meter: Meter) {
   const def = (name: string): MetricDefinition => METRIC_CATALOG.find((d) => d.name === name)!;
   const opts = (name: string) => ({ unit: def(name).unit, description: def(name).description });

@@ -21,7 +21,7 @@ function formatBuckets(buckets: readonly number[] | null): string {
 /** The markdown table of the catalog, one row per metric. */
 export function renderCatalogTable(): string {
   const header = [
-    '| OTel name | kind | unit | Prometheus name | attributes | buckets | seed name | description |',
+    '| OTel name | kind | unit | Prometheus name | attributes | buckets | OffGridFlow (Go) name | description |',
     '|---|---|---|---|---|---|---|---|',
   ];
   const rows = METRIC_CATALOG.map((d) =>
@@ -32,7 +32,7 @@ export function renderCatalogTable(): string {
       code(d.prometheusName),
       d.attributes.map(code).join(', '),
       formatBuckets(d.buckets),
-      d.seedName === null ? '(new)' : code(d.seedName),
+      d.offGridFlowName === null ? '(new)' : code(d.offGridFlowName),
       d.description,
     ].join(' | '),
   ).map((row) => `| ${row} |`);

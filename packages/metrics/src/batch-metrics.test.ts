@@ -26,7 +26,7 @@ describe('createBatchMetrics on a real MeterProvider', () => {
     const rm = await rig.collect();
     const names = allMetrics(rm).map((d) => d.descriptor.name).sort();
     expect(names).toEqual(METRIC_CATALOG.map((d) => d.name).sort());
-    expect(rm.scopeMetrics.map((s) => s.scope.name)).toEqual(['offgridflow']);
+    expect(rm.scopeMetrics.map((s) => s.scope.name)).toEqual(['@ogf/metrics']);
     for (const definition of METRIC_CATALOG) {
       const data = metric(rm, definition.name);
       expect(data.descriptor.unit, definition.name).toBe(definition.unit);
@@ -73,10 +73,23 @@ describe('createBatchMetrics on a real MeterProvider', () => {
     expect(valueOf(rm, 'batch.processing')).toBe(1);
     expect(valueOf(rm, 'batch.completed')).toBe(1);
     expect(histogramOf(rm, 'batch.processing.duration', { outcome: 'completed' })).toMatchObject({ count: 1, sum: 5.4 });
-    expect(valueOf(rm, 'emissions')).toBe(812.5);
-    expect(histogramOf(rm, 'emissions.avg.batch')).toMatchObject({ count: 1, sum: 812.5 });
+    expect(valueOf(rm, 'emissions')).toBe(812_500);
+    expect(histogramOf(rm, 'emissions.avg.batch')).toMatchObject({ count: 1, sum: 812_500 });
     expect(valueOf(rm, 'batch.last_success.timestamp')).toBe((T0 + 90_000) / 1000);
     expect(histogramOf(rm, 'batch.latency', { outcome: 'completed' })).toMatchObject({ count: 1, sum: 90 });
+  });
+
+  it('records no emissions for a completion without emissionsKg, and reports nothing', async () => {
+    const errors: unknown[] = [];
+    const rig = createRig({ onError: (e) => errors.push(e) });
+    rig.metrics.recordBatchStarted();
+    rig.metrics.recordBatchCompletion({ durationMs: 100 });
+    const rm = await rig.collect();
+    expect(valueOf(rm, 'batch.completed')).toBe(1);
+    expect(valueOf(rm, 'emissions')).toBe(0);
+    expect(pointsOf(rm, 'emissions.avg.batch')).toEqual([]);
+    expect(pointsOf(rm, 'ogf.metrics.dropped')).toEqual([]);
+    expect(errors).toEqual([]);
   });
 
   it('reports no last-success time before the first completed batch', async () => {
@@ -254,17 +267,17 @@ describe('createBatchMetrics on a real MeterProvider', () => {
     expect(valueOf(rm, 'batch.submitted')).toBe(1);
     expect(valueOf(rm, 'batch.processing')).toBe(0);
     expect(valueOf(rm, 'batch.completed')).toBe(1);
-    expect(valueOf(rm, 'emissions')).toBe(2);
+    expect(valueOf(rm, 'emissions')).toBe(2000);
     expect(valueOf(rm, 'batch.errors', { error_type: 'network' })).toBe(1);
     expect(valueOf(rm, 'queue.size')).toBe(6);
     expect(valueOf(rm, 'lock.acquisitions', { lock: 'org' })).toBe(1);
   });
 
   it('uses the meter name and version it is given', async () => {
-    const rig = createRig({ meterName: 'emissions-worker', meterVersion: '2.1.0' });
+    const rig = createRig({ scopeName: 'emissions-worker', scopeVersion: '2.1.0' });
     rig.metrics.recordRetry({ succeeded: true });
     const rm = await rig.collect();
     expect(rm.scopeMetrics.map((s) => s.scope)).toEqual([{ name: 'emissions-worker', version: '2.1.0', schemaUrl: undefined }]);
-    expect(rig.metrics.meterName).toBe('emissions-worker');
+    expect(rig.metrics.scopeName).toBe('emissions-worker');
   });
 });

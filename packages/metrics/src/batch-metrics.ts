@@ -43,7 +43,7 @@ function isNoopMeter(meter: Meter): boolean {
 export function createBatchMetrics(options: BatchMetricsOptions = {}): BatchMetrics {
   const settings = normaliseOptions(options);
   const provider = options.meterProvider ?? metrics.getMeterProvider();
-  const meter = provider.getMeter(settings.meterName, settings.meterVersion);
+  const meter = provider.getMeter(settings.scopeName, settings.scopeVersion);
   if (isNoopMeter(meter)) return createNoopBatchMetrics(settings);
   return createRecordingBatchMetrics(meter, settings);
 }
@@ -108,7 +108,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
   const api: BatchMetrics = {
     enabled: true,
-    meterName: settings.meterName,
+    scopeName: settings.scopeName,
     activityCounts: perBatchActivities ? 'per-batch' : 'per-activity',
 
     recordBatchSubmission(o) {
@@ -142,10 +142,11 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
       try {
         m.completed.add(1);
         endProcessing('recordBatchCompletion', o.durationMs, COMPLETED);
-        const kg = guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg');
+        // Kilograms in, grams out: grams are Prometheus' base unit of mass. Absent: nothing recorded.
+        const kg = o.emissionsKg === undefined ? undefined : guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg');
         if (kg !== undefined) {
-          m.emissions.add(kg);
-          m.emissionsPerBatch.record(kg);
+          m.emissions.add(kg * 1000);
+          m.emissionsPerBatch.record(kg * 1000);
         }
         countActivities('recordBatchCompletion', o.successCount, o.errorCount);
         m.lastSuccess.set(now() / 1000);

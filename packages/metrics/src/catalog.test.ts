@@ -3,9 +3,9 @@ import { METRIC_CATALOG, metricDefinition } from '@ogf/metrics';
 
 describe('METRIC_CATALOG', () => {
   it("holds all 25 of the seed's metrics under their seed names, without the .total suffix", () => {
-    const seeded = METRIC_CATALOG.filter((d) => d.seedName !== null);
+    const seeded = METRIC_CATALOG.filter((d) => d.offGridFlowName !== null);
     expect(seeded).toHaveLength(25);
-    for (const d of seeded) expect(d.seedName.replace(/\.total$/, ''), d.name).toBe(d.name);
+    for (const d of seeded) expect(d.offGridFlowName.replace(/\.total$/, ''), d.name).toBe(d.name);
   });
 
   it('adds the last success time, worker capacity, end-to-end latency and the dropped-values self-metric', () => {
@@ -18,7 +18,7 @@ describe('METRIC_CATALOG', () => {
   it('has unique names, Prometheus names that follow the OTel naming rules, and sorted buckets on every histogram only', () => {
     expect(new Set(METRIC_CATALOG.map((d) => d.name)).size).toBe(METRIC_CATALOG.length);
     expect(new Set(METRIC_CATALOG.map((d) => d.prometheusName)).size).toBe(METRIC_CATALOG.length);
-    const unitWord: Record<string, string> = { '': '', s: '_seconds', kg: '_kilograms' };
+    const unitWord: Record<string, string> = { '': '', s: '_seconds', g: '_grams' };
     for (const d of METRIC_CATALOG) {
       const expected = `${d.name.replace(/\./g, '_')}${unitWord[d.unit]}${d.kind === 'counter' ? '_total' : ''}`;
       expect(d.prometheusName, d.name).toBe(expected);

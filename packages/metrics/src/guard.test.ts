@@ -85,7 +85,7 @@ describe('invalid values', () => {
     expect(() => createRig({ maxLockNames: 0 })).toThrow(/maxLockNames must be an integer from 1 to 1000/);
     expect(() => createRig({ errorClassifiers: [{ type: 'Bad Type', matches: () => true }] })).toThrow(/snake_case/);
     try {
-      createRig({ meterName: '' });
+      createRig({ scopeName: '' });
       expect.unreachable();
     } catch (error) {
       expect(isOgfError(error)).toBe(true);

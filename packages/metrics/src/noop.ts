@@ -8,7 +8,7 @@ export function createNoopBatchMetrics(settings: Settings): BatchMetrics {
   const classify = (error: unknown): string => settings.classifier.classify(error);
   return {
     enabled: false,
-    meterName: settings.meterName,
+    scopeName: settings.scopeName,
     activityCounts: settings.perBatchActivities ? 'per-batch' : 'per-activity',
     recordBatchSubmission: nothing,
     recordSubmitDuration: nothing,

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, mergeHistograms } from '@ogf/metrics';
-import type { MergedHistogram, SnapshotPoint } from '@ogf/metrics';
+import type { SnapshotPoint } from '@ogf/core';
+import { histogramQuantile, mergeHistograms } from './quantile.js';
+import type { MergedHistogram } from './quantile.js';
 
 const plain = (bounds: number[], counts: number[]): MergedHistogram => ({ bounds, counts, min: NaN, max: NaN });
 

@@ -1,4 +1,4 @@
-import type { SnapshotPoint } from './snapshot.js';
+import type { SnapshotPoint } from '@ogf/core';
 import { snapshotNumber } from './snapshot.js';
 
 /** Cumulative buckets merged from one or more histogram points, plus the overall min and max. */

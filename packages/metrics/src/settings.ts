@@ -5,10 +5,13 @@ import { defaultOnError } from './guard.js';
 import type { RecordingMode } from './series.js';
 import type { BatchMetricsOptions } from './types.js';
 
+/** The default instrumentation scope: the package's name. */
+export const DEFAULT_SCOPE_NAME = '@ogf/metrics';
+
 /** Options after validation, with defaults filled in. */
 export interface Settings {
-  meterName: string;
-  meterVersion: string | undefined;
+  scopeName: string;
+  scopeVersion: string | undefined;
   onError: (error: OgfError) => void;
   workerCapacity: number | undefined;
   classifier: ErrorClassifier;
@@ -40,8 +43,8 @@ function optionalFunction<T>(name: string, value: T | undefined, fallback: T): T
 /** Validates options once, at construction; misconfiguration throws an OgfError that says what was expected. */
 export function normaliseOptions(options: BatchMetricsOptions): Settings {
   if (typeof options !== 'object' || options === null) throw invalid(`options must be an object, got ${String(options)}`);
-  const meterName = options.meterName ?? 'offgridflow';
-  if (typeof meterName !== 'string' || meterName.length === 0) throw invalid('meterName must be a non-empty string');
+  const scopeName = options.scopeName ?? DEFAULT_SCOPE_NAME;
+  if (typeof scopeName !== 'string' || scopeName.length === 0) throw invalid('scopeName must be a non-empty string');
   const { workerCapacity } = options;
   if (workerCapacity !== undefined && !(typeof workerCapacity === 'number' && workerCapacity >= 0 && workerCapacity < Infinity)) {
     throw invalid(`workerCapacity must be a finite number >= 0, got ${String(workerCapacity)}`);
@@ -62,8 +65,8 @@ export function normaliseOptions(options: BatchMetricsOptions): Settings {
     throw invalid(`errorClassifiers: ${(error as Error).message}`);
   }
   return {
-    meterName,
-    meterVersion: options.meterVersion,
+    scopeName,
+    scopeVersion: options.scopeVersion,
     onError: optionalFunction('onError', options.onError, defaultOnError),
     workerCapacity,
     classifier,

@@ -1,4 +1,4 @@
-/** The batch states of the seed: pending → queued → processing → completed | failed | cancelled. */
+/** The batch states of OffGridFlow: pending → queued → processing → completed | failed | cancelled. */
 export const BATCH_STATES = ['pending', 'queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 
 /** A batch state. */

@@ -1,7 +1,8 @@
 import { OgfError } from './errors.js';
+import { DEFAULT_SCOPE_NAME } from './settings.js';
 import { metricsOf, round, throughputTotals, toBatchSummary } from './summary.js';
-import type { BatchSummary, SummaryOptions } from './summary.js';
-import type { MetricsSnapshot } from './snapshot.js';
+import type { BatchSummary, MetricsSnapshot } from '@ogf/core';
+import type { SummaryOptions } from './summary.js';
 
 /** Options of `createBatchSummarizer`. */
 export interface BatchSummarizerOptions extends SummaryOptions {
@@ -37,15 +38,15 @@ export function createBatchSummarizer(options: BatchSummarizerOptions = {}): Bat
   if (typeof windowMs !== 'number' || !(windowMs > 0 && windowMs < Infinity)) {
     throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchSummarizer: windowMs must be a finite number > 0, got ${String(windowMs)}`);
   }
-  const meterName = options.meterName ?? 'offgridflow';
+  const scopeName = options.scopeName ?? DEFAULT_SCOPE_NAME;
   let history: Sample[] = [];
 
   return {
     summarize(snapshot: MetricsSnapshot): BatchSummary {
-      const summary = toBatchSummary(snapshot, { meterName });
+      const summary = toBatchSummary(snapshot, { scopeName });
       const parsed = Date.parse(snapshot.timestamp);
       const time = Number.isFinite(parsed) ? parsed : Date.now();
-      const current: Sample = { time, ...throughputTotals(metricsOf(snapshot, meterName)) };
+      const current: Sample = { time, ...throughputTotals(metricsOf(snapshot, scopeName)) };
       const last = history[history.length - 1];
       // A reset (counters went down) or time going backwards: the old history no longer applies.
       if (last && (current.time < last.time || current.batches < last.batches || current.activities < last.activities)) {

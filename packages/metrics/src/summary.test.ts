@@ -4,7 +4,7 @@ import type { MetricsSnapshot } from '@ogf/metrics';
 import { createRig, toSnapshot } from '../test/harness.js';
 import { EXPECTED_SUMMARY, SEQUENCE_NOW, runKnownSequence } from '../test/sequence.js';
 
-function counters(timestamp: string, values: Record<string, number>, scope = 'offgridflow'): MetricsSnapshot {
+function counters(timestamp: string, values: Record<string, number>, scope = '@ogf/metrics'): MetricsSnapshot {
   return {
     timestamp,
     resource: {},
@@ -49,7 +49,7 @@ describe('toBatchSummary', () => {
     expect(summary.success_rate).toBe(90);
     expect(summary.activities_success).toBe(9);
     expect(summary.total_emissions).toBe(0);
-    expect(toBatchSummary(snapshot, { meterName: 'somebody-else' }).activities_success).toBe(1000);
+    expect(toBatchSummary(snapshot, { scopeName: 'somebody-else' }).activities_success).toBe(1000);
   });
 
   it('keeps error types named like Object.prototype members as plain keys', () => {

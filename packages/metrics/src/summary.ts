@@ -1,49 +1,14 @@
+import type { BatchSummary, LatencyPercentiles, MetricsSnapshot, SnapshotMetric } from '@ogf/core';
 import type { MetricName } from './catalog.js';
 import type { MergedHistogram } from './quantile.js';
 import { histogramQuantile, mergeHistograms } from './quantile.js';
-import type { MetricsSnapshot, SnapshotMetric } from './snapshot.js';
 import { snapshotNumber } from './snapshot.js';
-
-/** p50/p95/p99 in seconds, null when there are no observations. */
-export interface LatencyPercentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-/** The seed's metrics JSON (contract C), served at /metrics/json and /api/v1/metrics. */
-export interface BatchSummary {
-  timestamp: string;
-  batches_submitted: number;
-  batches_processing: number;
-  batches_completed: number;
-  batches_failed: number;
-  batches_cancelled: number;
-  activities_total: number;
-  activities_success: number;
-  activities_failed: number;
-  workers_active: number;
-  workers_capacity: number;
-  /** workers_active / workers_capacity × 100, one decimal; 0 when capacity is 0. */
-  worker_utilization_percent: number;
-  queue_size: number;
-  /** Percentage of finished activities that succeeded, one decimal; 0 when none finished. */
-  success_rate: number;
-  /** kg CO2e. */
-  total_emissions: number;
-  errors_by_type: Record<string, number>;
-  /** Finished (completed, failed, cancelled) batches per second over the last minute. */
-  batches_per_second: number;
-  /** Processed activities per second over the last minute. */
-  activities_per_second: number;
-  batch_latency_seconds: LatencyPercentiles;
-  activity_latency_seconds: LatencyPercentiles;
-}
+import { DEFAULT_SCOPE_NAME } from './settings.js';
 
 /** Options of `toBatchSummary` and `createBatchSummarizer`. */
 export interface SummaryOptions {
-  /** Only metrics of this meter (scope) count; match the `meterName` of createBatchMetrics. Default `'offgridflow'`. */
-  meterName?: string;
+  /** Only metrics of this meter (scope) count; match the `scopeName` of createBatchMetrics. Default `'@ogf/metrics'`. */
+  scopeName?: string;
 }
 
 /** Rounds to a fixed number of decimals; anything non-finite becomes 0 (JSON never carries NaN). */
@@ -74,10 +39,10 @@ function percentiles(histogram: MergedHistogram | undefined): LatencyPercentiles
 }
 
 /** The snapshot's metrics of one meter, by OTel name. */
-export function metricsOf(snapshot: MetricsSnapshot, meterName: string): Map<string, SnapshotMetric> {
+export function metricsOf(snapshot: MetricsSnapshot, scopeName: string): Map<string, SnapshotMetric> {
   const byName = new Map<string, SnapshotMetric>();
   for (const metric of snapshot.metrics ?? []) {
-    if (metric.scope?.name === meterName && !byName.has(metric.name)) byName.set(metric.name, metric);
+    if (metric.scope?.name === scopeName && !byName.has(metric.name)) byName.set(metric.name, metric);
   }
   return byName;
 }
@@ -92,7 +57,7 @@ export function throughputTotals(byName: Map<string, SnapshotMetric>): { batches
 }
 
 /**
- * The seed's metrics JSON from a MetricsSnapshot (e.g. `await exporter.snapshot()` of
+ * OffGridFlow's metrics JSON from a MetricsSnapshot (e.g. `await exporter.snapshot()` of
  * @ogf/prom-export). Pure: without history both per-second rates are 0; use
  * `createBatchSummarizer()` for them. Percentiles are estimated from the histogram buckets.
  *
@@ -103,7 +68,7 @@ export function throughputTotals(byName: Map<string, SnapshotMetric>): { batches
  * ```
  */
 export function toBatchSummary(snapshot: MetricsSnapshot, options: SummaryOptions = {}): BatchSummary {
-  const byName = metricsOf(snapshot, options.meterName ?? 'offgridflow');
+  const byName = metricsOf(snapshot, options.scopeName ?? DEFAULT_SCOPE_NAME);
   const total = (name: MetricName): number => round(finiteSum(byName.get(name)), 6);
   const success = total('activity.success');
   const failed = total('activity.failed');
@@ -133,7 +98,8 @@ export function toBatchSummary(snapshot: MetricsSnapshot, options: SummaryOption
     worker_utilization_percent: capacity > 0 ? round((active / capacity) * 100, 1) : 0,
     queue_size: total('queue.size'),
     success_rate: finished > 0 ? round((success / finished) * 100, 1) : 0,
-    total_emissions: round(finiteSum(byName.get('emissions')), 3),
+    // The emissions counter is in grams; the JSON keeps kilograms.
+    total_emissions: round(finiteSum(byName.get('emissions')) / 1000, 3),
     errors_by_type: errorsByType,
     batches_per_second: 0,
     activities_per_second: 0,

@@ -8,10 +8,10 @@ import type { BatchState } from './states.js';
 export interface BatchMetricsOptions {
   /** Where instruments come from. Default: the globally registered MeterProvider (no-op if none). */
   meterProvider?: MeterProvider;
-  /** Meter (instrumentation scope) name. Default `'offgridflow'`, the seed's. */
-  meterName?: string;
-  /** Meter (instrumentation scope) version. Default: none. */
-  meterVersion?: string;
+  /** Instrumentation scope (meter) name. Default `'@ogf/metrics'`. */
+  scopeName?: string;
+  /** Instrumentation scope (meter) version. Default: none. */
+  scopeVersion?: string;
   /** Receives invalid values and other recording problems. Default: OTel `diag.warn`. */
   onError?: (error: OgfError) => void;
   /** Worker slots in the pool, reported as `workers.capacity`. Default: not reported. */
@@ -51,7 +51,7 @@ export interface BatchMetrics {
   /** False when there is no MeterProvider: every call is then a no-op. */
   readonly enabled: boolean;
   /** The meter (scope) name the instruments belong to. */
-  readonly meterName: string;
+  readonly scopeName: string;
   /** Which call moves the activity counters (the `activityCounts` option). */
   readonly activityCounts: 'per-activity' | 'per-batch';
   /** A batch was submitted: `batch.submitted` +1 and its size into `batch.size`. */
@@ -65,10 +65,13 @@ export interface BatchMetrics {
    * out and it will be retried): `batch.processing` -1, nothing else.
    */
   recordBatchRequeued(): void;
-  /** A batch completed: counters, duration, emissions, last success time, latency. */
+  /**
+   * A batch completed: counters, duration, emissions, last success time, latency. `emissionsKg`
+   * (kg CO2e) is recorded in grams, Prometheus' base unit; leave it out and no emissions are recorded.
+   */
   recordBatchCompletion(options: {
     durationMs: number;
-    emissionsKg: number;
+    emissionsKg?: number;
     successCount?: number;
     errorCount?: number;
     submittedAt?: SubmittedAt;
@@ -113,6 +116,6 @@ export interface BatchMetrics {
   recordStateTransition(options: { from: BatchState | (string & {}); to: BatchState | (string & {}) }): void;
   /** The error type `recordError` would record for this error. */
   classifyError(error: unknown): string;
-  /** Errors recorded by `recordError` since creation, by type (the seed's `errors_by_type`). */
+  /** Errors recorded by `recordError` since creation, by type (OffGridFlow's `errors_by_type`). */
   errorsByType(): Record<string, number>;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { PrometheusExporter } from '@ogf/prom-export';
-import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
+import { assertPromtoolClean } from '@ogf/testkit/promtool';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { METRIC_CATALOG, createBatchMetrics, toBatchSummary } from '@ogf/metrics';
 import { EXPECTED_SUMMARY, SEQUENCE_NOW, runKnownSequence } from './sequence.js';
@@ -19,7 +19,7 @@ const EXPECTED: Record<string, number> = {
   'activity_total': 450,
   'activity_success_total': 440,
   'activity_failed_total': 10,
-  'emissions_kilograms_total': 15000.5,
+  'emissions_grams_total': 15000500,
   'workers_active': 3,
   'workers_capacity': 4,
   'queue_size': 5,
@@ -52,27 +52,12 @@ const EXPECTED: Record<string, number> = {
   'activity_duration_seconds_bucket{le="0.25",success="true"}': 440,
   'activity_duration_seconds_count{success="false"}': 10,
   'activity_duration_seconds_sum{success="false"}': 2,
-  'emissions_avg_batch_kilograms_bucket{le="100"}': 0,
-  'emissions_avg_batch_kilograms_bucket{le="500"}': 38,
-  'emissions_avg_batch_kilograms_sum': 15000.5,
+  'emissions_avg_batch_grams_bucket{le="100000"}': 0,
+  'emissions_avg_batch_grams_bucket{le="500000"}': 38,
+  'emissions_avg_batch_grams_sum': 15000500,
   'batch_submit_duration_seconds_count{success="true"}': 42,
   'batch_submit_duration_seconds_sum{success="true"}': 0.84,
 };
-
-// promtool lints `kilograms` as a non-base unit (Prometheus' base unit of mass is grams), while
-// contract B and DESIGN.md name the emissions metrics `emissions_kilograms_total` and
-// `emissions_avg_batch_kilograms`. Until the lead settles it, exactly those two findings are
-// tolerated; anything else (a parse error, any other lint finding) fails the test.
-const KNOWN_KG_FINDINGS = [
-  'emissions_avg_batch_kilograms use base unit "grams" instead of "kilograms"',
-  'emissions_kilograms_total use base unit "grams" instead of "kilograms"',
-];
-
-function assertPromtoolCleanButKilograms(body: string): void {
-  const { exitCode, findings } = promtoolCheckMetrics(body);
-  expect(findings.sort()).toEqual(KNOWN_KG_FINDINGS);
-  expect(exitCode).toBe(3); // 3 = lint findings only; 1 would be a parse error
-}
 
 function key(name: string, labels: Record<string, string>): string {
   const pairs = Object.entries(labels)
@@ -109,11 +94,11 @@ function exporterWithSequence(): PrometheusExporter {
 }
 
 describe('a known sequence of batch operations', () => {
-  it('yields exactly the expected values in Prometheus text 0.0.4, promtool-clean but for the kilograms names', async () => {
+  it('yields exactly the expected values in Prometheus text 0.0.4, promtool-clean', async () => {
     const exporter = exporterWithSequence();
     const { body, contentType } = await exporter.render({ format: 'text' });
     expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
-    assertPromtoolCleanButKilograms(body);
+    assertPromtoolClean(body);
     expectSamples(parseText(body));
   });
 
@@ -147,7 +132,7 @@ describe('a known sequence of batch operations', () => {
     m.recordBatchCompletion({ durationMs: 1, emissionsKg: 1, submittedAt: Date.now() - 1000 });
     m.recordActivityProcessing({ success: true, durationMs: NaN });
     const { body } = await exporter.render({ format: 'text' });
-    assertPromtoolCleanButKilograms(body);
+    assertPromtoolClean(body);
     const families = new Map([...body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((match) => [match[1]!, match[2]!]));
     const promType = { counter: 'counter', updowncounter: 'gauge', gauge: 'gauge', histogram: 'histogram' } as const;
     for (const definition of METRIC_CATALOG) {

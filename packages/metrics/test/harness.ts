@@ -3,7 +3,8 @@
 import type { HistogramMetricData, MeterProviderOptions, MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { DataPointType, InstrumentType, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { createBatchMetrics } from '@ogf/metrics';
-import type { BatchMetrics, BatchMetricsOptions, MetricsSnapshot, SnapshotMetric, SnapshotNumber } from '@ogf/metrics';
+import type { MetricsSnapshot, SnapshotMetric, SnapshotNumber } from '@ogf/core';
+import type { BatchMetrics, BatchMetricsOptions } from '@ogf/metrics';
 
 export class PullReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}

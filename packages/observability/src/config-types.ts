@@ -44,7 +44,7 @@ export interface ConfigOptions {
   exportTimeoutMs?: number;
   /** Sampler. Env: `OTEL_TRACES_SAMPLER`. Default `parentbased_always_on`, or `parentbased_traceidratio` when `sampleRate` is set. */
   sampler?: SamplerName;
-  /** The seed's SampleRate: ratio of root traces sampled (0 to 1). Env: `OTEL_TRACES_SAMPLER_ARG`. */
+  /** OffGridFlow's SampleRate: ratio of root traces sampled (0 to 1). Env: `OTEL_TRACES_SAMPLER_ARG`. */
   sampleRate?: number;
   /** Env: `OTEL_TRACES_EXPORTER`. Default `otlp` (exports only when an endpoint is set). */
   tracesExporter?: TracesExporterName;
@@ -56,7 +56,7 @@ export interface ConfigOptions {
   disabled?: boolean;
   /** Log level. Env: `OTEL_LOG_LEVEL` (none, error, warn, info, debug, verbose, all). Default `info`. */
   logLevel?: LogLevel;
-  /** The seed's switches. Default true. */
+  /** OffGridFlow's switches. Default true. */
   enableMetrics?: boolean;
   enableTracing?: boolean;
   enableLogging?: boolean;

@@ -11,7 +11,7 @@ function rejects(run: () => unknown, ...fragments: string[]): void {
   }
   expect(isOgfError(caught), 'an OgfError was thrown').toBe(true);
   const error = caught as Error & { code: string };
-  expect(error.code).toBe('ERR_OGF_INVALID_CONFIG');
+  expect(error.code).toBe('ERR_OGF_INVALID_OPTION');
   for (const fragment of fragments) expect(error.message).toContain(fragment);
 }
 

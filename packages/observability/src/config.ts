@@ -1,5 +1,5 @@
-// Configuration: the seed's programmatic fields, each defaulting from the environment variables the
-// seed lists and the OpenTelemetry spec defines. Explicit config wins over the environment; an
+// Configuration: OffGridFlow's programmatic fields, each defaulting from the environment variables the
+// OffGridFlow lists and the OpenTelemetry spec defines. Explicit config wins over the environment; an
 // invalid value in either fails here, once, with an OgfError naming the setting; a missing
 // endpoint is not an error (Prometheus pull only, no span export).
 import type {

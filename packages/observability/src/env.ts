@@ -7,7 +7,7 @@ import { OgfError } from './errors.js';
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 function invalid(setting: string, accepts: string, raw: unknown): OgfError {
-  return new OgfError('ERR_OGF_INVALID_CONFIG', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`);
+  return new OgfError('ERR_OGF_INVALID_OPTION', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`);
 }
 
 /** The default environment: `globalThis.process.env` when the runtime has one, else empty. */
@@ -51,7 +51,7 @@ function percentDecode(text: string, setting: string): string {
     return decodeURIComponent(text);
   } catch (cause) {
     throw new OgfError(
-      'ERR_OGF_INVALID_CONFIG',
+      'ERR_OGF_INVALID_OPTION',
       `${setting} has an invalid percent-encoding in ${JSON.stringify(text)}; encode "%" as "%25"`,
       { cause },
     );
@@ -92,11 +92,11 @@ export function parseNameList<T extends string>(raw: string, setting: string, al
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-// host, IPv4 or [IPv6], optional port, optional path: the seed's `localhost:4318` form.
+// host, IPv4 or [IPv6], optional port, optional path: OffGridFlow's `localhost:4318` form.
 const HOST_PORT = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::\d{1,5})?(?:\/\S*)?$/i;
 
 /**
- * An OTLP/HTTP endpoint: an `http://` or `https://` URL, or a bare `host:port` (the seed's
+ * An OTLP/HTTP endpoint: an `http://` or `https://` URL, or a bare `host:port` (OffGridFlow's
  * `localhost:4318`, the form the Go SDK takes), which is read as `http://host:port`.
  * Returns the normalised URL text without changing its path.
  */
@@ -109,7 +109,7 @@ export function parseEndpoint(raw: string, setting: string): string {
   try {
     url = new URL(candidate);
   } catch (cause) {
-    throw new OgfError('ERR_OGF_INVALID_CONFIG', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`, { cause });
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`, { cause });
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw invalid(setting, accepts, raw);
   return url.href;

@@ -1,42 +1,16 @@
-const OGF_ERROR_BRAND: symbol = Symbol.for('ogf.error');
+// The codes @ogf/observability raises. The class and the guard are @ogf/core's: one OgfError for every @ogf
+// package, recognised by `isOgfError` whichever package raised it.
+import { OgfError as CoreOgfError } from '@ogf/core';
 
-/** Error codes this package raises. */
-export type OgfErrorCode = 'ERR_OGF_INVALID_CONFIG' | 'ERR_OGF_SHUTDOWN' | 'ERR_OGF_LIFECYCLE_MISUSE' | 'ERR_OGF_LOCK_TIMEOUT';
-
-/**
- * The one error type of @ogf/observability: a `code`, a `cause`, and a message that names the
- * setting at fault and what it accepts. Branded with `Symbol.for('ogf.error')`, so errors from
- * every @ogf package are recognised by `isOgfError` without importing each other.
- *
- * @example
- * ```ts
- * throw new OgfError('ERR_OGF_INVALID_CONFIG', 'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1, got "2"');
- * ```
- */
-export class OgfError extends Error {
-  readonly code: string;
-
-  constructor(code: OgfErrorCode | (string & {}), message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OgfError';
-    this.code = code;
-    Object.defineProperty(this, OGF_ERROR_BRAND, { value: true });
-  }
-}
+export { isOgfError } from '@ogf/core';
 
 /**
- * True for an `OgfError` from any @ogf package (checked by brand, not `instanceof`).
- *
- * @example
- * ```ts
- * try { createObservability() } catch (err) { if (isOgfError(err)) console.error(err.message) }
- * ```
+ * What went wrong: a setting (option or `OTEL_*` variable) it cannot use, a shutdown that failed,
+ * a misused lifecycle handle (reported to `onError`), or a `run.lock` wait that timed out (thrown).
  */
-export function isOgfError(value: unknown): value is OgfError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[OGF_ERROR_BRAND] === true &&
-    typeof (value as { code?: unknown }).code === 'string'
-  );
-}
+export type ObservabilityErrorCode = 'ERR_OGF_INVALID_OPTION' | 'ERR_OGF_SHUTDOWN' | 'ERR_OGF_LIFECYCLE_MISUSE' | 'ERR_OGF_LOCK_TIMEOUT';
+
+/** @ogf/core's OgfError with the codes of this package. */
+export type OgfError = CoreOgfError<ObservabilityErrorCode>;
+/** @ogf/core's OgfError class, typed so this package can only raise its own codes. */
+export const OgfError: new (code: ObservabilityErrorCode, message: string, options?: { cause?: unknown }) => OgfError = CoreOgfError;

@@ -38,8 +38,8 @@ export type { AsyncLocalStorageClass, AsyncLocalStorageLike } from './context.js
 export type { DeliveryStats } from './delivery.js';
 export type { DrainHook, DrainOptions, DrainResult, PendingWork, ShutdownReport } from './shutdown.js';
 export type { EnvSource } from './env.js';
-export { OgfError, isOgfError } from './errors.js';
-export type { OgfErrorCode } from './errors.js';
+export { OgfError, isOgfError } from '@ogf/core';
+export type { ObservabilityErrorCode } from './errors.js';
 
 // The packages this one composes, as namespaces (the meta-package's one exception to explicit names).
 export * as metrics from '@ogf/metrics';

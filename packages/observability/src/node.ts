@@ -19,7 +19,7 @@ type Timer = ReturnType<typeof setTimeout> & { unref?: () => void };
 function nodeProcess(): NodeProcess {
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (proc === undefined || typeof proc.on !== 'function') {
-    throw new OgfError('ERR_OGF_INVALID_CONFIG', 'installShutdownHandlers needs a Node-compatible `process` with signal events');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'installShutdownHandlers needs a Node-compatible `process` with signal events');
   }
   return proc;
 }

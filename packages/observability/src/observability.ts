@@ -1,7 +1,8 @@
-// createObservability: the seed's NewProvider. Resolves the configuration, builds the providers,
+// createObservability: OffGridFlow's NewProvider. Resolves the configuration, builds the providers,
 // hands them to @ogf/metrics, @ogf/tracing and @ogf/health, serves everything through
 // @ogf/status-http, and returns the pieces with forceFlush() and shutdown(). No logic of its own
 // beyond wiring, configuration and the shutdown order.
+import type { OgfError } from '@ogf/core';
 import { createHealthChecker } from '@ogf/health';
 import type { HealthChecker, HealthCheckerOptions } from '@ogf/health';
 import { createBatchMetrics, createBatchSummarizer } from '@ogf/metrics';
@@ -38,6 +39,11 @@ export interface ObservabilityConfig extends ConfigOptions {
   logger?: Logger;
   /** Where the built logger writes JSON lines. Default: stdout (console on workerd). */
   logDestination?: LogDestination;
+  /**
+   * Told about every error the composed packages report at runtime (dropped values, failing
+   * sources, a throwing propagator). Default: a `warn` line in the log with the error's `code`.
+   */
+  onError?: (error: OgfError) => void;
   /** Context manager to register. Default: one on AsyncLocalStorage when the runtime has it; `false` for none. */
   contextManager?: ContextManager | false;
   /** Passed to `createBatchMetrics` (the meter provider is ours). */
@@ -45,7 +51,7 @@ export interface ObservabilityConfig extends ConfigOptions {
   /** Passed to `createBatchTracer` (the tracer provider is ours). */
   tracerOptions?: Omit<BatchTracerOptions, 'tracerProvider'>;
   /** Passed to `createHealthChecker` (the meter for `health.check.status` is ours). */
-  healthOptions?: Omit<HealthCheckerOptions, 'meter'>;
+  healthOptions?: Omit<HealthCheckerOptions, 'meterProvider'>;
   /** Passed to `new PrometheusExporter` (e.g. prom-client `registries`). */
   prometheusOptions?: PrometheusExporterOptions;
   /** Passed to `createStatusApp` (e.g. `token`, `basePath`); health, metrics and service info are ours. */
@@ -159,9 +165,11 @@ export function createObservability(options: ObservabilityConfig = {}): Observab
       environment: config.environment,
       ...(options.logDestination ? { destination: options.logDestination } : {}),
     });
-  const warn = (source: string) => (error: Error): void => {
-    logger.warn({ event: 'ogf.error', source, code: (error as { code?: unknown }).code, err: error.message }, error.message);
-  };
+  const warn = (source: string) =>
+    options.onError ??
+    ((error: OgfError): void => {
+      logger.warn({ event: 'ogf.error', source, code: error.code, err: error.message }, error.message);
+    });
 
   const exporter = new PrometheusExporter({ onError: warn('prom-export'), ...options.prometheusOptions });
   const delivery = createDeliveryTracker();
@@ -183,16 +191,16 @@ function compose(
   exporter: PrometheusExporter,
   delivery: DeliveryTracker,
   providers: Providers,
-  warn: (source: string) => (error: Error) => void,
+  warn: (source: string) => (error: OgfError) => void,
 ): Observability {
   const metrics = createBatchMetrics({ onError: warn('metrics'), ...options.metricsOptions, meterProvider: providers.meterProvider });
-  const tracer = createBatchTracer({ ...options.tracerOptions, tracerProvider: providers.tracerProvider });
+  const tracer = createBatchTracer({ onError: warn('tracing'), ...options.tracerOptions, tracerProvider: providers.tracerProvider });
   const health = createHealthChecker({
     ...options.healthOptions,
-    ...(config.metrics.enabled ? { meter: providers.meterProvider.getMeter('@ogf/health') } : {}),
+    ...(config.metrics.enabled ? { meterProvider: providers.meterProvider } : {}),
   });
   const summarizer = createBatchSummarizer(
-    options.metricsOptions?.meterName === undefined ? {} : { meterName: options.metricsOptions.meterName },
+    options.metricsOptions?.scopeName === undefined ? {} : { scopeName: options.metricsOptions.scopeName },
   );
   const app = createStatusApp({
     onError: warn('status-http'),

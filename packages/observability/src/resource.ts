@@ -45,7 +45,7 @@ export function resolveResource(config: ConfigOptions, env: EnvSource): Resolved
 
 /**
  * Resolves the configuration once: explicit fields, then environment variables, then defaults.
- * Throws an `OgfError` (code `ERR_OGF_INVALID_CONFIG`) naming the first invalid setting.
+ * Throws an `OgfError` (code `ERR_OGF_INVALID_OPTION`) naming the first invalid setting.
  *
  * @example
  * ```ts

@@ -3,7 +3,7 @@
 import { OgfError } from './errors.js';
 
 export function fail(setting: string, accepts: string, raw: unknown): never {
-  throw new OgfError('ERR_OGF_INVALID_CONFIG', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`);
+  throw new OgfError('ERR_OGF_INVALID_OPTION', `${setting} must be ${accepts}, got ${JSON.stringify(raw)}`);
 }
 
 export function optionalString(value: unknown, setting: string): string | undefined {

@@ -11,7 +11,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import type { ReadableSpan, Sampler } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll } from 'vitest';
 import { createAsyncContextManager } from '../src/context.js';
-import type { OgfError } from '../src/errors.js';
+import type { OgfError } from '@ogf/core';
 import { createBatchLifecycle } from '../src/lifecycle/create.js';
 import type { BatchLifecycle, BatchLifecycleOptions } from '../src/lifecycle/types.js';
 import { createLogger } from '../src/logger.js';
@@ -59,7 +59,7 @@ export function createRig(
   const errors: OgfError[] = [];
   let elapsed = 0;
   const metrics = createBatchMetrics({ lockNames: ['org'], onError: (e) => errors.push(e), now: () => EPOCH + elapsed, ...metricsOptions, meterProvider });
-  const tracer = createBatchTracer({ tracerProvider, onError: (e) => errors.push(e as OgfError) });
+  const tracer = createBatchTracer({ tracerProvider, onError: (e) => errors.push(e) });
   const batches = createBatchLifecycle({
     metrics,
     tracer,

@@ -55,7 +55,7 @@ describe.each(READMES)('the quick start of %s', (_name, readmePath) => {
 
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toMatch(/^batch_completed_total(\{[^}]*\})? 1$/m);
-      expect(metrics).toMatch(/^emissions_kilograms_total(\{[^}]*\})? 480$/m);
+      expect(metrics).toMatch(/^emissions_grams_total(\{[^}]*\})? 480000$/m);
       const status = (await (await fetch(`${base}/status`)).json()) as Record<string, unknown>;
       expect(status).toMatchObject({ service_name: 'offgridflow', service_version: '1.0.0', environment: 'production' });
       expect((await fetch(`${base}/health/ready`)).status).toBe(200);

@@ -124,7 +124,7 @@ describe('PrometheusExporter rendering', () => {
     counter.add(2, { code: '200' });
     const { textFamilies } = await scrape(exporter);
     expect(family(textFamilies, 'c').samples.map((s) => s.value)).toEqual(['1.0']);
-    expect(reports.map((r) => r.code)).toEqual(['duplicate_series']);
+    expect(reports.map((r) => r.code)).toEqual(['ERR_OGF_DUPLICATE_SERIES']);
   });
 
   it('drops the later metric of a type conflict and reports it once across scrapes', async () => {
@@ -136,8 +136,8 @@ describe('PrometheusExporter rendering', () => {
     await scrape(exporter);
     expect(first.textFamilies.map((f) => f.name)).toEqual(['target_info', 'jobs']);
     expect(reports.map((r) => [r.code, isOgfError(r)])).toEqual([
-      ['type_conflict', true],
-      ['name_clash', true],
+      ['ERR_OGF_TYPE_CONFLICT', true],
+      ['ERR_OGF_NAME_CLASH', true],
     ]);
     expect(reports[0]?.message).toMatch(/"jobs".*histogram.*already counter/);
   });
@@ -196,7 +196,7 @@ describe('PrometheusExporter rendering', () => {
     provider.getMeter('m').createCounter('kept').add(1);
     const { textFamilies } = await scrape(exporter);
     expect(textFamilies.map((f) => f.name)).toEqual(['target_info', 'kept']);
-    expect(reports).toEqual(['unsupported_data']);
+    expect(reports).toEqual(['ERR_OGF_UNSUPPORTED_DATA']);
   });
 });
 
@@ -209,7 +209,7 @@ describe('PrometheusExporter misuse', () => {
 
   it('explains that an exporter must be given to a MeterProvider before it can render', async () => {
     const error: unknown = await new PrometheusExporter().render().catch((e: unknown) => e);
-    expect(isOgfError(error) && error.code).toBe('collect_failed');
+    expect(isOgfError(error) && error.code).toBe('ERR_OGF_COLLECT_FAILED');
     expect((error as Error).message).toMatch(/MeterProvider in `readers`/);
   });
 });

@@ -1,16 +1,17 @@
 // The pull MetricReader: give it to a MeterProvider, then serve `handler` (or call `render`) on
 // whatever route you like. No listener: transport belongs to the application.
+import { contentTypeOf, negotiateFormat } from '@ogf/core';
+import type { Exposition, ExpositionFormat, MetricsSnapshot } from '@ogf/core';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { OgfError, isOgfError } from './errors.js';
 import { createReporter, cursorOptions, renderSliced } from './exposition.js';
 import type { RenderCache } from './labels.js';
 import { createRenderCache } from './labels.js';
-import { contentTypeOf, negotiateFormat } from './negotiate.js';
 import type { Reporter } from './plan.js';
 import { planFamilies } from './plan.js';
 import { toMetricsSnapshot } from './snapshot.js';
-import type { ExpositionFormat, MetricsSnapshot, PromClientMetric, PromClientRegistryLike, RenderOptions } from './types.js';
+import type { PromClientMetric, PromClientRegistryLike, RenderOptions } from './types.js';
 import { checkRegistries } from './registries.js';
 
 /** Options of `new PrometheusExporter(options)`. */
@@ -25,25 +26,19 @@ export interface PrometheusExporterOptions extends RenderOptions {
   metricProducers?: readonly MetricProducer[];
 }
 
-/** What `render()` returns. */
-export interface Exposition {
-  contentType: string;
-  body: string;
-}
-
 const NO_STORE = 'no-store';
 
 function validate(options: PrometheusExporterOptions): void {
   const limit = options.cardinalityLimit;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new OgfError('invalid_option', `cardinalityLimit must be a positive integer, got ${String(limit)}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `cardinalityLimit must be a positive integer, got ${String(limit)}`);
   }
   const slice = options.sliceMs;
   if (slice !== undefined && !(typeof slice === 'number' && slice > 0 && Number.isFinite(slice))) {
-    throw new OgfError('invalid_option', `sliceMs must be a positive number of milliseconds, got ${String(slice)}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `sliceMs must be a positive number of milliseconds, got ${String(slice)}`);
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new OgfError('invalid_option', 'onError must be a function');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'onError must be a function');
   }
   checkRegistries(options.registries ?? []);
 }
@@ -128,7 +123,7 @@ export class PrometheusExporter extends MetricReader {
       return new Response(body, { status: 200, headers });
     } catch (error) {
       const known = isOgfError(error);
-      const failure = new OgfError('render_failed', `metrics exposition failed: ${known ? error.message : 'unexpected error while collecting'}`, { cause: error });
+      const failure = new OgfError('ERR_OGF_RENDER_FAILED', `metrics exposition failed: ${known ? error.message : 'unexpected error while collecting'}`, { cause: error });
       try {
         this.options.onError?.(failure);
       } catch {
@@ -148,11 +143,11 @@ export class PrometheusExporter extends MetricReader {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const hint = /not bound/i.test(message) ? ': pass the exporter to a MeterProvider in `readers` first' : '';
-      throw new OgfError('collect_failed', `cannot collect metrics (${message})${hint}`, { cause: error });
+      throw new OgfError('ERR_OGF_COLLECT_FAILED', `cannot collect metrics (${message})${hint}`, { cause: error });
     }
     for (const error of result.errors) {
       const message = error instanceof Error ? error.message : String(error);
-      this.report('collect_failed', `collect:${message.slice(0, 200)}`, `an instrument callback failed during collection: ${message}`);
+      this.report('ERR_OGF_COLLECT_FAILED', `collect:${message.slice(0, 200)}`, `an instrument callback failed during collection: ${message}`);
     }
     return result.resourceMetrics;
   }

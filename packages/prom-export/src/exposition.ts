@@ -9,7 +9,8 @@ import type { Family, Reporter } from './plan.js';
 import { planFamilies } from './plan.js';
 import type { CursorOptions } from './render.js';
 import { createCursor } from './render.js';
-import type { ExpositionFormat, PromClientMetric, RenderOptions } from './types.js';
+import type { ExpositionFormat } from '@ogf/core';
+import type { PromClientMetric, RenderOptions } from './types.js';
 
 /** Options of the pure render functions. */
 export interface RenderFunctionOptions extends RenderOptions {

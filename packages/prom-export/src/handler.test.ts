@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { assertPromtoolClean } from '@ogf/testkit/promtool';
 import { setup } from '../test/checks.js';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from './negotiate.js';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '@ogf/core';
 
 const request = (init: RequestInit & { accept?: string } = {}): Request =>
   new Request('http://localhost/metrics', { ...init, headers: init.accept ? { accept: init.accept } : {} });
@@ -78,6 +78,6 @@ describe('exporter.handler', () => {
     expect(response.status).toBe(500);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.text()).toMatch(/^metrics exposition failed: cannot collect metrics/);
-    expect(reports.map((r) => r.code)).toEqual(['render_failed']);
+    expect(reports.map((r) => r.code)).toEqual(['ERR_OGF_RENDER_FAILED']);
   });
 });

@@ -1,23 +1,12 @@
 export { PrometheusExporter } from './exporter.js';
-export type { Exposition, PrometheusExporterOptions } from './exporter.js';
+export type { PrometheusExporterOptions } from './exporter.js';
 export { renderOpenMetrics, renderPrometheusText } from './exposition.js';
 export type { RenderFunctionOptions } from './exposition.js';
 export { toMetricsSnapshot } from './snapshot.js';
-export { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, contentTypeOf, negotiateFormat } from './negotiate.js';
 export { prometheusLabelName, prometheusMetricName, prometheusUnit } from './names.js';
-export type { MetricKind } from './names.js';
 export { createRenderCache } from './labels.js';
 export type { RenderCache } from './labels.js';
-export { OgfError, isOgfError } from './errors.js';
+export { OgfError, isOgfError } from '@ogf/core';
 export type { PromExportErrorCode } from './errors.js';
-export type {
-  ExpositionFormat,
-  MetricsSnapshot,
-  PromClientMetric,
-  PromClientRegistryLike,
-  RenderOptions,
-  SnapshotAttributes,
-  SnapshotMetric,
-  SnapshotNumber,
-  SnapshotPoint,
-} from './types.js';
+export type { PromClientMetric, PromClientRegistryLike, RenderOptions } from './types.js';
+export type { Exposition, ExpositionFormat, MetricKind, MetricsSnapshot } from '@ogf/core';

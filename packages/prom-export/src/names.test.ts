@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricKind } from './names.js';
+import type { MetricKind } from '@ogf/core';
 import { prometheusLabelName, prometheusMetricName, prometheusUnit } from './names.js';
 
 // Our own table, after the OTel compatibility spec and the cases prometheus/otlptranslator tests.
@@ -56,8 +56,10 @@ const metricNames: [name: string, unit: string, kind: MetricKind, expected: stri
   ['batch.submitted', '', 'counter', 'batch_submitted_total'],
   ['batch.submit.duration', 's', 'histogram', 'batch_submit_duration_seconds'],
   ['batch.processing', '{batch}', 'updowncounter', 'batch_processing'],
-  ['emissions', 'kg', 'counter', 'emissions_kilograms_total'],
-  ['emissions.avg.batch', 'kg', 'histogram', 'emissions_avg_batch_kilograms'],
+  ['emissions', 'g', 'counter', 'emissions_grams_total'],
+  ['emissions.avg.batch', 'g', 'histogram', 'emissions_avg_batch_grams'],
+  // Other mass units map too, though promtool lints anything but grams.
+  ['mass', 'kg', 'counter', 'mass_kilograms_total'],
   ['batch.last_success.timestamp', 's', 'gauge', 'batch_last_success_timestamp_seconds'],
   ['ogf.metrics.dropped', '', 'counter', 'ogf_metrics_dropped_total'],
   // A unit must end the name, not merely appear in it.

@@ -1,9 +1,7 @@
 // OpenTelemetry → Prometheus names and units, after the OTel "Prometheus and OpenMetrics
 // compatibility" specification (OTLP → Prometheus): invalid characters become `_`, runs of `_`
 // collapse, the unit suffix comes before the type suffix, counters end in `_total` exactly once.
-
-/** The four metric kinds the exporter serves, named as in the JSON snapshot. */
-export type MetricKind = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+import type { MetricKind } from '@ogf/core';
 
 // UCUM-ish abbreviations to the plural words Prometheus base units use. Maps, not object
 // literals: a unit is user input, and `toString` must not find Object.prototype's.

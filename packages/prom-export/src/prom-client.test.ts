@@ -58,12 +58,12 @@ describe('merging prom-client registries', () => {
     const { provider, exporter, reports } = setup({ registries: [registry] });
     provider.getMeter('m').createCounter('jobs').add(1);
     const error: unknown = await exporter.render().catch((e: unknown) => e);
-    expect(isOgfError(error) && error.code).toBe('duplicate_family');
+    expect(isOgfError(error) && error.code).toBe('ERR_OGF_DUPLICATE_FAMILY');
     expect((error as Error).message).toMatch(/prom-client metric "jobs_total" clashes .* "jobs"/);
     const response = await exporter.handler(new Request('http://localhost/metrics'));
     expect(response.status).toBe(500);
     expect(await response.text()).toMatch(/jobs_total/);
-    expect(reports.map((r) => r.code)).toEqual(['render_failed']);
+    expect(reports.map((r) => r.code)).toEqual(['ERR_OGF_RENDER_FAILED']);
   });
 
   it('refuses, when constructed, two registries that register the same family', () => {

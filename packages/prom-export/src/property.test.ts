@@ -6,7 +6,7 @@ import type { ParsedFamily } from '@ogf/testkit/openmetrics';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
 import { parseText, setup } from '../test/checks.js';
-import type { MetricKind } from './names.js';
+import type { MetricKind } from '@ogf/core';
 import { prometheusLabelName, prometheusMetricName, prometheusUnit } from './names.js';
 
 const FRAGMENTS = ['"', '\\', '\n', '"} 1\nforged_total{a="', '\uD800', '\uDC00', '\uD83D\uDE00', '# EOF\n', '# TYPE x counter\n',

@@ -51,7 +51,7 @@ describe('the pure render functions', () => {
       ['c_total', '4'],
       ['c_created', '1700000000.5'],
     ]);
-    expect(reports.map((r) => r.code)).toEqual(['invalid_value', 'invalid_value']);
+    expect(reports.map((r) => r.code)).toEqual(['ERR_OGF_INVALID_VALUE', 'ERR_OGF_INVALID_VALUE']);
   });
 
   it('leaves _sum out of histograms with negative buckets (and _count too in OpenMetrics)', () => {
@@ -89,7 +89,7 @@ describe('the pure render functions', () => {
     expect(textFamilies.map((f) => f.name)).toEqual(['kept']);
     expect(family(textFamilies, 'kept').samples[0]?.labels).toEqual({ fine: 'yes', otel_scope_name: 'inject' });
     // Two renders (text, then OpenMetrics), each reporting every problem once.
-    expect(reports.map((r) => r.code).sort()).toEqual(['invalid_name', 'invalid_name', 'invalid_name', 'invalid_name', 'unsupported_data', 'unsupported_data']);
+    expect(reports.map((r) => r.code).sort()).toEqual(['ERR_OGF_INVALID_NAME', 'ERR_OGF_INVALID_NAME', 'ERR_OGF_INVALID_NAME', 'ERR_OGF_INVALID_NAME', 'ERR_OGF_UNSUPPORTED_DATA', 'ERR_OGF_UNSUPPORTED_DATA']);
   });
 
   it('replaces lone surrogates with U+FFFD so the body is valid UTF-8', () => {

@@ -76,7 +76,7 @@ function renderForeign(family: Family, metric: PromClientMetric, om: boolean, re
     if (negative && (name.endsWith('_sum') || name.endsWith('_count'))) continue;
     if (family.type === 'counter') {
       if (!(sample.value >= 0)) {
-        report('invalid_value', `value:${family.name}`, `prom-client counter "${family.name}" has a NaN or negative value; point dropped`);
+        report('ERR_OGF_INVALID_VALUE', `value:${family.name}`, `prom-client counter "${family.name}" has a NaN or negative value; point dropped`);
         continue;
       }
       if (om && sample.metricName === undefined) name = `${family.omName}_total`;
@@ -100,7 +100,7 @@ export function createCursor(families: readonly Family[], options: CursorOptions
   let sample = '';
   let base = '';
   const onInvalidKey = (key: string): void =>
-    report('invalid_name', `key:${key}`, `attribute key ${JSON.stringify(key)} has no valid label characters; left out`);
+    report('ERR_OGF_INVALID_NAME', `key:${key}`, `attribute key ${JSON.stringify(key)} has no valid label characters; left out`);
 
   // Writes one OTel point; returns how many lines it was worth.
   const writePoint = (family: Family, source: OtelSource, point: DataPoint<number | Histogram>): number => {
@@ -108,7 +108,7 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     const scope = source.scope;
     const key = family.sources.length > 1 ? `${scope}\u0000${attrs}` : attrs;
     if (seen.has(key)) {
-      report('duplicate_series', `series:${family.name}`, `family "${family.name}" has two points with the same labels (attributes that differ only in characters or types Prometheus cannot show); the later is dropped`);
+      report('ERR_OGF_DUPLICATE_SERIES', `series:${family.name}`, `family "${family.name}" has two points with the same labels (attributes that differ only in characters or types Prometheus cannot show); the later is dropped`);
       return 1;
     }
     seen.add(key);
@@ -117,7 +117,7 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     if (family.type !== 'histogram') {
       const value = point.value as number;
       if (family.type === 'counter' && !(value >= 0)) {
-        report('invalid_value', `value:${family.name}`, `counter "${family.name}" has a NaN or negative value; point dropped`);
+        report('ERR_OGF_INVALID_VALUE', `value:${family.name}`, `counter "${family.name}" has a NaN or negative value; point dropped`);
         return 1;
       }
       out += `${sample}${braces}${formatValue(value)}\n`;

@@ -3,7 +3,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { setup } from '../test/checks.js';
 import { PrometheusExporter } from './exporter.js';
-import type { MetricsSnapshot } from './types.js';
+import type { MetricsSnapshot } from '@ogf/core';
 
 describe('exporter.snapshot()', () => {
   it('gives every metric as plain JSON in scope, then metric, order', async () => {

@@ -6,7 +6,7 @@ import type { DataPoint, Histogram, MetricData, ResourceMetrics } from '@opentel
 import type { RenderCache } from './labels.js';
 import { createRenderCache } from './labels.js';
 import { familyName, metricKind } from './plan.js';
-import type { MetricsSnapshot, SnapshotAttributes, SnapshotMetric, SnapshotNumber, SnapshotPoint } from './types.js';
+import type { MetricsSnapshot, SnapshotAttributes, SnapshotMetric, SnapshotNumber, SnapshotPoint } from '@ogf/core';
 
 /** A number as JSON can carry it. */
 export function snapshotNumber(value: number): SnapshotNumber {

@@ -1,57 +1,6 @@
 import type { OgfError } from './errors.js';
 
-// Public shapes. The snapshot types are contract A of the workspace: @ogf/metrics declares the same
-// shapes on its side and reads them structurally.
-
-/** A number in JSON; non-finite values are spelled out because JSON has no NaN or Infinity. */
-export type SnapshotNumber = number | 'NaN' | '+Inf' | '-Inf';
-
-/** Attributes as plain JSON. */
-export type SnapshotAttributes = Record<string, string | number | boolean | (string | number | boolean | null)[]>;
-
-/** Every collected OTel metric as plain JSON. */
-export interface MetricsSnapshot {
-  /** ISO 8601 time of the collection. */
-  timestamp: string;
-  resource: SnapshotAttributes;
-  /** Stable order: scope name (then version), then metric name. */
-  metrics: SnapshotMetric[];
-}
-
-export interface SnapshotMetric {
-  /** OTel instrument name, e.g. `batch.submitted`. */
-  name: string;
-  /** Family name as in text 0.0.4, e.g. `batch_submitted_total` ('' when the name has no valid characters). */
-  prometheusName: string;
-  description: string;
-  /** OTel unit, e.g. `s`, `kg`, `1`, `{batch}`, ''. */
-  unit: string;
-  /** Monotonic sum | non-monotonic sum | gauge | explicit-bucket histogram. */
-  type: 'counter' | 'updowncounter' | 'gauge' | 'histogram';
-  scope: { name: string; version?: string };
-  points: SnapshotPoint[];
-}
-
-export interface SnapshotPoint {
-  attributes: SnapshotAttributes;
-  /** ISO. */
-  startTime?: string;
-  /** ISO. */
-  time: string;
-  /** Counter, updowncounter and gauge points. */
-  value?: SnapshotNumber;
-  histogram?: {
-    count: number;
-    sum: SnapshotNumber;
-    min?: SnapshotNumber;
-    max?: SnapshotNumber;
-    /** Cumulative counts; the last has `le: '+Inf'`. */
-    buckets: { le: SnapshotNumber; count: number }[];
-  };
-}
-
-/** The two exposition formats. */
-export type ExpositionFormat = 'text' | 'openmetrics';
+// Public shapes. The snapshot types and the exposition formats are @ogf/core's contracts.
 
 /** One metric family as prom-client's `Registry#getMetricsAsJSON()` returns it (structurally). */
 export interface PromClientMetric {

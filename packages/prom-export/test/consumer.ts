@@ -4,7 +4,6 @@ import { Counter, Registry } from 'prom-client';
 import {
   PrometheusExporter,
   isOgfError,
-  negotiateFormat,
   prometheusMetricName,
   renderOpenMetrics,
   renderPrometheusText,
@@ -12,6 +11,7 @@ import {
 } from '@ogf/prom-export';
 import type { ExpositionFormat, MetricsSnapshot, OgfError, PrometheusExporterOptions } from '@ogf/prom-export';
 import { createNodeMetricsRegistry } from '@ogf/prom-export/node';
+import { negotiateFormat } from '@ogf/core';
 
 const legacy = new Registry();
 new Counter({ name: 'legacy_jobs_total', help: 'Jobs.', registers: [legacy] }).inc();

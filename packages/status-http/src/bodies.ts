@@ -1,14 +1,9 @@
-// Builds the seed's JSON bodies field by field from what the sources return, so nothing the source
+// Builds OffGridFlow's JSON bodies field by field from what the sources return, so nothing the source
 // happens to carry (an error object, a stack, a connection string) reaches the wire unless it is a
 // contract field, and a public caller gets scrubbed messages without check details.
-import type { BatchSummary, HealthCheckResult, HealthReport, HealthStatus, ServiceInfo, StatusBody } from './contracts.js';
-
-const STATUSES: ReadonlySet<string> = new Set(['healthy', 'degraded', 'unhealthy']);
-
-/** True for one of the three health verdicts. */
-export function isHealthStatus(value: unknown): value is HealthStatus {
-  return typeof value === 'string' && STATUSES.has(value);
-}
+import { isHealthStatus } from '@ogf/core';
+import type { BatchSummary, CheckReport, HealthReport, HealthStatus, ServiceInfo } from '@ogf/core';
+import type { StatusBody } from './contracts.js';
 
 /** Who is reading: a public caller gets less. */
 export interface Audience {
@@ -37,7 +32,7 @@ function shownMessage(message: unknown, audience: Audience): string | undefined 
   return audience.authorized ? message : publicMessage(message);
 }
 
-function checkBody(key: string, check: Partial<HealthCheckResult>, audience: Audience): HealthCheckResult {
+function checkBody(key: string, check: Partial<CheckReport>, audience: Audience): CheckReport {
   const message = shownMessage(check.message, audience);
   const details = check.details;
   const showDetails = (audience.authorized || audience.publicDetails) && typeof details === 'object' && details !== null;
@@ -52,17 +47,17 @@ function checkBody(key: string, check: Partial<HealthCheckResult>, audience: Aud
   };
 }
 
-function checksOf(report: HealthReport): [string, Partial<HealthCheckResult>][] {
+function checksOf(report: HealthReport): [string, Partial<CheckReport>][] {
   const checks: unknown = report.checks;
   if (!checks || typeof checks !== 'object') return [];
-  return Object.entries(checks as Record<string, Partial<HealthCheckResult>>).filter(
+  return Object.entries(checks as Record<string, Partial<CheckReport>>).filter(
     ([, check]) => check !== null && typeof check === 'object',
   );
 }
 
 /** The health body (contract D) for `/health`, `/health/live` and `/health/ready`. */
 export function healthBody(report: HealthReport, status: HealthStatus, audience: Audience): HealthReport {
-  const checks: Record<string, HealthCheckResult> = {};
+  const checks: Record<string, CheckReport> = {};
   for (const [key, check] of checksOf(report)) checks[key] = checkBody(key, check, audience);
   return {
     status,

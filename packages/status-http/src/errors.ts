@@ -1,39 +1,17 @@
-// One error class for the package, recognised across @ogf packages by a shared brand rather than
-// by `instanceof` (two copies of a package, or two packages, each have their own class).
-const OGF_ERROR = Symbol.for('ogf.error');
+// The codes @ogf/status-http raises. The class and the guard are @ogf/core's: one OgfError for every @ogf
+// package, recognised by `isOgfError` (from @ogf/core, re-exported by the index) whichever package raised it.
+import { OgfError as CoreOgfError } from '@ogf/core';
 
-/** Codes this package reports, either thrown at construction or passed to `onError`. */
+/** Thrown at construction (`ERR_OGF_INVALID_OPTION`) or when a server cannot listen, or passed to `onError` at runtime. */
 export type StatusHttpErrorCode =
-  | 'INVALID_OPTIONS'
-  | 'HEALTH_SOURCE_FAILED'
-  | 'METRICS_SOURCE_FAILED'
-  | 'INVALID_HEALTH_STATUS'
-  | 'NON_FINITE_NUMBER'
-  | 'LISTEN_FAILED';
+  | 'ERR_OGF_INVALID_OPTION'
+  | 'ERR_OGF_HEALTH_SOURCE_FAILED'
+  | 'ERR_OGF_METRICS_SOURCE_FAILED'
+  | 'ERR_OGF_INVALID_HEALTH_STATUS'
+  | 'ERR_OGF_NON_FINITE_NUMBER'
+  | 'ERR_OGF_LISTEN_FAILED';
 
-/** The error @ogf/status-http throws (misconfiguration) and reports through `onError` (runtime). */
-export class OgfError extends Error {
-  /** A {@link StatusHttpErrorCode} here; other @ogf packages have their own codes. */
-  readonly code: string;
-
-  constructor(code: StatusHttpErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OgfError';
-    this.code = code;
-    Object.defineProperty(this, OGF_ERROR, { value: true });
-  }
-}
-
-/**
- * True for an error raised by any @ogf package (they share the `Symbol.for('ogf.error')` brand).
- *
- * @example
- * try {
- *   createStatusApp({ token: '' });
- * } catch (error) {
- *   if (isOgfError(error)) console.error(error.code); // 'INVALID_OPTIONS'
- * }
- */
-export function isOgfError(value: unknown): value is OgfError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[OGF_ERROR] === true;
-}
+/** @ogf/core's OgfError with the codes of this package. */
+export type OgfError = CoreOgfError<StatusHttpErrorCode>;
+/** @ogf/core's OgfError class, typed so this package can only raise its own codes. */
+export const OgfError: new (code: StatusHttpErrorCode, message: string, options?: { cause?: unknown }) => OgfError = CoreOgfError;

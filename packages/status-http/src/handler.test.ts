@@ -34,7 +34,7 @@ describe('failing and misbehaving sources', () => {
       expect(body).toMatchObject({ status: 'unhealthy', overall_status: 'unhealthy', checks: {} });
       expect(JSON.stringify(body)).not.toContain('boom');
     }
-    expect(errors.map((error) => error.code)).toEqual(['HEALTH_SOURCE_FAILED', 'HEALTH_SOURCE_FAILED', 'HEALTH_SOURCE_FAILED']);
+    expect(errors.map((error) => error.code)).toEqual(['ERR_OGF_HEALTH_SOURCE_FAILED', 'ERR_OGF_HEALTH_SOURCE_FAILED', 'ERR_OGF_HEALTH_SOURCE_FAILED']);
     expect(isOgfError(errors[0])).toBe(true);
     expect(errors.map((error) => (error.cause as Error).message)).toContain('boom at /srv/app.js:1');
   });
@@ -49,7 +49,7 @@ describe('failing and misbehaving sources', () => {
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(await response.json()).toEqual({ error: 'source_unavailable' });
     }
-    expect(errors.map((error) => error.code)).toEqual(['METRICS_SOURCE_FAILED', 'METRICS_SOURCE_FAILED', 'METRICS_SOURCE_FAILED']);
+    expect(errors.map((error) => error.code)).toEqual(['ERR_OGF_METRICS_SOURCE_FAILED', 'ERR_OGF_METRICS_SOURCE_FAILED', 'ERR_OGF_METRICS_SOURCE_FAILED']);
   });
 
   it('writes non-finite numbers as explicit strings and reports each one', async () => {
@@ -60,9 +60,9 @@ describe('failing and misbehaving sources', () => {
     expect(text).not.toMatch(/"(success_rate|total_emissions|queue_size)":null/);
     expect(JSON.parse(text)).toMatchObject({ success_rate: 'NaN', total_emissions: '+Inf', queue_size: '-Inf' });
     expect(errors.map((error) => [error.code, error.message.match(/"(\w+)"/)?.[1]])).toEqual([
-      ['NON_FINITE_NUMBER', 'queue_size'],
-      ['NON_FINITE_NUMBER', 'success_rate'],
-      ['NON_FINITE_NUMBER', 'total_emissions'],
+      ['ERR_OGF_NON_FINITE_NUMBER', 'queue_size'],
+      ['ERR_OGF_NON_FINITE_NUMBER', 'success_rate'],
+      ['ERR_OGF_NON_FINITE_NUMBER', 'total_emissions'],
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('failing and misbehaving sources', () => {
     const response = await get(handler, '/health');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ status: 'unhealthy', overall_status: 'unhealthy' });
-    expect(errors[0]?.code).toBe('INVALID_HEALTH_STATUS');
+    expect(errors[0]?.code).toBe('ERR_OGF_INVALID_HEALTH_STATUS');
   });
 
   it('still answers when the onError hook itself throws', async () => {
@@ -176,7 +176,7 @@ describe('options', () => {
     ['a metrics source without summary()', { metrics: { render: () => null } as never }],
     ['a CORS origin with a path', { health: degradedHealth(), cors: { origin: 'https://a.example/x' } }],
     ['an empty service name', { health: degradedHealth(), service: { name: '' } }],
-  ])('refuse %s with INVALID_OPTIONS', (_what, options) => {
+  ])('refuse %s with ERR_OGF_INVALID_OPTION', (_what, options) => {
     let thrown: unknown;
     try {
       createStatusHandler(options);
@@ -184,7 +184,7 @@ describe('options', () => {
       thrown = error;
     }
     expect(isOgfError(thrown)).toBe(true);
-    expect((thrown as OgfError).code).toBe('INVALID_OPTIONS');
+    expect((thrown as OgfError).code).toBe('ERR_OGF_INVALID_OPTION');
     expect((thrown as OgfError).message).toMatch(/^@ogf\/status-http: /);
   });
 });

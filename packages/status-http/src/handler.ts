@@ -1,7 +1,7 @@
-import { healthBody, isHealthStatus, statusBody, toJson, type Audience } from './bodies.js';
-import type { BatchSummary, HealthReport, HealthStatus, MetricsFormat, RenderedMetrics } from './contracts.js';
+import { healthBody, statusBody, toJson, type Audience } from './bodies.js';
+import { isHealthStatus, negotiateFormat } from '@ogf/core';
+import type { BatchSummary, Exposition, ExpositionFormat, HealthReport, HealthStatus } from '@ogf/core';
 import { OgfError } from './errors.js';
-import { negotiateMetricsFormat } from './negotiate.js';
 import { resolveOptions, type StatusAppOptions } from './options.js';
 import { createRouteTable, rawPathOf, type RouteName, type StatusRoute } from './paths.js';
 import { baseHeaders, errorReply, JSON_CONTENT_TYPE, toResponse, type HeaderRecord, type Reply } from './responses.js';
@@ -42,18 +42,18 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
 
   function json(status: number, value: unknown, extra: HeaderRecord | undefined): Reply {
     const body = toJson(value, (key) =>
-      config.report(new OgfError('NON_FINITE_NUMBER', `@ogf/status-http: a non-finite number in "${key}" was sent as a string`)),
+      config.report(new OgfError('ERR_OGF_NON_FINITE_NUMBER', `@ogf/status-http: a non-finite number in "${key}" was sent as a string`)),
     );
     return { status, headers: baseHeaders(JSON_CONTENT_TYPE, extra), body };
   }
 
-  function sourceFailed(code: 'HEALTH_SOURCE_FAILED' | 'METRICS_SOURCE_FAILED', route: RouteName, cause: unknown): void {
-    config.report(new OgfError(code, `@ogf/status-http: the ${code === 'HEALTH_SOURCE_FAILED' ? 'health' : 'metrics'} source failed while serving ${route}`, { cause }));
+  function sourceFailed(code: 'ERR_OGF_HEALTH_SOURCE_FAILED' | 'ERR_OGF_METRICS_SOURCE_FAILED', route: RouteName, cause: unknown): void {
+    config.report(new OgfError(code, `@ogf/status-http: the ${code === 'ERR_OGF_HEALTH_SOURCE_FAILED' ? 'health' : 'metrics'} source failed while serving ${route}`, { cause }));
   }
 
   function verdict(report: HealthReport): HealthStatus {
     if (isHealthStatus(report.status)) return report.status;
-    config.report(new OgfError('INVALID_HEALTH_STATUS', `@ogf/status-http: the health source returned status ${JSON.stringify(report.status)}; answering unhealthy`));
+    config.report(new OgfError('ERR_OGF_INVALID_HEALTH_STATUS', `@ogf/status-http: the health source returned status ${JSON.stringify(report.status)}; answering unhealthy`));
     return 'unhealthy';
   }
 
@@ -66,10 +66,10 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
 
   // Concurrent scrapes share one collection: 50 scrapers arriving together cost one render per
   // format (and one summary), not 50, which keeps the event loop free for the probes.
-  const renders = new Map<MetricsFormat, Promise<RenderedMetrics>>();
+  const renders = new Map<ExpositionFormat, Promise<Exposition>>();
   let summaryInFlight: Promise<BatchSummary> | undefined;
 
-  function sharedRender(accept: string | null, format: MetricsFormat): Promise<RenderedMetrics> {
+  function sharedRender(accept: string | null, format: ExpositionFormat): Promise<Exposition> {
     let pending = renders.get(format);
     if (!pending) {
       const source = metrics as NonNullable<typeof metrics>;
@@ -96,7 +96,7 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     try {
       report = await readHealth(route.name);
     } catch (cause) {
-      sourceFailed('HEALTH_SOURCE_FAILED', route.name, cause);
+      sourceFailed('ERR_OGF_HEALTH_SOURCE_FAILED', route.name, cause);
       const status = 'unhealthy';
       const fallback = { status, timestamp: new Date().toISOString(), system_uptime_seconds: Math.floor((Date.now() - createdAt) / 1000), checks: {}, overall_status: status };
       return json(503, fallback, extra);
@@ -107,8 +107,8 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
 
   async function serveStatus(route: StatusRoute, audience: Audience, extra: HeaderRecord | undefined): Promise<Reply> {
     const [report, summary] = await Promise.allSettled([readHealth('health'), readSummary()]);
-    if (report.status === 'rejected') sourceFailed('HEALTH_SOURCE_FAILED', route.name, report.reason);
-    if (summary.status === 'rejected') sourceFailed('METRICS_SOURCE_FAILED', route.name, summary.reason);
+    if (report.status === 'rejected') sourceFailed('ERR_OGF_HEALTH_SOURCE_FAILED', route.name, report.reason);
+    if (summary.status === 'rejected') sourceFailed('ERR_OGF_METRICS_SOURCE_FAILED', route.name, summary.reason);
     if (report.status === 'rejected' || summary.status === 'rejected') return errorReply(503, 'source_unavailable', extra);
     const body = statusBody(config.service, report.value, verdict(report.value), summary.value, audience, new Date());
     return json(200, body, extra);
@@ -118,14 +118,14 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     try {
       return json(200, await readSummary(), extra);
     } catch (cause) {
-      sourceFailed('METRICS_SOURCE_FAILED', route.name, cause);
+      sourceFailed('ERR_OGF_METRICS_SOURCE_FAILED', route.name, cause);
       return errorReply(503, 'source_unavailable', extra);
     }
   }
 
   async function serveMetrics(route: StatusRoute, request: Request, extra: HeaderRecord | undefined): Promise<Reply> {
     const accept = request.headers.get('accept');
-    const format = negotiateMetricsFormat(accept);
+    const format = negotiateFormat(accept);
     try {
       const rendered = await sharedRender(accept, format);
       if (typeof rendered?.body !== 'string' || typeof rendered.contentType !== 'string') {
@@ -135,7 +135,7 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
       headers.vary = headers.vary ? `Accept, ${headers.vary}` : 'Accept';
       return { status: 200, headers, body: rendered.body };
     } catch (cause) {
-      sourceFailed('METRICS_SOURCE_FAILED', route.name, cause);
+      sourceFailed('ERR_OGF_METRICS_SOURCE_FAILED', route.name, cause);
       return errorReply(503, 'source_unavailable', extra);
     }
   }

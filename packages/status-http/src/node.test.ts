@@ -48,15 +48,15 @@ describe('startStatusServer', () => {
     }
   });
 
-  it('rejects with LISTEN_FAILED when the port is taken', async () => {
+  it('rejects with ERR_OGF_LISTEN_FAILED when the port is taken', async () => {
     const first = await start({ health: degradedHealth(), port: 0 });
     const error: unknown = await startStatusServer({ health: degradedHealth(), port: first.port }).catch((e: unknown) => e);
-    expect(isOgfError(error) && error.code).toBe('LISTEN_FAILED');
+    expect(isOgfError(error) && error.code).toBe('ERR_OGF_LISTEN_FAILED');
   });
 
   it('refuses a port outside 0..65535', async () => {
     const error: unknown = await startStatusServer({ health: degradedHealth(), port: 70_000 }).catch((e: unknown) => e);
-    expect(isOgfError(error) && error.code).toBe('INVALID_OPTIONS');
+    expect(isOgfError(error) && error.code).toBe('ERR_OGF_INVALID_OPTION');
   });
 
   it('closes with keep-alive connections open', async () => {

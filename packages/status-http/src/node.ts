@@ -107,7 +107,7 @@ export interface StatusServer {
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
   const { port = 9464, hostname = '127.0.0.1', ...appOptions } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new OgfError('INVALID_OPTIONS', `@ogf/status-http: port must be an integer from 0 to 65535, got ${String(port)}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   const server = createServer(
     { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
@@ -115,7 +115,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   );
   await new Promise<void>((resolve, reject) => {
     const onError = (cause: Error): void => {
-      reject(new OgfError('LISTEN_FAILED', `@ogf/status-http: cannot listen on ${hostname}:${port}: ${cause.message}`, { cause }));
+      reject(new OgfError('ERR_OGF_LISTEN_FAILED', `@ogf/status-http: cannot listen on ${hostname}:${port}: ${cause.message}`, { cause }));
     };
     server.once('error', onError);
     server.listen(port, hostname, () => {

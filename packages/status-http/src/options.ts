@@ -1,5 +1,7 @@
 import { createTokenVerifier, TOKEN68, type TokenVerifier } from './auth.js';
-import type { HealthSource, MetricsSource, ServiceInfo } from './contracts.js';
+import type { HealthSource, MetricsSource, ServiceInfo } from '@ogf/core';
+import { errorReporter } from '@ogf/core';
+import { diag } from '@opentelemetry/api';
 import { OgfError } from './errors.js';
 
 /** Cross-origin access; without it no CORS header is ever sent. */
@@ -24,7 +26,7 @@ export interface StatusAppOptions {
   publicDetails?: boolean;
   /** Send CORS headers and answer preflights for these origins. Default: no CORS headers. */
   cors?: CorsOptions;
-  /** Hears about failing sources and non-finite numbers; never called for a normal request. */
+  /** Hears about failing sources and non-finite numbers; never called for a normal request. Default: OTel's `diag.warn`. */
   onError?: (error: OgfError) => void;
 }
 
@@ -41,7 +43,7 @@ export interface ResolvedOptions {
 }
 
 function invalid(message: string): OgfError {
-  return new OgfError('INVALID_OPTIONS', `@ogf/status-http: ${message}`);
+  return new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: ${message}`);
 }
 
 function hasMethods(value: unknown, names: readonly string[]): boolean {
@@ -76,7 +78,7 @@ function resolveCors(cors: CorsOptions | undefined): ResolvedOptions['cors'] {
   return { anyOrigin: list.includes('*'), origins: new Set(list as string[]) };
 }
 
-/** Validates options once; misconfiguration throws an {@link OgfError} with code INVALID_OPTIONS. */
+/** Validates options once; misconfiguration throws an {@link OgfError} with code ERR_OGF_INVALID_OPTION. */
 export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('expected an options object');
   const { health, metrics, token, onError } = options;
@@ -103,12 +105,7 @@ export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
     verifyToken: token === undefined ? undefined : createTokenVerifier(token),
     publicDetails: options.publicDetails === true,
     cors: resolveCors(options.cors),
-    report(error) {
-      try {
-        onError?.(error);
-      } catch {
-        // A failing error hook must not turn a scrape into a failure.
-      }
-    },
+    // A failing error hook must not turn a scrape into a failure: errorReporter swallows it.
+    report: errorReporter(onError, (error) => diag.warn(`@ogf/status-http: ${error.message}`)),
   };
 }

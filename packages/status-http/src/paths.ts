@@ -5,7 +5,7 @@
 /** What a route serves. */
 export type RouteName = 'health' | 'live' | 'ready' | 'status' | 'metrics' | 'metricsJson';
 
-/** One route of the seed's HTTP surface. */
+/** One route of OffGridFlow's HTTP surface. */
 export interface StatusRoute {
   path: string;
   name: RouteName;
@@ -13,7 +13,7 @@ export interface StatusRoute {
   protected: boolean;
 }
 
-/** The seed's routes, each also under `/api/v1` as the seed lists them. */
+/** OffGridFlow's routes, each also under `/api/v1` as OffGridFlow lists them. */
 export const STATUS_ROUTES: readonly StatusRoute[] = [
   { path: '/health', name: 'health', protected: false },
   { path: '/health/live', name: 'live', protected: false },

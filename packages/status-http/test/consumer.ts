@@ -5,10 +5,7 @@ import {
   createStatusApp,
   createStatusHandler,
   isOgfError,
-  negotiateMetricsFormat,
-  OPENMETRICS_CONTENT_TYPE,
   STATUS_ROUTES,
-  TEXT_CONTENT_TYPE,
   type BatchSummary,
   type HealthReport,
   type HealthSource,
@@ -16,6 +13,7 @@ import {
   type StatusAppOptions,
   type StatusBody,
 } from '@ogf/status-http';
+import { negotiateFormat, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '@ogf/core';
 import { createStatusListener, createStatusMiddleware, startStatusServer, type StatusServer } from '@ogf/status-http/node';
 
 const report = (): HealthReport => ({
@@ -58,7 +56,7 @@ async function main(): Promise<void> {
   const server: StatusServer = await startStatusServer({ ...options, port: 0 });
   const response = await fetch(`${server.url}/status`, { headers: { authorization: 'Bearer secret' } });
   const body = (await response.json()) as StatusBody;
-  const format: 'text' | 'openmetrics' = negotiateMetricsFormat(response.headers.get('accept'));
+  const format: 'text' | 'openmetrics' = negotiateFormat(response.headers.get('accept'));
   void [body.metrics.success_rate, format, STATUS_ROUTES.length, app];
   await server.close();
 }

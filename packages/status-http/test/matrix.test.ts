@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '@ogf/status-http';
+import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '@ogf/core';
 import { CORS_ORIGIN, MATRIX_TOKEN, SERVICE } from './fixtures/matrix-setup.js';
 import { startTarget, TARGETS, type MatrixTarget } from './matrix.js';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEXT_CONTENT_TYPE } from '@ogf/status-http';
+import { TEXT_CONTENT_TYPE } from '@ogf/core';
 import { createStatusMiddleware, startStatusServer } from '@ogf/status-http/node';
 import { degradedChecker as degradedHealth, seedWorkloadSource as seedMetrics } from './fixtures/real-sources.js';
 

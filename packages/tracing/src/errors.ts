@@ -1,30 +1,16 @@
-// One error class per package, recognised across packages by a registered-symbol brand rather
-// than by `instanceof` (two copies of a package, or two packages, each have their own class).
-
-const BRAND: symbol = Symbol.for('ogf.error');
-
-/** What went wrong, in a form code can branch on. */
-export type OgfErrorCode = 'INVALID_OPTIONS' | 'ERR_OGF_SPAN_ENDED';
-
-/** The error @ogf/tracing throws at construction, for options it cannot use, and reports through `onError` (calls on an ended span). */
-export class OgfError extends Error {
-  readonly code: string;
-
-  constructor(code: OgfErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'OgfError';
-    this.code = code;
-    Object.defineProperty(this, BRAND, { value: true, enumerable: false });
-  }
-}
+// The codes @ogf/tracing raises. The class and the guard are @ogf/core's: one OgfError for every @ogf
+// package, recognised by `isOgfError` (from @ogf/core, re-exported by the index) whichever package raised it.
+import { OgfError as CoreOgfError } from '@ogf/core';
 
 /**
- * True for an `OgfError` from any @ogf package.
- *
- * @example
- * try { createBatchTracer({ jobRelation: 'sibling' as never }); }
- * catch (error) { if (isOgfError(error)) console.log(error.code); } // 'INVALID_OPTIONS'
+ * What went wrong: options it cannot use (thrown at construction), a propagator that threw in
+ * `injectContext`/`extractContext`, a span that could not record an error, or a call on a span
+ * that had ended (`ERR_OGF_SPAN_ENDED`, the first of each kind); all but the first are reported
+ * to `onError`: tracing calls never throw into your code.
  */
-export function isOgfError(value: unknown): value is OgfError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
-}
+export type TracingErrorCode = 'ERR_OGF_INVALID_OPTION' | 'ERR_OGF_PROPAGATION' | 'ERR_OGF_RECORDING' | 'ERR_OGF_SPAN_ENDED';
+
+/** @ogf/core's OgfError with the codes of this package. */
+export type OgfError = CoreOgfError<TracingErrorCode>;
+/** @ogf/core's OgfError class, typed so this package can only raise its own codes. */
+export const OgfError: new (code: TracingErrorCode, message: string, options?: { cause?: unknown }) => OgfError = CoreOgfError;

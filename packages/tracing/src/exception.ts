@@ -1,7 +1,7 @@
 // What an error becomes on a span: a type, a message passed through the same redaction as the
-// health output (see redact.ts, shared with @ogf/health), and a stack whose frames are kept but
+// health output (@ogf/core's redactFailure, shared with @ogf/health), and a stack whose frames are kept but
 // whose header (which repeats the raw message) is rewritten with the redacted one.
-import { categorizeFailure, redactFailure } from './redact.js';
+import { categorizeFailure, redactFailure } from '@ogf/core';
 
 /** An error reduced to what may be published on a span. */
 export interface SafeError {

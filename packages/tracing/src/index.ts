@@ -2,8 +2,8 @@ export { createBatchTracer } from './tracer.js';
 export { injectContext, extractContext } from './propagation.js';
 export type { TraceCarrier, JobRelation, PropagationOptions } from './propagation.js';
 export { SPAN_NAMES, EVENT_NAMES, ATTRIBUTES } from './names.js';
-export { OgfError, isOgfError } from './errors.js';
-export type { OgfErrorCode } from './errors.js';
+export { OgfError, isOgfError } from '@ogf/core';
+export type { TracingErrorCode } from './errors.js';
 export type {
   ActivityRef,
   ActivitySpan,

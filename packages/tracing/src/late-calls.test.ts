@@ -29,7 +29,7 @@ describe('calls on an ended span', () => {
   it('reports each kind of late call, and none for calls before the end', () => {
     const { provider } = recordingProvider();
     const errors: Error[] = [];
-    const tracer = createBatchTracer({ tracerProvider: provider, onError: (error) => errors.push(error as Error) });
+    const tracer = createBatchTracer({ tracerProvider: provider, onError: (error) => errors.push(error) });
     const activity = tracer.startActivityProcessingSpan({ id: 'a-1' });
     activity.calculationsPerformed({ emissionsKg: 1 });
     activity.event('results.stored');

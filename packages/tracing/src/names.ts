@@ -1,7 +1,7 @@
-// The names this package writes: span names and event names are the seed's, attributes follow
+// The names this package writes: span names and event names are OffGridFlow's, attributes follow
 // OTel's dotted lower-case style. Durations are seconds (`_s`), emissions kilograms CO2e.
 
-/** Span names, exactly as the seed's trace tree has them. */
+/** Span names, exactly as OffGridFlow's trace tree has them. */
 export const SPAN_NAMES: {
   readonly batchSubmission: 'batch.submission';
   readonly batchProcessing: 'batch.processing';

@@ -2,6 +2,7 @@
 // cheap, and the `recording` flag captured at start lets every method skip work (attribute
 // objects, redaction) when nothing records the span.
 import { SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { OgfError } from './errors.js';
 import { toSafeError } from './exception.js';
 import { ATTRIBUTES, EVENT_NAMES } from './names.js';
 import type { ActivitySpan, BatchResult, LockSpan, ProcessingSpan, SubmissionSpan } from './types.js';
@@ -32,13 +33,13 @@ export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan,
   private readonly kind: SpanKindCode;
   /** Whether the span records (captured at start; an SDK span stops recording once ended). */
   readonly recording: boolean;
-  private readonly onError: (error: unknown) => void;
+  private readonly onError: (error: OgfError) => void;
   private readonly onLate: (what: string) => void;
   /** Set once the span was ended by any path; every later call is a no-op. */
   ended = false;
   private lockState = LOCK_NONE;
 
-  constructor(span: Span, ctx: Context, kind: SpanKindCode, onError: (error: unknown) => void, onLate: (what: string) => void = noLate) {
+  constructor(span: Span, ctx: Context, kind: SpanKindCode, onError: (error: OgfError) => void, onLate: (what: string) => void = noLate) {
     this.span = span;
     this.context = ctx;
     this.kind = kind;
@@ -180,7 +181,7 @@ export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan,
         this.span.setAttribute(ATTRIBUTES.errorType, safe.errorType);
         this.span.setStatus({ code: SpanStatusCode.ERROR, message: safe.message });
       } catch (failure) {
-        this.onError(failure);
+        this.onError(new OgfError('ERR_OGF_RECORDING', 'could not record an error on the span', { cause: failure }));
       }
     }
     this.end();

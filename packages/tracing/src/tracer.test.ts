@@ -226,8 +226,8 @@ describe('options', () => {
       thrown = error;
     }
     expect(isOgfError(thrown)).toBe(true);
-    expect(thrown).toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining("'child' or 'link'") });
-    expect(() => createBatchTracer({ name: '' })).toThrow(/name/);
+    expect(thrown).toMatchObject({ code: 'ERR_OGF_INVALID_OPTION', message: expect.stringContaining("'child' or 'link'") });
+    expect(() => createBatchTracer({ scopeName: '' })).toThrow(/scopeName/);
     expect(isOgfError(new Error('plain'))).toBe(false);
   });
 
@@ -249,6 +249,7 @@ describe('options', () => {
     expect(tracer.injectContext()).toEqual({});
     const base = context.active();
     expect(tracer.extractContext({ x: '1' })).toBe(base);
-    expect(errors).toEqual([broken, broken]);
+    expect(errors).toHaveLength(2);
+    for (const error of errors) expect(error).toMatchObject({ code: 'ERR_OGF_PROPAGATION', cause: broken });
   });
 });

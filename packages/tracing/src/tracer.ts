@@ -1,4 +1,4 @@
-// createBatchTracer: the seed's BatchTracer on the OTel Tracer API alone. With no SDK registered
+// createBatchTracer: OffGridFlow's BatchTracer on the OTel Tracer API alone. With no SDK registered
 // every call lands on the API's no-op tracer, and the handles skip their own work too.
 import {
   context as contextApi,
@@ -13,6 +13,7 @@ import {
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
+import { errorReporter } from '@ogf/core';
 import { OgfError } from './errors.js';
 import { ATTRIBUTES, SPAN_NAMES } from './names.js';
 import { extractContext, injectContext, pendingLink, type JobRelation } from './propagation.js';
@@ -45,22 +46,22 @@ function parentContext(parent: StartOptions['parent']): Context {
   return (parent as TracedSpan).span !== undefined ? (parent as TracedSpan).context : (parent as Context);
 }
 
-function normalize(options: BatchTracerOptions): Required<Pick<BatchTracerOptions, 'name' | 'jobRelation' | 'onError'>> {
+function normalize(options: BatchTracerOptions): { name: string; jobRelation: JobRelation; onError: (error: OgfError) => void } {
   if (typeof options !== 'object' || options === null) {
-    throw new OgfError('INVALID_OPTIONS', `createBatchTracer expected an options object, got ${typeof options}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchTracer expected an options object, got ${typeof options}`);
   }
-  const name = options.name ?? DEFAULT_NAME;
+  const name = options.scopeName ?? DEFAULT_NAME;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new OgfError('INVALID_OPTIONS', 'createBatchTracer: `name` must be a non-empty string');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `scopeName` must be a non-empty string');
   }
   const jobRelation = options.jobRelation ?? 'child';
   if (jobRelation !== 'child' && jobRelation !== 'link') {
-    throw new OgfError('INVALID_OPTIONS', `createBatchTracer: \`jobRelation\` must be 'child' or 'link', got ${String(jobRelation)}`);
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchTracer: \`jobRelation\` must be 'child' or 'link', got ${String(jobRelation)}`);
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
-    throw new OgfError('INVALID_OPTIONS', 'createBatchTracer: `onError` must be a function');
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `onError` must be a function');
   }
-  const onError = options.onError ?? ((error: unknown) => diag.error('@ogf/tracing: tracing failed', error));
+  const onError = errorReporter(options.onError, (error) => diag.warn(`@ogf/tracing: ${error.message}`, error.cause));
   return { name, jobRelation, onError };
 }
 
@@ -117,28 +118,27 @@ function runInSpan<H extends SpanHandle, R>(handle: H, fn: (span: H) => R): R {
  */
 export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer {
   const { name, jobRelation, onError } = normalize(options);
-  const { version, tracerProvider, propagator } = options;
-  // trace.getTracer returns a proxy that follows whatever provider is registered later.
+  const { scopeVersion: version, tracerProvider, propagator } = options;
   // Calls on an ended span are dropped; the first of each kind is reported (the classic bug: a
   // state transition recorded after complete() silently missing from the trace).
   const lateReported = new Set<string>();
-  const userOnError = options.onError;
   const onLate = (what: string): void => {
     if (lateReported.has(what) || lateReported.size > 100) return;
     lateReported.add(what);
-    const error = new OgfError(
-      'ERR_OGF_SPAN_ENDED',
-      `${what} was called after its span ended and was dropped; record events and state transitions before complete(), fail() or end() (reported once)`,
+    onError(
+      new OgfError(
+        'ERR_OGF_SPAN_ENDED',
+        `${what} was called after its span ended and was dropped; record events and state transitions before complete(), fail() or end() (reported once)`,
+      ),
     );
-    if (userOnError) userOnError(error);
-    else diag.warn(`@ogf/tracing: ${error.message}`);
   };
+  // trace.getTracer returns a proxy that follows whatever provider is registered later.
   const tracer: Tracer = tracerProvider ? tracerProvider.getTracer(name, version) : trace.getTracer(name, version);
 
   function start(kind: SpanKindCode, spanName: string, attributes: Attributes, options: StartOptions | undefined): SpanHandle {
     let parent = parentContext(options?.parent);
     if (kind === ACTIVITY && options?.parent === undefined) {
-      // The seed's tree has activities beside the lock, not inside it: directly inside a lock
+      // OffGridFlow's tree has activities beside the lock, not inside it: directly inside a lock
       // scope, an activity starts from the context the lock itself was started in.
       const scope = parent.getValue(LOCK_SCOPE) as LockScope | undefined;
       if (scope !== undefined && trace.getSpan(parent) === scope.lock) parent = scope.parent;
@@ -209,7 +209,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
       try {
         return injectContext(ctx, propagator ? { propagator } : {});
       } catch (error) {
-        onError(error);
+        onError(new OgfError('ERR_OGF_PROPAGATION', 'injectContext: the propagator threw; the carrier is left empty', { cause: error }));
         return {};
       }
     },
@@ -218,7 +218,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
       try {
         return extractContext(carrier, { propagator, relation: opts?.relation ?? jobRelation }, base);
       } catch (error) {
-        onError(error);
+        onError(new OgfError('ERR_OGF_PROPAGATION', 'extractContext: the propagator threw; continuing in the current context', { cause: error }));
         return base;
       }
     },

@@ -2,6 +2,7 @@
 // handles it returns. Handles are thin: each method is one span event or attribute set, and every
 // method is a no-op once the span has ended (or when nothing records it).
 import type { Attributes, Context, Span, TextMapPropagator, TracerProvider } from '@opentelemetry/api';
+import type { OgfError } from './errors.js';
 import type { JobRelation } from './propagation.js';
 
 /** A batch as the tracer sees it. IDs go on spans only, never on metrics. */
@@ -117,18 +118,18 @@ export interface LockSpan extends TracedSpan {
 
 /** Options for `createBatchTracer`. */
 export interface BatchTracerOptions {
-  /** Instrumentation scope name. Default `@ogf/tracing`. */
-  name?: string;
-  /** Instrumentation scope version. Default: none. */
-  version?: string;
+  /** Instrumentation scope (tracer) name. Default `'@ogf/tracing'`. */
+  scopeName?: string;
+  /** Instrumentation scope (tracer) version. Default: none. */
+  scopeVersion?: string;
   /** Provider to take the tracer from. Default: the global one (`trace.getTracerProvider()`), resolved lazily. */
   tracerProvider?: TracerProvider;
   /** Propagator for `injectContext`/`extractContext`. Default: the global one if set, else W3C trace context + baggage. */
   propagator?: TextMapPropagator;
   /** How spans of extracted jobs relate to their submitter: `child` (default) or `link`. */
   jobRelation?: JobRelation;
-  /** Called when tracing itself fails (a throwing propagator, say). Default: OTel's `diag.error`. */
-  onError?: (error: unknown) => void;
+  /** Told when tracing itself fails (a throwing propagator, say). Default: OTel's `diag.warn`. */
+  onError?: (error: OgfError) => void;
 }
 
 /** Spans for every batch, activity and lock. Works as a cheap no-op when no SDK is registered. */
@@ -150,7 +151,7 @@ export interface BatchTracer {
   /**
    * Runs `fn` with `lock.acquisition` active; ends it once (recording `lock.released` if it was
    * acquired and not yet released); records and rethrows errors. Activity spans started inside
-   * still become children of the enclosing `batch.processing`, as in the seed's tree.
+   * still become children of the enclosing `batch.processing`, as in OffGridFlow's tree.
    */
   withLockAcquisition<R>(lock: LockRef, fn: (span: LockSpan) => R, options?: StartOptions): R;
   /** Writes the given (default: active) context into a plain serialisable carrier. */

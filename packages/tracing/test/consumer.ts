@@ -21,7 +21,7 @@ interface Job {
   trace: TraceCarrier;
 }
 
-const options: BatchTracerOptions = { name: 'emissions-worker', version: '1.0.0', jobRelation: 'child' };
+const options: BatchTracerOptions = { scopeName: 'emissions-worker', scopeVersion: '1.0.0', jobRelation: 'child' };
 const tracer: BatchTracer = createBatchTracer(options);
 
 export async function submit(batchId: string, activityIds: string[], enqueue: (job: Job) => Promise<void>): Promise<void> {

@@ -86,7 +86,7 @@ describe('export over OTLP/HTTP', () => {
     const provider = new BasicTracerProvider({
       spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: receiver.tracesUrl }), { scheduledDelayMillis: 50 })],
     });
-    await runSeedScenario(createBatchTracer({ tracerProvider: provider, name: 'batch-processor', version: '1.2.3' }));
+    await runSeedScenario(createBatchTracer({ tracerProvider: provider, scopeName: 'batch-processor', scopeVersion: '1.2.3' }));
     await provider.forceFlush();
     const spans = await receiver.waitForSpans(6);
     expect(receiver.requests.every((request) => request.status === 200 && request.contentType.includes('json'))).toBe(true);

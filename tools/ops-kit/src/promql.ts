@@ -73,8 +73,8 @@ export function grafanaUnit(definition: MetricDefinition): string {
   switch (definition.unit) {
     case 's':
       return 's';
-    case 'kg':
-      return 'masskg';
+    case 'g':
+      return 'massg';
     default:
       return 'short';
   }

@@ -1,4 +1,4 @@
-// What the dashboard shows: the seed's five sections, each a list of panels whose queries are
+// What the dashboard shows: OffGridFlow's five sections, each a list of panels whose queries are
 // built from the metric catalog (src/promql.ts). src/dashboard.ts turns this into Grafana JSON.
 import { metricDefinition } from '@ogf/metrics';
 import type { MetricName } from '@ogf/metrics';
@@ -66,7 +66,7 @@ const batchOverview: SectionSpec = {
     {
       kind: 'stat',
       title: 'Activity success rate',
-      description: `Succeeded / finished activities over the rate window: the seed's success_rate. SLO: at least 98 %. (${metricDefinition('activity.success').prometheusName}, ${metricDefinition('activity.failed').prometheusName})`,
+      description: `Succeeded / finished activities over the rate window: OffGridFlow's success_rate. SLO: at least 98 %. (${metricDefinition('activity.success').prometheusName}, ${metricDefinition('activity.failed').prometheusName})`,
       unit: 'percentunit',
       width: 6,
       targets: [{ expr: counterShare('activity.success', 'activity.failed'), legend: 'success rate' }],
@@ -295,7 +295,7 @@ const emissions: SectionSpec = {
       description: describe('emissions', 'Over the selected time range.'),
       unit: grafanaUnit(metricDefinition('emissions')),
       width: 6,
-      targets: [{ expr: counterIncrease('emissions'), legend: 'kg CO2e' }],
+      targets: [{ expr: counterIncrease('emissions'), legend: 'g CO2e' }],
     },
     {
       kind: 'timeseries',
@@ -303,7 +303,7 @@ const emissions: SectionSpec = {
       description: describe('emissions', 'Per hour.'),
       unit: grafanaUnit(metricDefinition('emissions')),
       width: 9,
-      targets: [{ expr: `${counterRate('emissions')} * 3600`, legend: 'kg CO2e / h' }],
+      targets: [{ expr: `${counterRate('emissions')} * 3600`, legend: 'g CO2e / h' }],
       min: 0,
     },
     {
@@ -332,5 +332,5 @@ const latency: SectionSpec = {
   ],
 };
 
-/** The seed's five dashboard sections, in order. */
+/** OffGridFlow's five dashboard sections, in order. */
 export const SECTIONS: readonly SectionSpec[] = [batchOverview, workerPool, errors, emissions, latency];

@@ -110,7 +110,7 @@ describe('the catalog-driven query helpers', () => {
   });
 
   it('take the Prometheus name from the catalog', () => {
-    expect(catalogMetric('emissions', ['counter']).prometheusName).toBe('emissions_kilograms_total');
+    expect(catalogMetric('emissions', ['counter']).prometheusName).toBe('emissions_grams_total');
     expect(counterRate('lock.timeouts', ['lock'])).toBe('sum by (lock) (rate(lock_timeouts_total{job=~"$job"}[$__rate_interval]))');
   });
 

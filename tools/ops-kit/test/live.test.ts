@@ -135,7 +135,7 @@ const EVERYTHING_MOVED = [
   'lock_timeouts_total',
   'batch_retries_total',
   'batch_retries_success_total',
-  'emissions_kilograms_total',
+  'emissions_grams_total',
 ];
 
 beforeAll(async () => {

@@ -26,26 +26,10 @@ export function promtoolCheckMetrics(exposition: string): PromtoolResult {
   return { exitCode: run.status ?? -1, findings };
 }
 
-/**
- * promtool's linter wants mass in grams, the Prometheus base unit, while DESIGN.md's catalog names
- * the emissions metrics in kilograms (`emissions_kilograms_total`, as the OTel unit `kg` maps).
- * This is the one finding tests may tolerate, and only where they say so.
- */
-export const KILOGRAMS_BASE_UNIT_FINDING: RegExp = /^[a-zA-Z_:][a-zA-Z0-9_:]* use base unit "grams" instead of "kilograms"$/;
-
-export interface PromtoolCleanOptions {
-  /** Lint findings to tolerate; a parse error (exit 1) or any other finding still fails. */
-  allow?: RegExp[];
-}
-
 /** Throws with promtool's findings unless the exposition is valid with zero lint findings. */
-export function assertPromtoolClean(exposition: string, options: PromtoolCleanOptions = {}): void {
+export function assertPromtoolClean(exposition: string): void {
   const result = promtoolCheckMetrics(exposition);
-  const allow = options.allow ?? [];
-  const unexpected = result.findings.filter((finding) => !allow.some((pattern) => pattern.test(finding)));
-  // Exit 3 means lint findings only; exit 1 is a parse error, never tolerated.
-  const exitOk = result.exitCode === 0 || (result.exitCode === 3 && result.findings.length > 0);
-  if (!exitOk || unexpected.length > 0) {
+  if (result.exitCode !== 0 || result.findings.length > 0) {
     throw new Error(
       `promtool check metrics failed (exit ${result.exitCode}):\n${result.findings.join('\n')}\n--- exposition ---\n${exposition.slice(0, 4000)}`,
     );

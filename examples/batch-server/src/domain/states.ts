@@ -1,4 +1,4 @@
-// The seed's batch state machine. Every transition goes through `assertTransition` and is
+// OffGridFlow's batch state machine. Every transition goes through `assertTransition` and is
 // recorded (batch_transitions table, span event, metric, audit log).
 
 export const BATCH_STATES = ['pending', 'queued', 'processing', 'completed', 'failed', 'cancelled'] as const;

@@ -10,7 +10,7 @@ import { SubmissionHandle } from './submission.js';
 import type { BatchCompletion, BatchLifecycle, BatchLifecycleOptions } from './types.js';
 
 function invalid(message: string): OgfError {
-  return new OgfError('ERR_OGF_INVALID_CONFIG', `createBatchLifecycle: ${message}`);
+  return new OgfError('ERR_OGF_INVALID_OPTION', `createBatchLifecycle: ${message}`);
 }
 
 function optionalFunction<T>(name: string, value: T | undefined): T | undefined {

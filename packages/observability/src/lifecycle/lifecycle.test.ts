@@ -84,7 +84,7 @@ describe('one batch from submit to its last activity, through a database column'
     expect(lock.parentSpanContext?.spanId).toBe(processing.spanContext().spanId);
     for (const span of acts) expect(span.parentSpanContext?.spanId).toBe(processing.spanContext().spanId);
 
-    // The seed's events, the completed transition on the processing span before batch.completed.
+    // OffGridFlow's span events, the completed transition on the processing span before batch.completed.
     expect(eventNames(submission)).toEqual(['batch.created', 'activities.added', 'state.transition', 'batch.queued']);
     expect(transitions(submission)).toEqual(['pending→queued']);
     expect(eventNames(processing)).toEqual(['worker.busy', 'state.transition', 'state.transition', 'batch.completed']);
@@ -106,7 +106,7 @@ describe('one batch from submit to its last activity, through a database column'
       ['activity_success_total', {}, 3],
       ['activity_failed_total', {}, 0],
       ['activity_duration_seconds_sum', { success: 'true' }, 0.03],
-      ['emissions_kilograms_total', {}, 527],
+      ['emissions_grams_total', {}, 527_000],
       ['queue_wait_duration_seconds_sum', {}, 1.5],
       ['queue_wait_duration_seconds_count', {}, 1],
       ['batch_processing_duration_seconds_sum', { outcome: 'completed' }, 0.03],
@@ -203,7 +203,7 @@ describe('outcomes', () => {
     expect(await rig.sample('activity_failed_total')).toBe(1);
     expect(await rig.sample('batch_errors_total', { error_type: 'validation' })).toBe(1);
     expect(await rig.sample('batch_completed_total')).toBe(1);
-    expect(await rig.sample('emissions_kilograms_total')).toBe(10);
+    expect(await rig.sample('emissions_grams_total')).toBe(10_000);
     expect(rig.span('batch.processing').attributes).toMatchObject({ 'batch.success_count': 2, 'batch.error_count': 1 });
     expect(rig.span('activity.processing', ['activity.id', 'a-2']).status.code).toBe(SpanStatusCode.ERROR);
   });

@@ -33,7 +33,7 @@ export async function runLocked<R>(
     owner.orgId === undefined ? { name, batchId: owner.batchId } : { name, orgId: owner.orgId, batchId: owner.batchId },
     { parent: owner.context },
   );
-  // The seed's tree: lock.wait, then lock.acquired (with the wait) or the timeout.
+  // OffGridFlow's span tree: lock.wait, then lock.acquired (with the wait) or the timeout.
   span.waiting();
   const started = deps.clock();
   let got: Release | (() => void | Promise<void>) | 'timeout' | 'aborted' | false;

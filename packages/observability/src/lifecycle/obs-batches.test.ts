@@ -35,7 +35,7 @@ describe('obs.batches', () => {
 
       const text = await (await obs.app.request('/metrics')).text();
       expect(text).toMatch(/^batch_completed_total(\{[^}]*\})? 3$/m);
-      expect(text).toMatch(/^emissions_kilograms_total(\{[^}]*\})? 3$/m);
+      expect(text).toMatch(/^emissions_grams_total(\{[^}]*\})? 3000$/m);
       expect(text).toMatch(/^activity_success_total(\{[^}]*\})? 1$/m);
       expect(lines.find((line) => line.event === 'ogf.error')).toMatchObject({
         level: 40,

@@ -14,7 +14,6 @@ import type { Instant } from './types.js';
 
 /** A marker for "no error": `undefined` can be thrown. */
 export const NONE: unique symbol = Symbol('none');
-export type Thrown = unknown;
 
 /** Worker ids remembered for their idle time; more distinct ids than this and the oldest is forgotten. */
 const MAX_WORKERS = 1024;

@@ -1,4 +1,4 @@
-// A submission: `batch.submission` with its seed events (batch.created, activities.added,
+// A submission: `batch.submission` with OffGridFlow's events (batch.created, activities.added,
 // batch.queued), the carrier a worker continues the trace from, and on success the submission
 // metrics, `queue.size` (tracked mode) and `pending → queued`.
 import type { SubmissionSpan } from '@ogf/tracing';

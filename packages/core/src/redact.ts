@@ -2,8 +2,7 @@
 // traces. Messages from drivers routinely embed all three (`connect ECONNREFUSED
 // postgres://app:S3cr3t@10.0.0.5:5432/db`), so we replace them with a small closed set of
 // categories when we recognise the failure, and scrub what remains otherwise.
-// This file is the single source of redaction: @ogf/tracing links to it (see its src/redact.ts),
-// so it imports nothing and keeps its exported names.
+// @ogf/health (check messages) and @ogf/tracing (span errors) both use it, so it lives here.
 
 /** The bounded set of reasons a failure is reported as. */
 export type FailureCategory =

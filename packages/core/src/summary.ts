@@ -1,0 +1,38 @@
+// The batch summary: the metrics JSON served at /metrics/json and /api/v1/metrics (the field
+// names are OffGridFlow's). @ogf/metrics computes it from a snapshot; @ogf/status-http serves it.
+
+/** p50/p95/p99 in seconds; `null` when nothing was observed. */
+export interface LatencyPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** The metrics JSON of a batch processor. */
+export interface BatchSummary {
+  timestamp: string;
+  batches_submitted: number;
+  batches_processing: number;
+  batches_completed: number;
+  batches_failed: number;
+  batches_cancelled: number;
+  activities_total: number;
+  activities_success: number;
+  activities_failed: number;
+  workers_active: number;
+  workers_capacity: number;
+  /** workers_active / workers_capacity × 100, one decimal; 0 when capacity is 0. */
+  worker_utilization_percent: number;
+  queue_size: number;
+  /** Percentage of finished activities that succeeded, one decimal; 0 when none finished. */
+  success_rate: number;
+  /** kg CO2e (kilograms here, though Prometheus exposes grams). */
+  total_emissions: number;
+  errors_by_type: Record<string, number>;
+  /** Finished (completed, failed, cancelled) batches per second over the last minute. */
+  batches_per_second: number;
+  /** Processed activities per second over the last minute. */
+  activities_per_second: number;
+  batch_latency_seconds: LatencyPercentiles;
+  activity_latency_seconds: LatencyPercentiles;
+}

@@ -1,1 +1,0 @@
-../../health/src/redact.ts
