@@ -39,7 +39,7 @@ export function traceContextFields(): Record<string, string> {
   const batchFields = logFieldsOf(active);
   const span = trace.getSpan(active);
   const activityId = activityIdOf(active, span);
-  const fields: Record<string, string> = batchFields === undefined ? {} : { ...batchFields };
+  const fields: Record<string, string> = batchFields === undefined ? {} : Object.assign({}, batchFields);
   if (activityId !== undefined) fields.activity_id = activityId;
   const ctx = span?.spanContext();
   if (ctx === undefined || !isSpanContextValid(ctx)) return fields;

@@ -5,9 +5,9 @@ import { OgfError } from '../errors.js';
 import { createAuditLog } from '../logger.js';
 import { createLocalLocks } from './locks.js';
 import { BatchRunHandle } from './run.js';
-import { NONE, createDeps, epochMs } from './shared.js';
+import { NONE, createDeps, epochMs, isThenable, rejected } from './shared.js';
 import { SubmissionHandle } from './submission.js';
-import type { BatchCompletion, BatchLifecycle, BatchLifecycleOptions } from './types.js';
+import type { BatchCompletion, BatchLifecycle, BatchLifecycleOptions, BatchRun, ProcessOptions, ProcessRef } from './types.js';
 
 function invalid(message: string): OgfError {
   return new OgfError('ERR_OGF_INVALID_OPTION', `createBatchLifecycle: ${message}`);
@@ -70,26 +70,37 @@ export function createBatchLifecycle(options: BatchLifecycleOptions): BatchLifec
 
     startSubmission: (ref) => new SubmissionHandle(deps, ref),
 
-    async process(ref, fn, processOptions) {
+    // Not an async function: a callback that returns at once costs no promise of its own, and
+    // one that returns a promise costs one `then`, not an async frame and an await.
+    process<T>(ref: ProcessRef, fn: (run: BatchRun) => T | Promise<T>, processOptions?: ProcessOptions<T>): Promise<T> {
       const run = new BatchRunHandle(deps, ref, processOptions?.signal);
-      let value;
-      try {
-        value = await context.with(run.context, fn, undefined, run);
-      } catch (error) {
+      const completed = (value: T): T => {
+        let completion: BatchCompletion | undefined;
+        if (processOptions?.result !== undefined) {
+          try {
+            completion = processOptions.result(value);
+          } catch (error) {
+            deps.misuse(`process(): options.result threw (${String(error)}); the batch completes with its activities' tally`, error);
+          }
+        }
+        run.finish(NONE, completion);
+        return value;
+      };
+      const failed = (error: unknown): never => {
         run.finish(error, undefined);
         throw error;
+      };
+      let result: T | Promise<T>;
+      try {
+        result = context.with(run.context, fn, undefined, run);
+      } catch (error) {
+        run.finish(error, undefined);
+        return rejected(error);
       }
-      let completion: BatchCompletion | undefined;
-      if (processOptions?.result !== undefined) {
-        try {
-          completion = processOptions.result(value);
-        } catch (error) {
-          deps.misuse(`process(): options.result threw (${String(error)}); the batch completes with its activities' tally`, error);
-        }
-      }
-      run.finish(NONE, completion);
-      return value;
+      if (!isThenable(result)) return Promise.resolve(completed(result));
+      return Promise.resolve(result).then(completed, failed);
     },
+
 
     startProcessing: (ref, startOptions) => new BatchRunHandle(deps, ref, startOptions?.signal),
 

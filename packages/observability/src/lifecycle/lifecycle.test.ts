@@ -326,6 +326,39 @@ describe('locks', () => {
   });
 });
 
+describe('lock release', () => {
+  it('releases the lock when fn throws, waits for an async release, and reports a release that fails', async () => {
+    const rig = createRig();
+    const order: string[] = [];
+    const failure = new Error('inside the lock');
+    await expect(
+      rig.batches.process({ id: 'b-1', orgId: 'org-1' }, (run) =>
+        run.lock('org', () => {
+          throw failure;
+        }),
+      ),
+    ).rejects.toBe(failure);
+    // The in-process lock was released: the next run takes it at once.
+    expect(await rig.batches.process({ id: 'b-2', orgId: 'org-1' }, (run) => run.lock('org', () => 'again', { timeoutMs: 50 }))).toBe('again');
+    await rig.batches.process({ id: 'b-3' }, (run) =>
+      run.lock('org', () => order.push('inside'), {
+        acquire: () =>
+          Promise.resolve(async () => {
+            await Promise.resolve();
+            order.push('released');
+            throw new Error('redis went away');
+          }),
+      }),
+    );
+    expect(order).toEqual(['inside', 'released']);
+    expect(rig.errors.map((e) => e.message)).toEqual(["releasing lock 'org' for b-3 failed: Error: redis went away"]);
+    const locks = rig.spans().filter((s) => s.name === 'lock.acquisition');
+    expect(locks.map((s) => eventNames(s).at(-1))).toEqual(['lock.released', 'lock.released', 'lock.released']);
+    expect(await rig.sample('batch_failed_total', { error_type: 'other' })).toBe(1);
+    expect(await rig.sample('batch_completed_total')).toBe(2);
+  });
+});
+
 describe('misuse goes to onError and never corrupts telemetry', () => {
   it('counts an activity id once per run, ignores a second end, and names the mistake', async () => {
     const rig = createRig();

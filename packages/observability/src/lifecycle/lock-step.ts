@@ -4,7 +4,7 @@ import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { OgfError } from '../errors.js';
 import type { Release } from './locks.js';
-import { isThenable } from './shared.js';
+import { isThenable, rejected } from './shared.js';
 import type { Deps } from './shared.js';
 import type { LockOptions } from './types.js';
 
@@ -19,7 +19,14 @@ function cancelled(signal: AbortSignal, name: string): unknown {
   return signal.reason ?? new OgfError('ERR_OGF_LIFECYCLE_MISUSE', `the run was cancelled while waiting for lock '${name}'`);
 }
 
-export async function runLocked<R>(
+type Taken = Release | (() => void | Promise<void>) | 'timeout' | 'aborted' | false;
+
+/**
+ * Takes the lock, runs `fn` holding it, releases it. Promise chains rather than an async function:
+ * with a free in-process lock and a callback that returns at once, no promise is made beyond the
+ * one returned (each costs an async-hooks round trip where AsyncLocalStorage carries context).
+ */
+export function runLocked<R>(
   deps: Deps,
   owner: LockOwner,
   name: string,
@@ -36,45 +43,89 @@ export async function runLocked<R>(
   // OffGridFlow's span tree: lock.wait, then lock.acquired (with the wait) or the timeout.
   span.waiting();
   const started = deps.clock();
-  let got: Release | (() => void | Promise<void>) | 'timeout' | 'aborted' | false;
-  try {
-    if (options?.acquire !== undefined) {
-      got = await options.acquire(owner.signal);
-    } else {
-      const taken = deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, () => owner.signal);
-      got = typeof taken === 'function' ? taken : await taken;
-    }
-  } catch (error) {
+
+  const notTaken = (error: unknown): never => {
     held.delete(name);
     span.fail(error);
     throw error;
-  }
-  const waitMs = deps.clock() - started;
-  if (typeof got !== 'function') held.delete(name);
-  if (got === 'aborted') {
-    const reason = cancelled(owner.signal, name);
-    span.fail(reason);
-    throw reason;
-  }
-  if (got === 'timeout' || got === false || typeof got !== 'function') {
-    deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: false });
-    span.timedOut(waitMs);
-    throw new OgfError('ERR_OGF_LOCK_TIMEOUT', `lock '${name}' for ${key} not acquired within ${timeoutMs} ms (timed out)`);
-  }
-  deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true });
-  span.acquired(waitMs);
-  const heldFrom = deps.clock();
-  const release = got;
-  try {
-    return await context.with(span.context, fn);
-  } finally {
-    held.delete(name);
-    try {
-      const released = release();
-      if (isThenable(released)) await released;
-    } catch (error) {
-      deps.misuse(`releasing lock '${name}' for ${key} failed: ${String(error)}`, error);
+  };
+
+  const withLock = (got: Taken): R | Promise<R> => {
+    const waitMs = deps.clock() - started;
+    if (typeof got !== 'function') {
+      held.delete(name);
+      if (got === 'aborted') {
+        const reason = cancelled(owner.signal, name);
+        span.fail(reason);
+        throw reason;
+      }
+      deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: false });
+      span.timedOut(waitMs);
+      throw new OgfError('ERR_OGF_LOCK_TIMEOUT', `lock '${name}' for ${key} not acquired within ${timeoutMs} ms (timed out)`);
     }
-    span.released(deps.clock() - heldFrom);
+    deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true });
+    span.acquired(waitMs);
+    const heldFrom = deps.clock();
+    // Releases the lock and ends the span; a promise only when your release returns one.
+    const unlock = (): Promise<void> | undefined => {
+      held.delete(name);
+      const ended = (): void => span.released(deps.clock() - heldFrom);
+      const failed = (error: unknown): void => deps.misuse(`releasing lock '${name}' for ${key} failed: ${String(error)}`, error);
+      let released: void | Promise<void> = undefined;
+      try {
+        released = got();
+      } catch (error) {
+        failed(error);
+      }
+      if (!isThenable(released)) {
+        ended();
+        return undefined;
+      }
+      return Promise.resolve(released).then(ended, (error: unknown) => {
+        failed(error);
+        ended();
+      });
+    };
+    let result: R | Promise<R>;
+    try {
+      result = context.with(span.context, fn);
+    } catch (error) {
+      const pending = unlock();
+      if (pending === undefined) throw error;
+      return pending.then(() => rejected<R>(error));
+    }
+    if (!isThenable(result)) {
+      const pending = unlock();
+      return pending === undefined ? result : pending.then(() => result);
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        const pending = unlock();
+        return pending === undefined ? value : pending.then(() => value);
+      },
+      (error: unknown) => {
+        const pending = unlock();
+        if (pending === undefined) throw error;
+        return pending.then(() => rejected<R>(error));
+      },
+    );
+  };
+
+  let taken: Taken | Promise<Taken>;
+  try {
+    taken =
+      options?.acquire !== undefined
+        ? options.acquire(owner.signal)
+        : deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, () => owner.signal);
+  } catch (error) {
+    return Promise.resolve().then(() => notTaken(error));
   }
+  if (typeof taken === 'function') {
+    try {
+      return Promise.resolve(withLock(taken));
+    } catch (error) {
+      return rejected(error);
+    }
+  }
+  return Promise.resolve(taken).then(withLock, notTaken);
 }

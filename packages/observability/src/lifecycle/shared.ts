@@ -152,3 +152,9 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     typeof (value as { then?: unknown }).then === 'function'
   );
 }
+
+/** A promise rejected with exactly what was thrown: your callbacks' errors come back unchanged. */
+export function rejected<T>(error: unknown): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller's own thrown value, passed through as is
+  return Promise.reject(error);
+}
