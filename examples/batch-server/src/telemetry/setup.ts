@@ -40,7 +40,7 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
     serviceVersion: process.env.OTEL_SERVICE_VERSION || '0.1.0',
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     metricsOptions: { workerCapacity: config.workers, lockNames: ['org'] },
-    // The queue is the in-memory BoundedQueue (or BullMQ): its size is read from it, not counted here.
+    // queue.size is read from the BoundedQueue itself (service.ts), not counted by the lifecycle.
     lifecycleOptions: { queue: 'external', lockTimeoutMs: config.lockTimeoutMs },
   });
   obs.health.register('database', healthKit.databaseCheck(db, { degradedAfterMs: 500 }));
