@@ -16,4 +16,5 @@ export type { MergedHistogram } from './quantile.js';
 export type { MetricsSnapshot, SnapshotAttributes, SnapshotMetric, SnapshotNumber, SnapshotPoint } from './snapshot.js';
 export { OgfError, isOgfError } from './errors.js';
 export type { OgfErrorCode } from './errors.js';
+export { MAX_RECORDED_VALUE } from './guard.js';
 export type { DropReason } from './guard.js';
