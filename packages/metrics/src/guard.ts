@@ -10,7 +10,7 @@ export type DropReason = 'nan' | 'infinite' | 'negative' | 'not_a_number' | 'too
  * later addition smaller than that spacing, for good: one 1e300 kg batch would hide the emissions
  * of every batch after it. Such a value is dropped with reason `too_large`.
  */
-export const MAX_RECORDED_VALUE = 2 ** 53;
+export const MAX_RECORDED_VALUE: number = 2 ** 53;
 
 /** Validates values on the hot path and reports problems without ever throwing. */
 export interface Guard {
