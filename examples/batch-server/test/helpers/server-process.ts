@@ -1,7 +1,7 @@
 // Boots the example for real: `node --import tsx src/server.ts` as a child process on a free
 // port, so a test can talk HTTP to it, send it signals and kill -9 it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@ogf/testkit/services';
@@ -34,6 +34,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const readyText = options.readyText ?? '"batch server listening"';
   const port = await freePort();
+  const logStart = env.LOG_FILE !== undefined && existsSync(env.LOG_FILE) ? statSync(env.LOG_FILE).size : 0;
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/server.ts'], {
     cwd: exampleDir,
     env: {
@@ -52,9 +53,10 @@ export async function startServerProcess(
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 
-  // With LOG_FILE the JSON lines (and the ready line) go to that file instead of stdout.
+  // With LOG_FILE the JSON lines (and the ready line) go to that file instead of stdout; only
+  // what this process appends counts (an earlier boot may have written to the same file).
   const logFile = env.LOG_FILE;
-  const logText = (): string => (logFile !== undefined && existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  const logText = (): string => (logFile !== undefined && existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '');
   const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
   await new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
