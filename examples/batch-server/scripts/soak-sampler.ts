@@ -8,7 +8,7 @@ const every = Number(process.env.SOAK_SAMPLE_MS ?? 10_000);
 const RESOLUTION_MS = 10;
 const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 delay.enable();
-const ms = (ns: number): number => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS);
+const ms = (ns: number): number => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 
 const timer = setInterval(() => {
   const memory = process.memoryUsage();
