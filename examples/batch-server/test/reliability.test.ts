@@ -160,8 +160,9 @@ describe('a forced exit with LOG_FILE', () => {
     await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${id}`)).json.counts.processed > 0 ? true : undefined), 'the long batch to start');
     server.kill('SIGTERM');
     await waitFor(() => Promise.resolve(fileRecords(logFile).some((line) => line.event === 'shutdown.begin') ? true : undefined), 'shutdown to begin');
-    server.kill('SIGTERM');
+    // A different signal: a repeat of the first within a second would be taken for a forwarded copy.
+    server.kill('SIGINT');
     expect(await server.exited).toBe(1);
-    expect(fileRecords(logFile).at(-1)).toMatchObject({ event: 'shutdown.forced', pending_drains: ['in-flight batches'] });
+    expect(fileRecords(logFile).at(-1)).toMatchObject({ event: 'shutdown.forced', reason: 'second signal SIGINT during shutdown', pending_drains: ['in-flight batches'] });
   });
 });
