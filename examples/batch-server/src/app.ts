@@ -6,13 +6,21 @@ import { errorResponse } from './api/errors.ts';
 import type { BatchService } from './service.ts';
 import type { Logger } from './telemetry/telemetry.ts';
 
-export function createApp(options: { service: BatchService; maxBodyBytes: number; logger: Logger; observabilityApp?: Hono | undefined }): Hono {
+export function createApp(options: {
+  service: BatchService;
+  maxBodyBytes: number;
+  apiToken?: string | undefined;
+  logger: Logger;
+  observabilityApp?: Hono | undefined;
+}): Hono {
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
     if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+    // Every body is JSON or Prometheus text: browsers must not guess otherwise.
+    if (!c.res.headers.has('x-content-type-options')) c.header('X-Content-Type-Options', 'nosniff');
   });
-  app.route('/api/v1/batches', batchRoutes(options.service, { maxBodyBytes: options.maxBodyBytes }));
+  app.route('/api/v1/batches', batchRoutes(options.service, { maxBodyBytes: options.maxBodyBytes, apiToken: options.apiToken }));
   if (options.observabilityApp) app.route('/', options.observabilityApp);
   app.notFound((c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

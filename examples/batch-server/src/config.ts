@@ -25,6 +25,18 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** Write JSON log lines to this file instead of stdout. */
   logFile: string | undefined;
+  /** Time a client has to send its request headers (then 408 and the connection is closed). */
+  headersTimeoutMs: number;
+  /** Time a client has to send a whole request, headers and body. */
+  requestTimeoutMs: number;
+  /** Idle time before a keep-alive connection is closed. */
+  keepAliveTimeoutMs: number;
+  /** Bearer token required by the mutating routes (POST and DELETE /api/v1/batches); unset = open. */
+  apiToken: string | undefined;
+  /** Bearer token of /metrics, /metrics/json and /status (health stays open); unset = open. */
+  statusToken: string | undefined;
+  /** Finished batches older than this are deleted; undefined keeps everything. */
+  retentionMs: number | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -47,8 +59,30 @@ function ratio(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+function token(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(raw)) {
+    throw new Error(`${name} must be at least 16 characters of letters, digits and -._~+/ (a bearer token), got ${raw.length} characters`);
+  }
+  return raw;
+}
+
+function minutes(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0.01 || value > 525_600) throw new Error(`${name} must be a number of minutes from 0.01 to 525600 (0 keeps everything), got "${raw}"`);
+  return Math.round(value * 60_000);
+}
+
 export function loadConfig(env: Env = process.env): ServerConfig {
-  return {
+  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
+  if (requestTimeoutMs < headersTimeoutMs) {
+    throw new Error(`HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs})`);
+  }
+  const config: ServerConfig = {
     port: integer(env, 'PORT', 8080, 0, 65_535),
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
@@ -66,5 +100,15 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 600_000),
     maxBodyBytes: 1024 * 1024,
     logFile: env.LOG_FILE ? resolve(env.LOG_FILE) : undefined,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    apiToken: token(env, 'API_TOKEN'),
+    statusToken: token(env, 'STATUS_TOKEN'),
+    retentionMs: minutes(env, 'RETENTION_MINUTES'),
   };
+  if (config.apiToken !== undefined && config.apiToken === config.statusToken) {
+    throw new Error('API_TOKEN and STATUS_TOKEN must differ: whoever reads metrics must not be able to submit or cancel batches');
+  }
+  return config;
 }

@@ -13,6 +13,7 @@ const DEMO_DEFAULTS: Record<string, string> = {
   FAULT_RATE: '0.02',
   ACTIVITY_DELAY_MS: '4',
   LOG_FILE: '.data/demo/server.log',
+  RETENTION_MINUTES: '10',
   OTEL_SERVICE_NAME: 'batch-server-demo',
 };
 for (const [name, value] of Object.entries(DEMO_DEFAULTS)) process.env[name] ??= value;

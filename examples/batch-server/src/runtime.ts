@@ -1,5 +1,7 @@
 // Boots the whole server: store, telemetry, batch service, HTTP listener; and stops it in order.
 import { serve } from '@hono/node-server';
+import { trackConnections } from '@ogf/status-http/node';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
@@ -26,8 +28,22 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
   await service.start();
   observed.attachService(service);
 
-  const app = createApp({ service, maxBodyBytes: config.maxBodyBytes, logger: telemetry.logger, observabilityApp: observed.app });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const app = createApp({ service, maxBodyBytes: config.maxBodyBytes, apiToken: config.apiToken, logger: telemetry.logger, observabilityApp: observed.app });
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // How often Node enforces the two timeouts above (its default, 30 s, adds up to 30 s to each).
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    },
+  }) as Server;
+  // Shutdown closes idle and never-used connections at once (a silent TCP client, e.g. a load
+  // balancer's port check, would otherwise hold server.close() open until it gave up).
+  const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -37,7 +53,7 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
   telemetry.logger.info({ url, store: db.kind, workers: config.workers, queue_capacity: config.queueCapacity }, 'batch server listening');
 
   const closeRest = async (): Promise<void> => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await connections.close();
     await db.close();
     telemetry.logger.info({}, 'shutdown complete');
   };

@@ -11,7 +11,7 @@ import { createOrgLocks } from './processing/org-locks.ts';
 import { createTransitioner } from './processing/transitions.ts';
 import { createWorkerPool } from './processing/worker-pool.ts';
 import type { Database } from './store/database.ts';
-import { createBatch, getBatch, listBatches, requestCancel, unfinishedBatches, type BatchFilters } from './store/batches.ts';
+import { createBatch, getBatch, listBatches, pruneFinishedBatches, requestCancel, unfinishedBatches, type BatchFilters } from './store/batches.ts';
 import { activityErrors, batchTransitions, type ActivityError, type TransitionRow } from './store/results.ts';
 import { migrate } from './store/schema.ts';
 import type { Telemetry } from './telemetry/telemetry.ts';
@@ -20,6 +20,15 @@ export class QueueFullError extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super('the batch queue is full');
     this.name = 'QueueFullError';
+  }
+}
+
+/** Submissions are refused while the server drains for shutdown: another instance (or this one, restarted) takes them. */
+export class ShuttingDownError extends Error {
+  readonly retryAfterSeconds = 5;
+  constructor() {
+    super('the server is shutting down');
+    this.name = 'ShuttingDownError';
   }
 }
 
@@ -43,6 +52,8 @@ export interface BatchService {
   cancel(id: string): Promise<CancelResult>;
   /** Stops taking batches and waits for the ones in flight. */
   drain(): Promise<void>;
+  /** Deletes finished batches older than the retention (RETENTION_MINUTES); returns how many. */
+  prune(): Promise<number>;
   readonly stats: { queueSize: number; queueCapacity: number; workersActive: number; workers: number };
 }
 
@@ -86,6 +97,38 @@ export function createBatchService(options: { config: ServerConfig; db: Database
     },
   });
 
+  let draining = false;
+  let pruneTimer: ReturnType<typeof setInterval> | undefined;
+  let pruning: Promise<number> | undefined;
+
+  async function prune(): Promise<number> {
+    if (config.retentionMs === undefined) return 0;
+    let deleted = 0;
+    for (;;) {
+      const batch = await pruneFinishedBatches(db, new Date(Date.now() - config.retentionMs));
+      deleted += batch;
+      if (batch === 0 || draining) break;
+    }
+    // PGlite runs no autovacuum: without VACUUM the deleted rows' space is never reused.
+    if (deleted > 0 && db.kind === 'pglite') await db.query('VACUUM');
+    if (deleted > 0) telemetry.logger.info({ deleted, retention_ms: config.retentionMs }, 'finished batches pruned');
+    return deleted;
+  }
+
+  function prunePeriodically(): void {
+    if (config.retentionMs === undefined) return;
+    const every = Math.max(1_000, Math.min(60_000, Math.floor(config.retentionMs / 2)));
+    pruneTimer = setInterval(() => {
+      pruning ??= prune()
+        .catch((error: unknown) => {
+          telemetry.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'pruning finished batches failed');
+          return 0;
+        })
+        .finally(() => (pruning = undefined));
+    }, every);
+    pruneTimer.unref();
+  }
+
   async function recover(): Promise<void> {
     for (const batch of await unfinishedBatches(db)) {
       for (const [from, reason] of [['processing', 'resumed after restart'], ['pending', 'recovered after restart']] as const) {
@@ -101,9 +144,11 @@ export function createBatchService(options: { config: ServerConfig; db: Database
       await migrate(db);
       await recover();
       pool.start();
+      prunePeriodically();
     },
 
     async submit(input) {
+      if (draining) throw new ShuttingDownError();
       const reservation = queue.tryReserve();
       if (!reservation) {
         const perWorker = Math.ceil(queue.size / config.workers);
@@ -153,9 +198,13 @@ export function createBatchService(options: { config: ServerConfig; db: Database
     },
 
     async drain() {
+      draining = true;
+      clearInterval(pruneTimer);
       runner.stop();
-      await pool.drain();
+      await Promise.all([pool.drain(), pruning]);
     },
+
+    prune,
 
     get stats() {
       return { queueSize: queue.size, queueCapacity: queue.capacity, workersActive: pool.active, workers: config.workers };

@@ -152,6 +152,24 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     expect(duplicate.json.error.fields).toEqual([{ path: 'activities[1].id', message: 'duplicate activity id "a1"' }]);
     expect((await postRaw(server.url, '[1, 2]', json)).status).toBe(400);
 
+    // PostgreSQL text cannot hold U+0000: a 400 naming the field, not a 500 from the insert.
+    const nul = await postRaw(server.url, JSON.stringify({ org_id: 'a', activities: [{ id: 'a\u0000', type: 'diesel', quantity: 1, unit: 'L', region: 'U\u0000' }] }), json);
+    expect(nul.status).toBe(400);
+    expect(nul.json.error.fields.map((f) => f.path)).toEqual(['activities[0].id', 'activities[0].region']);
+    for (const method of ['GET', 'DELETE']) {
+      for (const id of ['%00', 'a%00b', '..%2F..%2Fetc', "'%20OR%201=1--"]) {
+        const response = await fetch(`${server.url}/api/v1/batches/${id}`, { method });
+        expect(response.status, `${method} ${id}`).toBe(404);
+      }
+    }
+
+    // Quantities are bounded per unit (1e9 kWh, L or passenger-km once converted).
+    for (const [quantity, unit, bound] of [[1e300, 'kWh', '1000000000 kWh'], [1e308, 'GWh', '1000 GWh'], [3e8, 'gal', '264172052.358 gal']] as const) {
+      const huge = await postRaw(server.url, JSON.stringify({ org_id: 'a', activities: [{ id: 'a', type: unit === 'gal' ? 'diesel' : 'electricity', region: 'US', quantity, unit }] }), json);
+      expect(huge.status, `${quantity} ${unit}`).toBe(400);
+      expect(huge.json.error.fields).toEqual([{ path: 'activities[0].quantity', message: expect.stringContaining(`must be at most ${bound}`) }]);
+    }
+
     expect((await getJson(`${server.url}/api/v1/batches/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
     const unknownCancel = await fetch(`${server.url}/api/v1/batches/nope`, { method: 'DELETE' });
     expect(unknownCancel.status).toBe(404);
@@ -160,6 +178,29 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     expect(badFilter.json.error.fields.map((f) => f.path)).toEqual(['status', 'limit']);
 
     expect(await storeCounts()).toEqual(before);
+  });
+
+  it('accepts a quantity at its bound and sums it exactly', async () => {
+    const submitted = await submitBatch(server.url, { org_id: 'bounded', activities: [{ id: 'max', type: 'electricity', region: 'US', quantity: 1000, unit: 'GWh' }] });
+    expect(submitted.status).toBe(202);
+    const batch = await waitForBatch(server.url, submitted.json.batch_id);
+    expect(batch.status).toBe('completed');
+    expect(batch.total_emissions_kg).toBeCloseTo(expectedKg({ id: 'max', type: 'electricity', region: 'US', quantity: 1e6, unit: 'MWh' }), 0);
+  });
+
+  it('marks every API answer nosniff and no-store, and answers HEAD /metrics with the GET body\'s Content-Length', async () => {
+    for (const [method, path] of [['GET', '/api/v1/batches'], ['GET', '/api/v1/batches/nope'], ['POST', '/api/v1/batches'], ['GET', '/nowhere'], ['GET', '/metrics']]) {
+      const response = await fetch(`${server.url}${path}`, { method });
+      expect(response.headers.get('x-content-type-options'), `${method} ${path}`).toBe('nosniff');
+      expect(response.headers.get('cache-control'), `${method} ${path}`).toBe('no-store');
+      await response.arrayBuffer();
+    }
+    // Nothing runs between the three requests, so the exposition is the same each time.
+    const before = await (await fetch(`${server.url}/metrics`)).text();
+    const head = await fetch(`${server.url}/metrics`, { method: 'HEAD' });
+    const after = await (await fetch(`${server.url}/metrics`)).text();
+    expect(after).toBe(before);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(before)));
   });
 
   it('refuses to cancel a finished batch with 409 and changes nothing', async () => {

@@ -22,6 +22,7 @@ const DROP_SETS: Record<DropReason, AttributeSet> = {
   infinite: { attributes: { reason: 'infinite' } },
   negative: { attributes: { reason: 'negative' } },
   not_a_number: { attributes: { reason: 'not_a_number' } },
+  too_large: { attributes: { reason: 'too_large' } },
 };
 
 function isNoopMeter(meter: Meter): boolean {

@@ -73,7 +73,7 @@ export const METRIC_CATALOG = [
   { name: 'workers.capacity', kind: 'gauge', unit: '', description: 'Worker slots in the pool; utilisation is workers_active / workers_capacity.', prometheusName: 'workers_capacity', attributes: [], buckets: null, offGridFlowName: null },
   { name: 'batch.latency', kind: 'histogram', unit: 's', description: 'Time from submission of a batch to its end, by outcome.', prometheusName: 'batch_latency_seconds', attributes: ['outcome'], buckets: LATENCY_SECONDS as readonly number[], offGridFlowName: null },
   { name: 'batch.size', kind: 'histogram', unit: '', description: 'Activities per submitted batch.', prometheusName: 'batch_size', attributes: [], buckets: BATCH_ACTIVITIES as readonly number[], offGridFlowName: null },
-  { name: 'ogf.metrics.dropped', kind: 'counter', unit: '', description: 'Invalid values (NaN, infinite, negative, not a number) dropped instead of recorded, by reason.', prometheusName: 'ogf_metrics_dropped_total', attributes: ['reason'], buckets: null, offGridFlowName: null },
+  { name: 'ogf.metrics.dropped', kind: 'counter', unit: '', description: 'Invalid values (NaN, infinite, negative, not a number, above 2^53) dropped instead of recorded, by reason.', prometheusName: 'ogf_metrics_dropped_total', attributes: ['reason'], buckets: null, offGridFlowName: null },
 ] as const;
 
 /** Every OTel instrument name in the catalog. */

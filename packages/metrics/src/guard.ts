@@ -2,11 +2,19 @@ import { diag } from '@opentelemetry/api';
 import { OgfError } from './errors.js';
 
 /** Why a value was dropped; the `reason` attribute of `ogf.metrics.dropped`. */
-export type DropReason = 'nan' | 'infinite' | 'negative' | 'not_a_number';
+export type DropReason = 'nan' | 'infinite' | 'negative' | 'not_a_number' | 'too_large';
+
+/**
+ * The largest value recorded: 2^53 (9,007,199,254,740,992). Past it adjacent float64 values are
+ * 2 or more apart, so a counter (or a histogram sum) that once took such a value rounds away every
+ * later addition smaller than that spacing, for good: one 1e300 kg batch would hide the emissions
+ * of every batch after it. Such a value is dropped with reason `too_large`.
+ */
+export const MAX_RECORDED_VALUE: number = 2 ** 53;
 
 /** Validates values on the hot path and reports problems without ever throwing. */
 export interface Guard {
-  /** The value when it is a finite number >= 0; otherwise undefined, counted and reported. */
+  /** The value when it is a number from 0 to MAX_RECORDED_VALUE; otherwise undefined, counted and reported. */
   check(value: unknown, operation: string, field: string): number | undefined;
   /** Hands an error to onError; a throwing hook is ignored. */
   report: (error: OgfError) => void;
@@ -16,7 +24,7 @@ function reasonFor(value: unknown): DropReason {
   if (typeof value !== 'number') return 'not_a_number';
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return 'infinite';
-  return 'negative';
+  return value > MAX_RECORDED_VALUE ? 'too_large' : 'negative';
 }
 
 function describe(value: unknown): string {
@@ -40,16 +48,12 @@ export function createGuard(onError: (error: OgfError) => void, onDrop: (reason:
   };
   return {
     check(value: unknown, operation: string, field: string): number | undefined {
-      // NaN fails `>= 0`, Infinity fails `< Infinity`: one comparison chain on the fast path.
-      if (typeof value === 'number' && value >= 0 && value < Infinity) return value;
+      // NaN fails `>= 0`, Infinity fails `<= MAX`: one comparison chain on the fast path.
+      if (typeof value === 'number' && value >= 0 && value <= MAX_RECORDED_VALUE) return value;
       const reason = reasonFor(value);
       onDrop(reason);
-      report(
-        new OgfError(
-          'ERR_OGF_INVALID_VALUE',
-          `${operation}: ${field} must be a finite number >= 0, got ${describe(value)}; dropped (reason ${reason})`,
-        ),
-      );
+      const expected = reason === 'too_large' ? `at most 2^53 (${MAX_RECORDED_VALUE})` : 'a finite number >= 0';
+      report(new OgfError('ERR_OGF_INVALID_VALUE', `${operation}: ${field} must be ${expected}, got ${describe(value)}; dropped (reason ${reason})`));
       return undefined;
     },
     report,

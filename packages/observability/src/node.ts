@@ -46,6 +46,13 @@ export interface ShutdownHandlerOptions {
   onShutdown?: (report: ShutdownReport) => void | Promise<void>;
   /** How to exit. Default `process.exit`. */
   exit?: (code: number) => void;
+  /**
+   * The first signal repeated within this many ms is not a second signal. Default 1000; 0 makes
+   * every repeat force the exit. Process managers forward the terminal's Ctrl-C to a process
+   * that got it already (pnpm, npm and tsx all do): without this, one Ctrl-C under `pnpm run`
+   * arrived twice and forced exit 1 mid-drain.
+   */
+  repeatWindowMs?: number;
 }
 
 /**
@@ -65,7 +72,12 @@ export function installShutdownHandlers(obs: ShutdownTarget, options: ShutdownHa
   const timeoutMs = options.timeoutMs ?? obs.config.shutdownTimeoutMs;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const { logger } = obs;
+  const repeatWindowMs = options.repeatWindowMs ?? 1_000;
+  if (!(Number.isFinite(repeatWindowMs) && repeatWindowMs >= 0)) {
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `installShutdownHandlers: repeatWindowMs must be a number >= 0, got ${String(repeatWindowMs)}`);
+  }
   let firstSignal: string | undefined;
+  let firstAt = 0;
   let exited = false;
   let deadline: Timer | undefined;
 
@@ -94,10 +106,15 @@ export function installShutdownHandlers(obs: ShutdownTarget, options: ShutdownHa
 
   const onSignal = (signal: SignalName): void => {
     if (firstSignal !== undefined) {
+      if (signal === firstSignal && performance.now() - firstAt < repeatWindowMs) {
+        logger.info({ event: 'shutdown.signal_repeat', signal, repeat_window_ms: repeatWindowMs }, `${signal} repeated within ${repeatWindowMs} ms (forwarded by a process manager?); still draining`);
+        return;
+      }
       force(`second signal ${signal} during shutdown`);
       return;
     }
     firstSignal = signal;
+    firstAt = performance.now();
     logger.info({ event: 'shutdown.signal', signal, timeout_ms: timeoutMs }, `${signal} received, draining`);
     // A little past the shutdown's own deadline: shutdown() reports first when it can.
     deadline = setTimeout(() => force(`shutdown did not finish within ${timeoutMs} ms`), timeoutMs + 250);

@@ -134,7 +134,8 @@ describe('installShutdownHandlers on a real child process', { timeout: 90_000 },
   });
 
   it('exits non-zero at a second signal and logs the drain still pending', async () => {
-    const service = await startService({ OTEL_METRICS_EXPORTER: 'prometheus' });
+    // Every repeat counts as a second signal, however soon it comes.
+    const service = await startService({ OTEL_METRICS_EXPORTER: 'prometheus', REPEAT_WINDOW_MS: '0' });
     void fetch(`${service.url}/batch?id=b-long&ms=60000`).catch(() => undefined);
     await service.waitForLog((line) => line.msg === 'batch started');
     service.child.kill('SIGTERM');
@@ -142,5 +143,19 @@ describe('installShutdownHandlers on a real child process', { timeout: 90_000 },
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(1);
     expect(service.logs.find((line) => line.event === 'shutdown.forced')).toMatchObject({ pending_drains: ['batches'] });
+  });
+
+  it('keeps draining when the first signal comes again within the repeat window (pnpm forwarding the Ctrl-C the process also got)', async () => {
+    // A window far longer than the test, so how soon the repeat arrives does not matter.
+    const service = await startService({ OTEL_METRICS_EXPORTER: 'prometheus', REPEAT_WINDOW_MS: '600000' });
+    const batch = fetch(`${service.url}/batch?id=b-repeat&ms=1500`).then((r) => r.text());
+    await service.waitForLog((line) => line.msg === 'batch started');
+    service.child.kill('SIGINT');
+    await service.waitForLog((line) => line.event === 'shutdown.begin');
+    service.child.kill('SIGINT');
+    await service.waitForLog((line) => line.event === 'shutdown.signal_repeat');
+    expect(await batch).toBe('done');
+    expect(await service.exited).toBe(0);
+    expect(service.logs.some((line) => line.event === 'shutdown.forced')).toBe(false);
   });
 });

@@ -21,6 +21,21 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe('HEAD', () => {
+  it('answers with the Content-Length of the GET body, from the fetch handler and the Hono app', async () => {
+    const health = healthWith({ status: 'healthy', overall_status: 'healthy' });
+    const metrics: MetricsSource = { render: () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '# HELP é_total Süß\nx_total 1\n' }), summary: () => seedSummary() };
+    for (const fetcher of [createStatusHandler({ health, metrics }), createStatusApp({ health, metrics }).fetch]) {
+      for (const path of ['/metrics', '/health/live']) {
+        const body = await (await get(fetcher, path)).text();
+        const head = await Promise.resolve(fetcher(new Request(`http://status.test${path}`, { method: 'HEAD' })));
+        expect(head.headers.get('content-length'), path).toBe(String(new TextEncoder().encode(body).byteLength));
+        expect(await head.text()).toBe('');
+      }
+    }
+  });
+});
+
 describe('failing and misbehaving sources', () => {
   it('answers probes 503 with an unhealthy body when the health source throws, and reports it', async () => {
     const { errors, onError } = collectErrors();

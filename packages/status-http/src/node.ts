@@ -4,10 +4,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { trackConnections } from './connections.js';
 import { OgfError } from './errors.js';
 import { createStatusDispatcher } from './handler.js';
 import type { StatusAppOptions } from './options.js';
 import { rawPathOf } from './paths.js';
+
+export { trackConnections, type ConnectionTracker } from './connections.js';
 
 /** A `node:http` request listener. */
 export type StatusListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -82,6 +85,22 @@ export interface StatusServerOptions extends StatusAppOptions {
   port?: number;
   /** Default '127.0.0.1' (loopback only); use '0.0.0.0' or '::' to listen on every interface. */
   hostname?: string;
+  /** How long a client may take to send the request headers before it gets 408 and is closed. Default 10000. */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request (headers and body). Default 30000; at least `headersTimeoutMs`. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open between requests. Default 5000. */
+  keepAliveTimeoutMs?: number;
+}
+
+const TIMEOUT_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 } as const;
+
+function timeout(options: StatusServerOptions, name: keyof typeof TIMEOUT_DEFAULTS): number {
+  const value = options[name] ?? TIMEOUT_DEFAULTS[name];
+  if (!Number.isInteger(value) || value < 1 || value > 3_600_000) {
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: ${name} must be an integer from 1 to 3600000 (ms), got ${String(value)}`);
+  }
+  return value;
 }
 
 /** A running standalone status server. */
@@ -91,7 +110,11 @@ export interface StatusServer {
   hostname: string;
   port: number;
   server: Server;
-  /** Stops accepting connections, closes idle keep-alive ones, resolves when the server is closed. */
+  /**
+   * Stops accepting connections, closes at once every connection not serving a request (idle
+   * keep-alive ones and ones that never sent a request), lets in-flight requests finish, and
+   * resolves when the server is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -105,14 +128,27 @@ export interface StatusServer {
  * process.on('SIGTERM', () => void server.close());
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
-  const { port = 9464, hostname = '127.0.0.1', ...appOptions } = options;
+  const { port = 9464, hostname = '127.0.0.1', headersTimeoutMs: _h, requestTimeoutMs: _r, keepAliveTimeoutMs: _k, ...appOptions } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: port must be an integer from 0 to 65535, got ${String(port)}`);
   }
+  const headersTimeout = timeout(options, 'headersTimeoutMs');
+  const requestTimeout = timeout(options, 'requestTimeoutMs');
+  if (requestTimeout < headersTimeout) {
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: requestTimeoutMs (${requestTimeout}) must be at least headersTimeoutMs (${headersTimeout})`);
+  }
   const server = createServer(
-    { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 },
+    {
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: timeout(options, 'keepAliveTimeoutMs'),
+      // Node enforces the two timeouts above on this period (default 30 s, which would let a slow
+      // client hold a connection for up to timeout + 30 s).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    },
     createStatusListener(appOptions),
   );
+  const connections = trackConnections(server);
   await new Promise<void>((resolve, reject) => {
     const onError = (cause: Error): void => {
       reject(new OgfError('ERR_OGF_LISTEN_FAILED', `@ogf/status-http: cannot listen on ${hostname}:${port}: ${cause.message}`, { cause }));
@@ -131,10 +167,6 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     hostname,
     port: boundPort,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    close: () => connections.close(),
   };
 }

@@ -30,7 +30,14 @@ export function errorReply(status: number, error: string, extra?: HeaderRecord):
   return { status, headers: baseHeaders(JSON_CONTENT_TYPE, extra), body: `{"error":${JSON.stringify(error)}}` };
 }
 
-/** The Web Response for a Reply; HEAD keeps the headers and drops the body. */
+const encoder = new TextEncoder();
+
+/**
+ * The Web Response for a Reply; HEAD keeps the headers, drops the body and says how long the GET
+ * body is (a body-less Response would otherwise go out without Content-Length).
+ */
 export function toResponse(reply: Reply, head: boolean): Response {
-  return new Response(head ? null : reply.body, { status: reply.status, headers: reply.headers });
+  if (!head || reply.body === null) return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  const headers = { ...reply.headers, 'content-length': String(encoder.encode(reply.body).byteLength) };
+  return new Response(null, { status: reply.status, headers });
 }

@@ -2,17 +2,23 @@
 import { zValidator } from '@hono/zod-validator';
 import { Hono } from 'hono';
 import type { BatchService } from '../service.ts';
-import { QueueFullError } from '../service.ts';
+import { QueueFullError, ShuttingDownError } from '../service.ts';
+import { requireApiToken } from './auth.ts';
 import { errorResponse, fieldErrors } from './errors.ts';
 import { jsonBody } from './json-body.ts';
 import { listBatchesQuery, submitBatchSchema } from './schemas.ts';
 import { batchDetail, batchSummary } from './views.ts';
 
-export function batchRoutes(service: BatchService, options: { maxBodyBytes: number }): Hono {
+/** Batch ids are UUIDs: anything else (a NUL byte, a path trick) is no batch, answered without a query. */
+const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function batchRoutes(service: BatchService, options: { maxBodyBytes: number; apiToken?: string | undefined }): Hono {
   const api = new Hono();
+  const mutating = requireApiToken(options.apiToken);
 
   api.post(
     '/',
+    mutating,
     jsonBody(options.maxBodyBytes),
     zValidator('json', submitBatchSchema, (result, c) => {
       if (!result.success) return errorResponse(c, 400, 'invalid_request', 'the batch does not match the schema', fieldErrors(result.error));
@@ -28,6 +34,10 @@ export function batchRoutes(service: BatchService, options: { maxBodyBytes: numb
         c.header('Location', `/api/v1/batches/${batchId}`);
         return c.json({ batch_id: batchId, status: state }, 202);
       } catch (error) {
+        if (error instanceof ShuttingDownError) {
+          c.header('Retry-After', String(error.retryAfterSeconds));
+          return errorResponse(c, 503, 'shutting_down', `the server is shutting down; retry in ${error.retryAfterSeconds} s (another instance may take it)`);
+        }
         if (!(error instanceof QueueFullError)) throw error;
         c.header('Retry-After', String(error.retryAfterSeconds));
         return errorResponse(c, 429, 'queue_full', `the queue is full; retry in ${error.retryAfterSeconds} s`);
@@ -54,13 +64,15 @@ export function batchRoutes(service: BatchService, options: { maxBodyBytes: numb
   );
 
   api.get('/:id', async (c) => {
-    const found = await service.get(c.req.param('id'));
+    const id = c.req.param('id');
+    const found = BATCH_ID.test(id) ? await service.get(id) : undefined;
     if (!found) return errorResponse(c, 404, 'not_found', 'no batch with this id');
     return c.json(batchDetail(found.batch, found.errors, found.transitions));
   });
 
-  api.delete('/:id', async (c) => {
-    const result = await service.cancel(c.req.param('id'));
+  api.delete('/:id', mutating, async (c) => {
+    const id = c.req.param('id');
+    const result = BATCH_ID.test(id) ? await service.cancel(id) : { outcome: 'not_found' as const };
     switch (result.outcome) {
       case 'not_found':
         return errorResponse(c, 404, 'not_found', 'no batch with this id');

@@ -54,3 +54,9 @@ export function findFactor(type: string, region: string | undefined): FactorLook
   }
   return { ok: true, factor };
 }
+
+/** The factor a type is priced with in some region (its dimension and canonical unit are the same in every region). */
+export function anyFactorOf(type: string): EmissionFactor | undefined {
+  const wantedType = canonicalName(type.trim().toLowerCase());
+  return emissionFactors.find((factor) => factor.type === wantedType);
+}

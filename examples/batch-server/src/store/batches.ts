@@ -142,3 +142,23 @@ export async function unfinishedBatches(db: Sql): Promise<BatchRecord[]> {
   );
   return rows.map(toBatchRecord);
 }
+
+/**
+ * Deletes finished batches (completed, failed, cancelled) that finished before `before`, with
+ * their activities, results and transitions, in one transaction. Returns how many batches went.
+ */
+export async function pruneFinishedBatches(db: Database, before: Date, limit = 500): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `SELECT id FROM batches WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at < $1 ORDER BY finished_at LIMIT $2`,
+      [before.toISOString(), limit],
+    );
+    if (rows.length === 0) return 0;
+    const ids = rows.map((row) => row.id);
+    for (const table of ['activity_results', 'activities', 'batch_transitions']) {
+      await tx.query(`DELETE FROM ${table} WHERE batch_id = ANY($1::text[])`, [ids]);
+    }
+    await tx.query('DELETE FROM batches WHERE id = ANY($1::text[])', [ids]);
+    return ids.length;
+  });
+}

@@ -5,7 +5,7 @@
 // batches drain, telemetry flushes).
 import { createObservability, health as healthKit, type Observability } from '@ogf/observability';
 import { installShutdownHandlers } from '@ogf/observability/node';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Hono } from 'hono';
 import type { ServerConfig } from '../config.ts';
@@ -25,11 +25,16 @@ export interface ObservedSetup {
   handleSignals(afterShutdown: () => Promise<void>): void;
 }
 
-/** JSON log lines to a file instead of stdout (the demo keeps its console for the summary). */
+/**
+ * JSON log lines to a file instead of stdout (the demo keeps its console for the summary). Each
+ * line is written synchronously: the process ends with process.exit (after a clean shutdown, a
+ * second signal or the deadline), which does not wait for buffered stream writes, so an async
+ * stream lost the last records (shutdown.end, "shutdown complete", the forced-exit line).
+ */
 function fileDestination(path: string): { write(line: string): void } {
   mkdirSync(dirname(path), { recursive: true });
-  const stream = createWriteStream(path, { flags: 'a' });
-  return { write: (line) => void stream.write(line.endsWith('\n') ? line : `${line}\n`) };
+  const fd = openSync(path, 'a');
+  return { write: (line) => void writeSync(fd, line.endsWith('\n') ? line : `${line}\n`) };
 }
 
 export function setupTelemetry(options: { config: ServerConfig; db: Database }): Promise<ObservedSetup> {
@@ -42,6 +47,7 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
     metricsOptions: { workerCapacity: config.workers, lockNames: ['org'] },
     // queue.size is read from the BoundedQueue itself (service.ts), not counted by the lifecycle.
     lifecycleOptions: { queue: 'external', lockTimeoutMs: config.lockTimeoutMs },
+    ...(config.statusToken ? { statusOptions: { token: config.statusToken } } : {}),
   });
   obs.health.register('database', healthKit.databaseCheck(db, { degradedAfterMs: 500 }));
 

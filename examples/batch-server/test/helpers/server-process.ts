@@ -1,7 +1,7 @@
 // Boots the example for real: `node --import tsx src/server.ts` as a child process on a free
 // port, so a test can talk HTTP to it, send it signals and kill -9 it.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@ogf/testkit/services';
@@ -15,7 +15,7 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything the server printed. */
   output(): string;
-  /** Parsed JSON log lines. */
+  /** Parsed JSON log lines, from stdout and LOG_FILE. */
   logLines(): Record<string, unknown>[];
   /** Resolves with the exit code (or signal name) once the process has exited. */
   exited: Promise<number | string>;
@@ -35,6 +35,7 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const readyText = options.readyText ?? '"batch server listening"';
   const port = await freePort();
+  const logStart = env.LOG_FILE !== undefined && existsSync(env.LOG_FILE) ? statSync(env.LOG_FILE).size : 0;
   const child = spawnTracked(process.execPath, ['--import', 'tsx', options.entry ?? 'src/server.ts'], {
     cwd: exampleDir,
     env: {
@@ -53,10 +54,14 @@ export async function startServerProcess(
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
 
+  // With LOG_FILE the JSON lines (and the ready line) go to that file instead of stdout; only
+  // what this process appends counts (an earlier boot may have written to the same file).
+  const logFile = env.LOG_FILE;
+  const logText = (): string => (logFile !== undefined && existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '');
   const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
   await new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {
-      if (output.includes(readyText)) {
+      if (output.includes(readyText) || logText().includes(readyText)) {
         clearInterval(check);
         resolve();
       } else if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
@@ -73,7 +78,7 @@ export async function startServerProcess(
     child,
     output: () => output,
     logLines: () =>
-      output
+      (output + logText())
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .flatMap((line) => {
