@@ -3,7 +3,7 @@ import { createNoopMeter, metrics } from '@opentelemetry/api';
 import { createAttributeSets } from './attribute-sets.js';
 import { OgfError } from './errors.js';
 import type { DropReason } from './guard.js';
-import { createGuard } from './guard.js';
+import { createGuard, MAX_EMISSIONS_KG } from './guard.js';
 import { createInstruments } from './instruments.js';
 import { createOnceReporter, FlooredLevel } from './levels.js';
 import { createNoopBatchMetrics } from './noop.js';
@@ -144,7 +144,7 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
         m.completed.add(1);
         endProcessing('recordBatchCompletion', o.durationMs, COMPLETED);
         // Kilograms in, grams out: grams are Prometheus' base unit of mass. Absent: nothing recorded.
-        const kg = o.emissionsKg === undefined ? undefined : guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg');
+        const kg = o.emissionsKg === undefined ? undefined : guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg', MAX_EMISSIONS_KG);
         if (kg !== undefined) {
           m.emissions.add(kg * 1000);
           m.emissionsPerBatch.record(kg * 1000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOgfError, MAX_RECORDED_VALUE } from '@ogf/metrics';
+import { isOgfError, MAX_EMISSIONS_KG, MAX_RECORDED_VALUE } from '@ogf/metrics';
 import type { OgfError } from '@ogf/metrics';
 import { createRig, pointsOf, valueOf } from '../test/harness.js';
 
@@ -47,20 +47,21 @@ describe('invalid values', () => {
     const errors: OgfError[] = [];
     const rig = createRig({ onError: (e) => errors.push(e) });
     const m = rig.metrics;
-    for (const emissionsKg of [1e300, MAX_RECORDED_VALUE * 2, 12.5, MAX_RECORDED_VALUE, 0.5]) {
+    // Emissions are recorded in grams, so the limit for emissionsKg is 2^53 / 1000.
+    for (const emissionsKg of [1e300, MAX_EMISSIONS_KG * 2, 12.5, MAX_EMISSIONS_KG, 0.5]) {
       m.recordBatchStarted();
       m.recordBatchCompletion({ durationMs: 10, emissionsKg });
     }
     m.recordActivityProcessing({ success: true, durationMs: 1e20 });
     const rm = await rig.collect();
     expect(valueOf(rm, 'ogf.metrics.dropped', { reason: 'too_large' })).toBe(3);
-    // 2^53 itself is recorded; the batches either side of the refused ones still count.
-    expect(valueOf(rm, 'emissions')).toBe(MAX_RECORDED_VALUE + 12.5 + 0.5);
+    // 2^53 g itself is recorded; the batches either side of the refused ones still count, exactly.
+    expect(valueOf(rm, 'emissions')).toBe(MAX_RECORDED_VALUE + 12_500 + 500);
     expect(valueOf(rm, 'batch.completed')).toBe(5);
     expect(pointsOf(rm, 'activity.duration')).toEqual([]);
     expect(errors.map((e) => e.message)).toEqual([
-      'recordBatchCompletion: emissionsKg must be at most 2^53 (9007199254740992), got 1e+300; dropped (reason too_large)',
-      'recordBatchCompletion: emissionsKg must be at most 2^53 (9007199254740992), got 18014398509481984; dropped (reason too_large)',
+      'recordBatchCompletion: emissionsKg must be at most 9007199254740.992 (2^53 once converted for recording), got 1e+300; dropped (reason too_large)',
+      'recordBatchCompletion: emissionsKg must be at most 9007199254740.992 (2^53 once converted for recording), got 18014398509481.984; dropped (reason too_large)',
       'recordActivityProcessing: durationMs must be at most 2^53 (9007199254740992), got 100000000000000000000; dropped (reason too_large)',
     ]);
   });

@@ -12,19 +12,26 @@ export type DropReason = 'nan' | 'infinite' | 'negative' | 'not_a_number' | 'too
  */
 export const MAX_RECORDED_VALUE: number = 2 ** 53;
 
+/** The largest `emissionsKg` recorded: it is recorded in grams, so 2^53 g (about 9.0e12 kg). */
+export const MAX_EMISSIONS_KG: number = MAX_RECORDED_VALUE / 1000;
+
 /** Validates values on the hot path and reports problems without ever throwing. */
 export interface Guard {
-  /** The value when it is a number from 0 to MAX_RECORDED_VALUE; otherwise undefined, counted and reported. */
-  check(value: unknown, operation: string, field: string): number | undefined;
+  /**
+   * The value when it is a number from 0 to `max` (default MAX_RECORDED_VALUE; a value that is
+   * scaled before it is recorded passes the limit divided by its scale); otherwise undefined,
+   * counted and reported.
+   */
+  check(value: unknown, operation: string, field: string, max?: number): number | undefined;
   /** Hands an error to onError; a throwing hook is ignored. */
   report: (error: OgfError) => void;
 }
 
-function reasonFor(value: unknown): DropReason {
+function reasonFor(value: unknown, max: number): DropReason {
   if (typeof value !== 'number') return 'not_a_number';
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return 'infinite';
-  return value > MAX_RECORDED_VALUE ? 'too_large' : 'negative';
+  return value > max ? 'too_large' : 'negative';
 }
 
 function describe(value: unknown): string {
@@ -47,12 +54,13 @@ export function createGuard(onError: (error: OgfError) => void, onDrop: (reason:
     }
   };
   return {
-    check(value: unknown, operation: string, field: string): number | undefined {
-      // NaN fails `>= 0`, Infinity fails `<= MAX`: one comparison chain on the fast path.
-      if (typeof value === 'number' && value >= 0 && value <= MAX_RECORDED_VALUE) return value;
-      const reason = reasonFor(value);
+    check(value: unknown, operation: string, field: string, max = MAX_RECORDED_VALUE): number | undefined {
+      // NaN fails `>= 0`, Infinity fails `<= max`: one comparison chain on the fast path.
+      if (typeof value === 'number' && value >= 0 && value <= max) return value;
+      const reason = reasonFor(value, max);
       onDrop(reason);
-      const expected = reason === 'too_large' ? `at most 2^53 (${MAX_RECORDED_VALUE})` : 'a finite number >= 0';
+      const limit = max === MAX_RECORDED_VALUE ? `at most 2^53 (${MAX_RECORDED_VALUE})` : `at most ${max} (2^53 once converted for recording)`;
+      const expected = reason === 'too_large' ? limit : 'a finite number >= 0';
       report(new OgfError('ERR_OGF_INVALID_VALUE', `${operation}: ${field} must be ${expected}, got ${describe(value)}; dropped (reason ${reason})`));
       return undefined;
     },

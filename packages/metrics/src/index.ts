@@ -13,6 +13,6 @@ export { createBatchSummarizer } from './summarizer.js';
 export type { BatchSummarizer, BatchSummarizerOptions } from './summarizer.js';
 export { OgfError, isOgfError } from '@ogf/core';
 export type { MetricsErrorCode } from './errors.js';
-export { MAX_RECORDED_VALUE } from './guard.js';
+export { MAX_EMISSIONS_KG, MAX_RECORDED_VALUE } from './guard.js';
 export type { DropReason } from './guard.js';
 export type { BatchSummary, LatencyPercentiles, MetricKind, MetricsSnapshot } from '@ogf/core';
