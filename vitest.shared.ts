@@ -42,10 +42,7 @@ function buildSourceAliases(): { find: RegExp; replacement: string }[] {
 export const ogfSourceAliases: { find: RegExp; replacement: string }[] = buildSourceAliases();
 
 /** The project definition every member uses; a member's own vitest.config.ts may extend it. */
-export function ogfProject(
-  dir: string,
-  test: TestProjectInlineConfiguration['test'] = {},
-): TestProjectInlineConfiguration {
+export function ogfProject(dir: string, test: TestProjectInlineConfiguration['test'] = {}): TestProjectInlineConfiguration {
   return {
     resolve: { alias: ogfSourceAliases },
     test: {

@@ -24,7 +24,13 @@ for (const { dir, manifest } of members) {
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
 const sections = ['packages', 'examples']
-  .flatMap((group) => (existsSync(join(root, group)) ? readdirSync(join(root, group)).sort().map((n) => join(root, group, n)) : []))
+  .flatMap((group) =>
+    existsSync(join(root, group))
+      ? readdirSync(join(root, group))
+          .sort()
+          .map((n) => join(root, group, n))
+      : [],
+  )
   .map((dir) => join(dir, 'bench', 'results.md'))
   .filter((file) => existsSync(file))
   .map((file) => readFileSync(file, 'utf8').trim());
@@ -34,7 +40,7 @@ writeFileSync(
   [
     '# Benchmarks',
     '',
-    'Written by `pnpm bench`; each section comes from that package\'s `bench/results.md`, measured in one run',
+    "Written by `pnpm bench`; each section comes from that package's `bench/results.md`, measured in one run",
     'against its baseline on the same machine, so the ratios matter more than the absolute numbers.',
     '',
     `Last assembled: ${new Date().toISOString()} on ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}.`,

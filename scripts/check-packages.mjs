@@ -129,8 +129,14 @@ writeFileSync(
   join(consumerDir, 'tsconfig.json'),
   JSON.stringify({
     compilerOptions: {
-      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
-      skipLibCheck: false, lib: ['ES2023', 'DOM'], types: ['node'],
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      lib: ['ES2023', 'DOM'],
+      types: ['node'],
     },
     include: ['*.ts'],
   }),

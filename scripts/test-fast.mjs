@@ -29,14 +29,17 @@ function walk(dir, found = []) {
 
 const members = groups.flatMap((group) => {
   const dir = join(root, group);
-  return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)).filter((path) => existsSync(join(path, 'package.json'))) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .map((name) => join(dir, name))
+        .filter((path) => existsSync(join(path, 'package.json')))
+    : [];
 });
 
-const memberByName = new Map(
-  members.map((dir) => [JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, dir]),
-);
+const memberByName = new Map(members.map((dir) => [JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, dir]));
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
 function resolveSource(specifier, fromFile) {
   if (specifier.startsWith('.')) {
@@ -79,7 +82,12 @@ function spawningChain(file, visiting = new Set()) {
   return chain;
 }
 
-const files = members.flatMap((dir) => ['src', 'test'].map((sub) => join(dir, sub)).filter(existsSync).flatMap((dir) => walk(dir)));
+const files = members.flatMap((dir) =>
+  ['src', 'test']
+    .map((sub) => join(dir, sub))
+    .filter(existsSync)
+    .flatMap((dir) => walk(dir)),
+);
 const fast = [];
 const slow = [];
 for (const file of files.sort()) {

@@ -65,13 +65,21 @@ child.stderr.on('data', (chunk: Buffer) => {
     if (!line.startsWith('SOAK ')) continue;
     const sample = { ...(JSON.parse(line.slice(5)) as Sample), submitted, verified };
     samples.push(sample);
-    const handles = Object.entries(sample.handles).map(([type, n]) => `${type}:${n}`).join(' ');
-    console.log(`t=${String(sample.t).padStart(4)}s rss=${sample.rss_mb}MB heap=${sample.heap_mb}MB eld p50/p99/max=${sample.eld_p50_ms}/${sample.eld_p99_ms}/${sample.eld_max_ms}ms handles[${handles}] submitted=${submitted} verified=${verified}`);
+    const handles = Object.entries(sample.handles)
+      .map(([type, n]) => `${type}:${n}`)
+      .join(' ');
+    console.log(
+      `t=${String(sample.t).padStart(4)}s rss=${sample.rss_mb}MB heap=${sample.heap_mb}MB eld p50/p99/max=${sample.eld_p50_ms}/${sample.eld_p99_ms}/${sample.eld_max_ms}ms handles[${handles}] submitted=${submitted} verified=${verified}`,
+    );
   }
 });
 child.stdout.resume();
 
-await waitFor(async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined), 'the server to be ready', 180_000);
+await waitFor(
+  async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
+  'the server to be ready',
+  180_000,
+);
 console.log(`soak: ${MINUTES} min at ${RATE} batches/s against ${url}`);
 
 async function verify(id: string, batch: { activities: Activity[] }): Promise<boolean> {
@@ -82,7 +90,12 @@ async function verify(id: string, batch: { activities: Activity[] }): Promise<bo
   }
   if (!['completed', 'failed', 'cancelled'].includes(json.status)) return false;
   const expected = batch.activities.reduce((sum, activity) => sum + expectedKg(activity), 0);
-  if (json.status !== 'completed' || json.counts.processed !== batch.activities.length || json.counts.succeeded !== batch.activities.length || Math.abs(json.total_emissions_kg - expected) > 1e-3) {
+  if (
+    json.status !== 'completed' ||
+    json.counts.processed !== batch.activities.length ||
+    json.counts.succeeded !== batch.activities.length ||
+    Math.abs(json.total_emissions_kg - expected) > 1e-3
+  ) {
     problems.push(`${id}: ${json.status} ${JSON.stringify(json.counts)} ${json.total_emissions_kg} vs ${expected}`);
   }
   verified += 1;
@@ -97,7 +110,11 @@ const submitter = (async () => {
     const activities = knownActivities(10 + (sequence % 90), `s${sequence}-`);
     const org = `org-${sequence % 50}`;
     sequence += 1;
-    const response = await fetch(`${url}/api/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ org_id: org, activities }) });
+    const response = await fetch(`${url}/api/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ org_id: org, activities }),
+    });
     const json = (await response.json()) as ApiJson;
     if (response.status === 202) {
       submitted += 1;

@@ -72,7 +72,8 @@ function minutes(env: Env, name: string): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '' || raw === '0') return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0.01 || value > 525_600) throw new Error(`${name} must be a number of minutes from 0.01 to 525600 (0 keeps everything), got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0.01 || value > 525_600)
+    throw new Error(`${name} must be a number of minutes from 0.01 to 525600 (0 keeps everything), got "${raw}"`);
   return Math.round(value * 60_000);
 }
 

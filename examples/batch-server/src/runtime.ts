@@ -28,7 +28,13 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
   await service.start();
   observed.attachService(service);
 
-  const app = createApp({ service, maxBodyBytes: config.maxBodyBytes, apiToken: config.apiToken, logger: telemetry.logger, observabilityApp: observed.app });
+  const app = createApp({
+    service,
+    maxBodyBytes: config.maxBodyBytes,
+    apiToken: config.apiToken,
+    logger: telemetry.logger,
+    observabilityApp: observed.app,
+  });
   const server = serve({
     fetch: app.fetch,
     port: config.port,

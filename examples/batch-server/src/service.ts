@@ -11,7 +11,15 @@ import { createOrgLocks } from './processing/org-locks.ts';
 import { createTransitioner } from './processing/transitions.ts';
 import { createWorkerPool } from './processing/worker-pool.ts';
 import type { Database } from './store/database.ts';
-import { createBatch, getBatch, listBatches, pruneFinishedBatches, requestCancel, unfinishedBatches, type BatchFilters } from './store/batches.ts';
+import {
+  createBatch,
+  getBatch,
+  listBatches,
+  pruneFinishedBatches,
+  requestCancel,
+  unfinishedBatches,
+  type BatchFilters,
+} from './store/batches.ts';
 import { activityErrors, batchTransitions, type ActivityError, type TransitionRow } from './store/results.ts';
 import { migrate } from './store/schema.ts';
 import type { Telemetry } from './telemetry/telemetry.ts';
@@ -131,8 +139,12 @@ export function createBatchService(options: { config: ServerConfig; db: Database
 
   async function recover(): Promise<void> {
     for (const batch of await unfinishedBatches(db)) {
-      for (const [from, reason] of [['processing', 'resumed after restart'], ['pending', 'recovered after restart']] as const) {
-        if (batch.state === from && (await transitions.move(batch.id, from, 'queued', { reason }))) telemetry.recordTransition(batch.id, from, 'queued', reason);
+      for (const [from, reason] of [
+        ['processing', 'resumed after restart'],
+        ['pending', 'recovered after restart'],
+      ] as const) {
+        if (batch.state === from && (await transitions.move(batch.id, from, 'queued', { reason })))
+          telemetry.recordTransition(batch.id, from, 'queued', reason);
       }
       queue.pushForced(batch.id);
       logger.info({ batch_id: batch.id, org_id: batch.orgId, was: batch.state }, 'unfinished batch requeued');
@@ -155,11 +167,22 @@ export function createBatchService(options: { config: ServerConfig; db: Database
         throw new QueueFullError(Math.min(60, Math.max(1, Math.ceil((perWorker * runner.averageBatchMs) / 1000))));
       }
       const batchId = randomUUID();
-      const ref = { id: batchId, orgId: input.orgId, ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}), activityCount: input.activities.length };
+      const ref = {
+        id: batchId,
+        orgId: input.orgId,
+        ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}),
+        activityCount: input.activities.length,
+      };
       try {
         // The submission span, its metrics and pending → queued; the carrier is stored with the batch.
         await batches.submit(ref, async (sub) => {
-          await createBatch(db, { id: batchId, orgId: input.orgId, workspaceId: input.workspaceId, activities: input.activities, traceCarrier: sub.carrier });
+          await createBatch(db, {
+            id: batchId,
+            orgId: input.orgId,
+            workspaceId: input.workspaceId,
+            activities: input.activities,
+            traceCarrier: sub.carrier,
+          });
           reservation.commit(batchId);
         });
       } catch (error) {

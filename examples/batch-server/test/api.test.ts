@@ -16,10 +16,14 @@ async function postRaw(url: string, body: string | Blob, headers: Record<string,
 /** Sends an oversized body with node:http, which reports the answer even if the server stops reading. */
 function postOversized(url: string, bytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bytes } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      `${url}/api/v1/batches`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': bytes } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', (error) => setTimeout(() => reject(error), 1_000));
     req.end(Buffer.alloc(bytes, 0x20));
   });
@@ -148,12 +152,20 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     expect((await postRaw(server.url, JSON.stringify({ org_id: 'acme', activities: [] }), json)).json.error.fields).toEqual([
       { path: 'activities', message: 'must hold at least one activity' },
     ]);
-    const duplicate = await postRaw(server.url, JSON.stringify({ org_id: 'acme', activities: [valid.activities[0], valid.activities[0]] }), json);
+    const duplicate = await postRaw(
+      server.url,
+      JSON.stringify({ org_id: 'acme', activities: [valid.activities[0], valid.activities[0]] }),
+      json,
+    );
     expect(duplicate.json.error.fields).toEqual([{ path: 'activities[1].id', message: 'duplicate activity id "a1"' }]);
     expect((await postRaw(server.url, '[1, 2]', json)).status).toBe(400);
 
     // PostgreSQL text cannot hold U+0000: a 400 naming the field, not a 500 from the insert.
-    const nul = await postRaw(server.url, JSON.stringify({ org_id: 'a', activities: [{ id: 'a\u0000', type: 'diesel', quantity: 1, unit: 'L', region: 'U\u0000' }] }), json);
+    const nul = await postRaw(
+      server.url,
+      JSON.stringify({ org_id: 'a', activities: [{ id: 'a\u0000', type: 'diesel', quantity: 1, unit: 'L', region: 'U\u0000' }] }),
+      json,
+    );
     expect(nul.status).toBe(400);
     expect(nul.json.error.fields.map((f) => f.path)).toEqual(['activities[0].id', 'activities[0].region']);
     for (const method of ['GET', 'DELETE']) {
@@ -164,10 +176,23 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
     }
 
     // Quantities are bounded per unit (1e9 kWh, L or passenger-km once converted).
-    for (const [quantity, unit, bound] of [[1e300, 'kWh', '1000000000 kWh'], [1e308, 'GWh', '1000 GWh'], [3e8, 'gal', '264172052.358 gal']] as const) {
-      const huge = await postRaw(server.url, JSON.stringify({ org_id: 'a', activities: [{ id: 'a', type: unit === 'gal' ? 'diesel' : 'electricity', region: 'US', quantity, unit }] }), json);
+    for (const [quantity, unit, bound] of [
+      [1e300, 'kWh', '1000000000 kWh'],
+      [1e308, 'GWh', '1000 GWh'],
+      [3e8, 'gal', '264172052.358 gal'],
+    ] as const) {
+      const huge = await postRaw(
+        server.url,
+        JSON.stringify({
+          org_id: 'a',
+          activities: [{ id: 'a', type: unit === 'gal' ? 'diesel' : 'electricity', region: 'US', quantity, unit }],
+        }),
+        json,
+      );
       expect(huge.status, `${quantity} ${unit}`).toBe(400);
-      expect(huge.json.error.fields).toEqual([{ path: 'activities[0].quantity', message: expect.stringContaining(`must be at most ${bound}`) }]);
+      expect(huge.json.error.fields).toEqual([
+        { path: 'activities[0].quantity', message: expect.stringContaining(`must be at most ${bound}`) },
+      ]);
     }
 
     expect((await getJson(`${server.url}/api/v1/batches/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
@@ -181,15 +206,27 @@ describe.each<Store>(['embedded', 'postgres'])('the batch API on the %s store', 
   });
 
   it('accepts a quantity at its bound and sums it exactly', async () => {
-    const submitted = await submitBatch(server.url, { org_id: 'bounded', activities: [{ id: 'max', type: 'electricity', region: 'US', quantity: 1000, unit: 'GWh' }] });
+    const submitted = await submitBatch(server.url, {
+      org_id: 'bounded',
+      activities: [{ id: 'max', type: 'electricity', region: 'US', quantity: 1000, unit: 'GWh' }],
+    });
     expect(submitted.status).toBe(202);
     const batch = await waitForBatch(server.url, submitted.json.batch_id);
     expect(batch.status).toBe('completed');
-    expect(batch.total_emissions_kg).toBeCloseTo(expectedKg({ id: 'max', type: 'electricity', region: 'US', quantity: 1e6, unit: 'MWh' }), 0);
+    expect(batch.total_emissions_kg).toBeCloseTo(
+      expectedKg({ id: 'max', type: 'electricity', region: 'US', quantity: 1e6, unit: 'MWh' }),
+      0,
+    );
   });
 
-  it('marks every API answer nosniff and no-store, and answers HEAD /metrics with the GET body\'s Content-Length', async () => {
-    for (const [method, path] of [['GET', '/api/v1/batches'], ['GET', '/api/v1/batches/nope'], ['POST', '/api/v1/batches'], ['GET', '/nowhere'], ['GET', '/metrics']]) {
+  it("marks every API answer nosniff and no-store, and answers HEAD /metrics with the GET body's Content-Length", async () => {
+    for (const [method, path] of [
+      ['GET', '/api/v1/batches'],
+      ['GET', '/api/v1/batches/nope'],
+      ['POST', '/api/v1/batches'],
+      ['GET', '/nowhere'],
+      ['GET', '/metrics'],
+    ]) {
       const response = await fetch(`${server.url}${path}`, { method });
       expect(response.headers.get('x-content-type-options'), `${method} ${path}`).toBe('nosniff');
       expect(response.headers.get('cache-control'), `${method} ${path}`).toBe('no-store');

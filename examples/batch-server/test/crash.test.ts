@@ -48,7 +48,14 @@ describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store
       const expected = activities.reduce((sum, activity) => sum + expectedKg(activity), 0);
       expect(done.total_emissions_kg).toBeCloseTo(expected, 3);
       const path = done.transitions.map((t) => `${String(t.from)}->${t.to}`);
-      expect(path).toEqual(['null->pending', 'pending->queued', 'queued->processing', 'processing->queued', 'queued->processing', 'processing->completed']);
+      expect(path).toEqual([
+        'null->pending',
+        'pending->queued',
+        'queued->processing',
+        'processing->queued',
+        'queued->processing',
+        'processing->completed',
+      ]);
       expect(done.transitions[3]?.reason).toBe('resumed after restart');
       expect(second.output()).toContain('unfinished batch requeued');
     } finally {
@@ -68,6 +75,9 @@ describe.each<Store>(['embedded', 'postgres'])('a crash on the %s store', (store
     }
     expect(row.results).toBe(ACTIVITIES);
     expect(row.distinct_ids).toBe(ACTIVITIES);
-    expect(Number(row.total)).toBeCloseTo(activities.reduce((sum, activity) => sum + expectedKg(activity), 0), 3);
+    expect(Number(row.total)).toBeCloseTo(
+      activities.reduce((sum, activity) => sum + expectedKg(activity), 0),
+      3,
+    );
   });
 });

@@ -39,7 +39,7 @@ describe('the demo', () => {
     data.remove();
   });
 
-  it('moves all 25 of the seed\'s metrics and stops cleanly on Ctrl-C', async () => {
+  it("moves all 25 of the seed's metrics and stops cleanly on Ctrl-C", async () => {
     demo = await startServerProcess(
       {
         DATA_DIR: data.dir,

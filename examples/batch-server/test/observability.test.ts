@@ -88,7 +88,11 @@ describe('the instrumented server', () => {
   });
 
   it('agrees on /metrics/json and /status', async () => {
-    const { json: summary } = await getJson<{ total_emissions: number; success_rate: number; activity_latency_seconds: { p50: number | null } }>(`${server.url}/metrics/json`);
+    const { json: summary } = await getJson<{
+      total_emissions: number;
+      success_rate: number;
+      activity_latency_seconds: { p50: number | null };
+    }>(`${server.url}/metrics/json`);
     expect(summary).toMatchObject({
       batches_submitted: BATCHES.length,
       batches_completed: BATCHES.length,
@@ -127,12 +131,19 @@ describe('the instrumented server', () => {
     // liveness probes below reach the server before it has drained and exited, however slow the poll.
     const slow = await submitBatch(server.url, { org_id: 'org-slow', activities: knownActivities(100, 's') });
     const slowId = slow.json.batch_id;
-    await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${slowId}`)).json.counts.processed > 0 ? true : undefined), 'the slow batch to start');
+    await waitFor(
+      async () => ((await getJson(`${server.url}/api/v1/batches/${slowId}`)).json.counts.processed > 0 ? true : undefined),
+      'the slow batch to start',
+    );
     server.kill('SIGTERM');
-    const ready = await waitFor(async () => {
-      const response = await fetch(`${server.url}/health/ready`);
-      return response.status === 503 ? response.status : undefined;
-    }, 'readiness to fail', 5_000);
+    const ready = await waitFor(
+      async () => {
+        const response = await fetch(`${server.url}/health/ready`);
+        return response.status === 503 ? response.status : undefined;
+      },
+      'readiness to fail',
+      5_000,
+    );
     expect(ready).toBe(503);
     expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
     expect(await server.exited).toBe(0);
@@ -141,10 +152,13 @@ describe('the instrumented server', () => {
     expect(completed?.trace_id).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('sends each batch\'s span tree, with the seed\'s parent links and events, to the OTLP receiver', async () => {
+  it("sends each batch's span tree, with the seed's parent links and events, to the OTLP receiver", async () => {
     // Shutdown flushed the spans. Batch b: 9 activities.
     const batchId = batchIds[1]!;
-    const spans = await receiver.waitForSpans((all) => all.filter((s) => s.attributes['batch.id'] === batchId && s.name === 'activity.processing').length === 9, 10_000);
+    const spans = await receiver.waitForSpans(
+      (all) => all.filter((s) => s.attributes['batch.id'] === batchId && s.name === 'activity.processing').length === 9,
+      10_000,
+    );
     const mine = spans.filter((s) => s.attributes['batch.id'] === batchId);
     const one = (name: string): ReceivedSpan => {
       const found = mine.filter((s) => s.name === name);

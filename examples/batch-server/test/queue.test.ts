@@ -19,7 +19,11 @@ describe('a full queue and cancellation', () => {
   it('answers 429 with Retry-After when the queue is full, cancels queued and running batches', async () => {
     // One worker: the first batch runs (about 8 s of simulated work), two more fill the queue.
     const running = await submitBatch(server.url, { org_id: 'acme', activities: knownActivities(80) });
-    await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${running.json.batch_id}`)).json.status === 'processing' ? true : undefined), 'the first batch to start');
+    await waitFor(
+      async () =>
+        (await getJson(`${server.url}/api/v1/batches/${running.json.batch_id}`)).json.status === 'processing' ? true : undefined,
+      'the first batch to start',
+    );
     const queued = await submitBatch(server.url, { org_id: 'globex', activities: knownActivities(2) });
     const alsoQueued = await submitBatch(server.url, { org_id: 'initech', activities: knownActivities(2) });
     expect([queued.status, alsoQueued.status]).toEqual([202, 202]);

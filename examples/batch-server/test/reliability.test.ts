@@ -43,7 +43,7 @@ function fileRecords(path: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-describe('the example under the probe\'s cases', () => {
+describe("the example under the probe's cases", () => {
   const data = tempDataDir();
   const logFile = `${data.dir}/server.log`;
   let server: ServerProcess;
@@ -114,8 +114,14 @@ describe('the example under the probe\'s cases', () => {
     const accepted = await submit(server.url, { org_id: 'retained', activities: knownActivities(2) }, API_TOKEN);
     expect(accepted.status).toBe(202);
     const id = accepted.json.batch_id;
-    await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${id}`)).json.status === 'completed' ? true : undefined), 'the batch to complete');
-    await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${id}`)).status === 404 ? true : undefined), 'the batch to be pruned');
+    await waitFor(
+      async () => ((await getJson(`${server.url}/api/v1/batches/${id}`)).json.status === 'completed' ? true : undefined),
+      'the batch to complete',
+    );
+    await waitFor(
+      async () => ((await getJson(`${server.url}/api/v1/batches/${id}`)).status === 404 ? true : undefined),
+      'the batch to be pruned',
+    );
     expect(fileRecords(logFile).some((line) => line.msg === 'finished batches pruned')).toBe(true);
   });
 
@@ -124,7 +130,10 @@ describe('the example under the probe\'s cases', () => {
     const silent = await openSocket(server.port);
     const slow = await submit(server.url, { org_id: 'slow', activities: knownActivities(60, 's') }, API_TOKEN);
     const slowId = slow.json.batch_id;
-    await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${slowId}`)).json.counts.processed > 0 ? true : undefined), 'the slow batch to start');
+    await waitFor(
+      async () => ((await getJson(`${server.url}/api/v1/batches/${slowId}`)).json.counts.processed > 0 ? true : undefined),
+      'the slow batch to start',
+    );
 
     server.kill('SIGTERM');
     await waitFor(async () => ((await fetch(`${server.url}/health/ready`)).status === 503 ? true : undefined), 'readiness to fail', 20_000);
@@ -157,12 +166,22 @@ describe('a forced exit with LOG_FILE', () => {
     server = await startServerProcess({ DATA_DIR: data.dir, LOG_FILE: logFile, WORKERS: '1', ACTIVITY_DELAY_MS: '200' });
     const long = await submit(server.url, { org_id: 'long', activities: knownActivities(500) });
     const id = long.json.batch_id;
-    await waitFor(async () => ((await getJson(`${server.url}/api/v1/batches/${id}`)).json.counts.processed > 0 ? true : undefined), 'the long batch to start');
+    await waitFor(
+      async () => ((await getJson(`${server.url}/api/v1/batches/${id}`)).json.counts.processed > 0 ? true : undefined),
+      'the long batch to start',
+    );
     server.kill('SIGTERM');
-    await waitFor(() => Promise.resolve(fileRecords(logFile).some((line) => line.event === 'shutdown.begin') ? true : undefined), 'shutdown to begin');
+    await waitFor(
+      () => Promise.resolve(fileRecords(logFile).some((line) => line.event === 'shutdown.begin') ? true : undefined),
+      'shutdown to begin',
+    );
     // A different signal: a repeat of the first within a second would be taken for a forwarded copy.
     server.kill('SIGINT');
     expect(await server.exited).toBe(1);
-    expect(fileRecords(logFile).at(-1)).toMatchObject({ event: 'shutdown.forced', reason: 'second signal SIGINT during shutdown', pending_drains: ['in-flight batches'] });
+    expect(fileRecords(logFile).at(-1)).toMatchObject({
+      event: 'shutdown.forced',
+      reason: 'second signal SIGINT during shutdown',
+      pending_drains: ['in-flight batches'],
+    });
   });
 });

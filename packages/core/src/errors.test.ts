@@ -39,15 +39,21 @@ describe('errorReporter', () => {
   it('calls onError when given, the fallback otherwise', () => {
     const seen: string[] = [];
     const error = new OgfError('ERR_OGF_INVALID_VALUE', 'NaN');
-    errorReporter((e) => seen.push(`hook ${e.code}`), () => seen.push('fallback'))(error);
+    errorReporter(
+      (e) => seen.push(`hook ${e.code}`),
+      () => seen.push('fallback'),
+    )(error);
     errorReporter(undefined, (e) => seen.push(`fallback ${e.code}`))(error);
     expect(seen).toEqual(['hook ERR_OGF_INVALID_VALUE', 'fallback ERR_OGF_INVALID_VALUE']);
   });
 
   it('swallows a throwing hook', () => {
-    const report = errorReporter(() => {
-      throw new Error('hook broke');
-    }, () => undefined);
+    const report = errorReporter(
+      () => {
+        throw new Error('hook broke');
+      },
+      () => undefined,
+    );
     expect(() => report(new OgfError('ERR_OGF_X', 'x'))).not.toThrow();
   });
 });

@@ -53,7 +53,10 @@ function parseRange(text: string): Range | undefined {
     const eq = param.indexOf('=');
     if (eq < 0) return undefined;
     const name = param.slice(0, eq).trim().toLowerCase();
-    const value = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (name === 'q') {
       if (!Q_VALUE.test(value)) return undefined;
       q = Number(value);
@@ -67,7 +70,11 @@ function parseRange(text: string): Range | undefined {
 /** The formats a range matches, with its specificity. */
 function formatsOf(range: Range): [ExpositionFormat, number][] {
   const { type, subtype, version } = range;
-  if (type === '*') return [['text', 0], ['openmetrics', 0]];
+  if (type === '*')
+    return [
+      ['text', 0],
+      ['openmetrics', 0],
+    ];
   if (type === 'text' && subtype === '*') return [['text', 1]];
   if (type === 'text' && subtype === 'plain' && (version === undefined || version === '0.0.4')) return [['text', 2]];
   if (type === 'application' && subtype === '*') return [['openmetrics', 1]];

@@ -12,7 +12,10 @@ describe('categorizeFailure', () => {
     [new Error('connect ECONNREFUSED postgres://app:S3cr3t@10.0.0.5:5432/db'), 'connection_refused'],
     [withCode('', 'ECONNREFUSED'), 'connection_refused'],
     // Node's happy-eyeballs connect error: an AggregateError with an empty message.
-    [Object.assign(new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], ''), { code: 'ECONNREFUSED' }), 'connection_refused'],
+    [
+      Object.assign(new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], ''), { code: 'ECONNREFUSED' }),
+      'connection_refused',
+    ],
     // fetch wraps the cause.
     [new TypeError('fetch failed', { cause: withCode('getaddrinfo ENOTFOUND db.internal', 'ENOTFOUND') }), 'host_not_found'],
     [new Error('Connection terminated due to connection timeout'), 'timeout'],
@@ -52,7 +55,10 @@ describe('scrubMessage', () => {
     ['failed for postgres://app:S3cr3t@10.0.0.5:5432/db', 'failed for postgres://[redacted]'],
     ['redis://:hunter2@cache:6379 refused', 'redis://[redacted] refused'],
     ['login app:S3cr3t@db.example.com failed', 'login [redacted] failed'],
-    ['host=10.0.0.5 port=5432 user=app password=S3cr3t dbname=db', 'host=[redacted] port=[redacted] user=[redacted] password=[redacted] dbname=[redacted]'],
+    [
+      'host=10.0.0.5 port=5432 user=app password=S3cr3t dbname=db',
+      'host=[redacted] port=[redacted] user=[redacted] password=[redacted] dbname=[redacted]',
+    ],
     ['Server=db;Database=app;User Id=sa;Password=S3cr3t;', 'Server=[redacted];Database=[redacted];User Id=[redacted];Password=[redacted];'],
     ['{"password":"S3cr3t","ok":true}', '{"password":[redacted],"ok":true}'],
     ['token: abc.def', 'token: [redacted]'],
@@ -79,7 +85,9 @@ describe('scrubMessage', () => {
 describe('redactFailure', () => {
   it('prefers the category, then the scrubbed message, then "error"', () => {
     expect(redactFailure(new Error('connect ECONNREFUSED postgres://app:S3cr3t@10.0.0.5:5432/db'))).toBe('connection_refused');
-    expect(redactFailure(new Error('relation "jobs" does not exist at postgres://app:pw@h/db'))).toBe('relation "jobs" does not exist at postgres://[redacted]');
+    expect(redactFailure(new Error('relation "jobs" does not exist at postgres://app:pw@h/db'))).toBe(
+      'relation "jobs" does not exist at postgres://[redacted]',
+    );
     expect(redactFailure(new Error(''))).toBe('error');
     expect(redactFailure({})).toBe('error');
   });

@@ -67,13 +67,22 @@ const NAME_CATEGORIES: Readonly<Record<string, FailureCategory>> = {
 // ("Connection terminated due to connection timeout" is a timeout, not a reset).
 const MESSAGE_CATEGORIES: readonly (readonly [FailureCategory, RegExp])[] = [
   ['connection_refused', /ECONNREFUSED|connection refused/i],
-  ['authentication_failed', /password authentication failed|WRONGPASS|NOAUTH|auth(?:entication)? (?:failed|required)|access denied|invalid (?:username|password|credentials)/i],
+  [
+    'authentication_failed',
+    /password authentication failed|WRONGPASS|NOAUTH|auth(?:entication)? (?:failed|required)|access denied|invalid (?:username|password|credentials)/i,
+  ],
   ['host_not_found', /ENOTFOUND|EAI_AGAIN|getaddrinfo|name resolution|unknown host/i],
   ['timeout', /ETIMEDOUT|\btimed? ?out\b|timeout/i],
-  ['connection_reset', /ECONNRESET|EPIPE|socket hang up|socket closed|(?:connection|client|socket) (?:is |was )?(?:reset|closed)|Connection terminated|connection lost|other side closed/i],
+  [
+    'connection_reset',
+    /ECONNRESET|EPIPE|socket hang up|socket closed|(?:connection|client|socket) (?:is |was )?(?:reset|closed)|Connection terminated|connection lost|other side closed/i,
+  ],
   ['tls_error', /certificate|self[- ]signed|\b(?:SSL|TLS)\b|ERR_(?:SSL|TLS)_/i],
   ['aborted', /AbortError|\baborted\b/i],
-  ['unavailable', /ECONNABORTED|EHOSTUNREACH|ENETUNREACH|unavailable|shutting down|starting up|max retries|too many (?:connections|clients)/i],
+  [
+    'unavailable',
+    /ECONNABORTED|EHOSTUNREACH|ENETUNREACH|unavailable|shutting down|starting up|max retries|too many (?:connections|clients)/i,
+  ],
   // Redis error replies that mean "not serving right now" (upper case: they are reply prefixes).
   ['unavailable', /\b(?:LOADING|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|BUSY)\b/],
 ];
@@ -112,7 +121,10 @@ const SCRUBBERS: readonly (readonly [RegExp, string])[] = [
   [/[^\s:@/'"]+:[^\s@/'"]+@[^\s'"]+/g, '[redacted]'],
   // Bearer and Basic credentials, then key=value, key: value and "key": "value" secrets.
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
-  [new RegExp(String.raw`\b(${SECRET_KEYS})\b(["']?\s*[=:]\s*)(?!(?:Bearer|Basic) \[redacted\])("[^"]*"|'[^']*'|[^\s,;&]+)`, 'gi'), '$1$2[redacted]'],
+  [
+    new RegExp(String.raw`\b(${SECRET_KEYS})\b(["']?\s*[=:]\s*)(?!(?:Bearer|Basic) \[redacted\])("[^"]*"|'[^']*'|[^\s,;&]+)`, 'gi'),
+    '$1$2[redacted]',
+  ],
   // Key/value connection strings (libpq `host=… user=…`, ADO `Server=…;User Id=…`).
   [new RegExp(String.raw`\b(${CONNECTION_KEYS})(\s*=\s*)("[^"]*"|'[^']*'|[^\s,;&]+)`, 'gi'), '$1$2[redacted]'],
   // JWTs and AWS access key ids.

@@ -41,7 +41,12 @@ export function httpCheck(url: string | URL, options: HttpCheckOptions = {}): He
 
   return markDependency(async (signal) => {
     const start = performance.now();
-    const response = await doFetch(target, { method, signal, redirect: 'manual', ...(options.headers ? { headers: options.headers } : {}) });
+    const response = await doFetch(target, {
+      method,
+      signal,
+      redirect: 'manual',
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
     const latency = elapsedMs(start);
     // Free the connection: we only wanted the status.
     try {

@@ -45,12 +45,14 @@ export function queueCheck(options: QueueCheckOptions): HealthCheck {
     }
     const read = optionalFunction(threshold.read, `${key}.read`);
     if (!read) throw new OgfError('ERR_OGF_INVALID_OPTION', `${key}.read must be a function returning a number`);
-    return [{
-      key,
-      read,
-      degradedAbove: optionalThreshold(threshold.degradedAbove, `${key}.degradedAbove`),
-      unhealthyAbove: optionalThreshold(threshold.unhealthyAbove, `${key}.unhealthyAbove`),
-    }];
+    return [
+      {
+        key,
+        read,
+        degradedAbove: optionalThreshold(threshold.degradedAbove, `${key}.degradedAbove`),
+        unhealthyAbove: optionalThreshold(threshold.unhealthyAbove, `${key}.unhealthyAbove`),
+      },
+    ];
   });
 
   return markDependency(async (signal): Promise<CheckResult> => {

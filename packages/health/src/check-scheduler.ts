@@ -39,7 +39,8 @@ export interface SchedulerCheckOptions {
  * }), { probes: ['liveness', 'readiness'] });
  */
 export function schedulerCheck(options: SchedulerCheckOptions): HealthCheck {
-  if (typeof options !== 'object' || options === null) throw new OgfError('ERR_OGF_INVALID_OPTION', 'schedulerCheck expects an options object');
+  if (typeof options !== 'object' || options === null)
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'schedulerCheck expects an options object');
   const { heartbeat } = options;
   if (heartbeat !== undefined && typeof heartbeat?.ageMs !== 'function') {
     throw new OgfError('ERR_OGF_INVALID_OPTION', 'heartbeat must have ageMs() (use createHeartbeat())');

@@ -3,7 +3,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHealthChecker, createHeartbeat, databaseCheck, httpCheck, isOgfError, queueCheck, schedulerCheck, cacheCheck } from './index.js';
+import {
+  createHealthChecker,
+  createHeartbeat,
+  databaseCheck,
+  httpCheck,
+  isOgfError,
+  queueCheck,
+  schedulerCheck,
+  cacheCheck,
+} from './index.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -48,7 +57,11 @@ describe('schedulerCheck', () => {
     await vi.advanceTimersByTimeAsync(61_000);
     heartbeat.beat();
     const degraded = (await health.live()).checks.scheduler;
-    expect(degraded).toMatchObject({ status: 'degraded', message: 'workers_unhealthy, stuck_batches', details: { stuck_batches: 1, oldest_batch_age_ms: 61_000 } });
+    expect(degraded).toMatchObject({
+      status: 'degraded',
+      message: 'workers_unhealthy, stuck_batches',
+      details: { stuck_batches: 1, oldest_batch_age_ms: 61_000 },
+    });
 
     pool.healthy = 0;
     await vi.advanceTimersByTimeAsync(11_000);
@@ -77,7 +90,11 @@ describe('queueCheck', () => {
 
 describe('client validation', () => {
   it('refuses clients without the methods a check needs, with OgfError invalid_client', () => {
-    for (const act of [() => databaseCheck({} as never), () => databaseCheck('postgres://app:pw@db/app' as never), () => cacheCheck({} as never)]) {
+    for (const act of [
+      () => databaseCheck({} as never),
+      () => databaseCheck('postgres://app:pw@db/app' as never),
+      () => cacheCheck({} as never),
+    ]) {
       let caught: unknown;
       try {
         act();

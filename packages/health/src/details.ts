@@ -3,7 +3,8 @@
 // JSON-safe (no NaN, Infinity, bigint, functions or cycles).
 import { redactFailure, scrubMessage } from '@ogf/core';
 
-const SECRET_KEY = /pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session|connection[_-]?string|dsn|^url$|^uri$/i;
+const SECRET_KEY =
+  /pass(?:word|wd)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth|credential|cookie|session|connection[_-]?string|dsn|^url$|^uri$/i;
 const MAX_DEPTH = 4;
 const MAX_ENTRIES = 32;
 

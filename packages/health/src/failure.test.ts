@@ -252,10 +252,14 @@ describe('beginShutdown', () => {
   it('makes readiness fail at once while liveness stays healthy', async () => {
     const health = createHealthChecker({ cacheTtlMs: 0 });
     let readinessCalls = 0;
-    health.register('database', () => {
-      readinessCalls += 1;
-      return neverSettles();
-    }, { timeoutMs: 60_000 });
+    health.register(
+      'database',
+      () => {
+        readinessCalls += 1;
+        return neverSettles();
+      },
+      { timeoutMs: 60_000 },
+    );
     health.register('loop', () => ({ status: 'healthy' }), { probes: ['liveness'] });
     health.markStarted();
 

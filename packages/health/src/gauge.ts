@@ -35,7 +35,10 @@ export function meterFrom(provider: MeterProviderLike, scopeName: string | undef
 
 export function registerStatusGauge(meter: MeterLike, checks: () => Iterable<{ name: string; last(): CheckReport | undefined }>): void {
   if (typeof meter !== 'object' || meter === null || typeof meter.createObservableGauge !== 'function') {
-    throw new OgfError('ERR_OGF_INVALID_OPTION', 'meterProvider.getMeter() must return an OpenTelemetry Meter (an object with createObservableGauge)');
+    throw new OgfError(
+      'ERR_OGF_INVALID_OPTION',
+      'meterProvider.getMeter() must return an OpenTelemetry Meter (an object with createObservableGauge)',
+    );
   }
   const gauge = meter.createObservableGauge(STATUS_GAUGE, {
     description: 'Last known status of each health check: 1 healthy, 0.5 degraded, 0 unhealthy.',

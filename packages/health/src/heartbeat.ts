@@ -30,7 +30,8 @@ export interface Heartbeat {
  * setInterval(() => { heartbeat.beat(); poll(); }, 1_000);
  */
 export function createHeartbeat(options: HeartbeatOptions = {}): Heartbeat {
-  if (typeof options !== 'object' || options === null) throw new OgfError('ERR_OGF_INVALID_OPTION', 'createHeartbeat expects an options object');
+  if (typeof options !== 'object' || options === null)
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'createHeartbeat expects an options object');
   const maxAgeMs = optionalNumber(options.maxAgeMs, 'maxAgeMs', 60_000, { exclusiveMin: true });
   let last = performance.now();
   let count = 0;

@@ -42,7 +42,11 @@ describe('memoryCheck', () => {
   it('reports heap and RSS, and fails over a budget', async () => {
     const healthy = await memoryCheck()(new AbortController().signal);
     expect(healthy.status).toBe('healthy');
-    expect(healthy.details).toMatchObject({ heap_used_bytes: expect.any(Number), heap_limit_bytes: expect.any(Number), rss_bytes: expect.any(Number) });
+    expect(healthy.details).toMatchObject({
+      heap_used_bytes: expect.any(Number),
+      heap_limit_bytes: expect.any(Number),
+      rss_bytes: expect.any(Number),
+    });
     const over = await memoryCheck({ degradedRssBytes: 1, unhealthyRssBytes: 2 })(new AbortController().signal);
     expect(over).toMatchObject({ status: 'unhealthy', message: 'rss_over_budget' });
     const tight = await memoryCheck({ degradedHeapRatio: 0, unhealthyHeapRatio: 1 })(new AbortController().signal);

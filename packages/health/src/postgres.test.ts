@@ -67,7 +67,10 @@ describe('databaseCheck on PostgreSQL via pg', () => {
     expect((await health.live()).status).toBe('healthy');
 
     await server.resume();
-    const up = await eventually(() => health.ready(), (r) => r.status === 'healthy');
+    const up = await eventually(
+      () => health.ready(),
+      (r) => r.status === 'healthy',
+    );
     expect(up.checks.database?.status).toBe('healthy');
   });
 
@@ -84,7 +87,10 @@ describe('databaseCheck on PostgreSQL via pg', () => {
     } finally {
       await server.thaw();
     }
-    const up = await eventually(() => health.ready(), (r) => r.status === 'healthy');
+    const up = await eventually(
+      () => health.ready(),
+      (r) => r.status === 'healthy',
+    );
     expect(up.checks.database?.status).toBe('healthy');
   });
 });

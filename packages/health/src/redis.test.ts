@@ -58,7 +58,10 @@ describe.each(clients)('cacheCheck on Redis via %s', (_client, makeCheck) => {
     } finally {
       await server.resume();
     }
-    const up = await eventually(() => health.ready(), (r) => r.status === 'healthy');
+    const up = await eventually(
+      () => health.ready(),
+      (r) => r.status === 'healthy',
+    );
     expect(up.checks.cache?.status).toBe('healthy');
   });
 
@@ -73,7 +76,10 @@ describe.each(clients)('cacheCheck on Redis via %s', (_client, makeCheck) => {
     } finally {
       await server.thaw();
     }
-    await eventually(() => health.ready(), (r) => r.status === 'healthy');
+    await eventually(
+      () => health.ready(),
+      (r) => r.status === 'healthy',
+    );
   });
 });
 
@@ -99,7 +105,10 @@ describe('queueCheck on a Redis list', () => {
     expect(report.checks.queue).toMatchObject({ status: 'degraded', message: 'backlog_above_threshold', details: { backlog: 5 } });
     expect(report.status).toBe('degraded');
 
-    await nodeRedis.rPush(key, Array.from({ length: 10 }, (_, i) => `job-${i}`));
+    await nodeRedis.rPush(
+      key,
+      Array.from({ length: 10 }, (_, i) => `job-${i}`),
+    );
     report = await health.ready();
     expect(report.checks.queue).toMatchObject({ status: 'unhealthy', details: { backlog: 15 } });
 
@@ -111,6 +120,9 @@ describe('queueCheck on a Redis list', () => {
     } finally {
       await server.resume();
     }
-    await eventually(() => health.ready(), (r) => r.status === 'healthy');
+    await eventually(
+      () => health.ready(),
+      (r) => r.status === 'healthy',
+    );
   });
 });

@@ -41,7 +41,13 @@ export function createCheckRunner(config: RunnerConfig): CheckRunner {
   let seq = 0;
   let abandoned = 0;
 
-  const finish = (status: HealthStatus, message: string | undefined, details: Record<string, unknown> | undefined, startedAt: number, start: number): CheckReport => ({
+  const finish = (
+    status: HealthStatus,
+    message: string | undefined,
+    details: Record<string, unknown> | undefined,
+    startedAt: number,
+    start: number,
+  ): CheckReport => ({
     name: config.name,
     status,
     ...(message ? { message } : {}),
@@ -150,8 +156,7 @@ function normalise(
 // without a message) gets the generic one: we cannot tell what it means, only that the check failed.
 function describeFailure(error: unknown): string {
   const isErrorLike =
-    error instanceof Error ||
-    (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string');
+    error instanceof Error || (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string');
   return isErrorLike ? redactFailure(error) : 'check_failed';
 }
 

@@ -35,11 +35,9 @@ health.register('database', databaseCheck(pool, { degradedAfterMs: 250 }));
 health.register('cache', cacheCheck(redis), { critical: false, cacheTtlMs: 5_000 });
 health.register('queue', queueCheck({ ping: () => redis.ping(), backlog: { read: () => backlog, degradedAbove: 1_000 } }));
 health.register('factors_api', httpCheck('https://factors.example.com/healthz', { expectedStatus: [200, 204] }), { critical: false });
-health.register(
-  'scheduler',
-  schedulerCheck({ heartbeat, workers: () => ({ capacity: 4, healthy: 4 }), inFlight: () => [Date.now()] }),
-  { probes: ['liveness', 'readiness'] },
-);
+health.register('scheduler', schedulerCheck({ heartbeat, workers: () => ({ capacity: 4, healthy: 4 }), inFlight: () => [Date.now()] }), {
+  probes: ['liveness', 'readiness'],
+});
 health.register('custom', async (signal: AbortSignal): Promise<CheckResult> => {
   const count = await Promise.resolve(backlog);
   if (signal.aborted) return { status: 'unhealthy', message: 'aborted' };

@@ -1,5 +1,9 @@
 // Helpers for this package's tests only (not exported from the package).
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, { attempts = 100, intervalMs = 100 } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  { attempts = 100, intervalMs = 100 } = {},
+): Promise<T> {
   let last: T | undefined;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     last = await probe();

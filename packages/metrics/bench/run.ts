@@ -67,8 +67,19 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'batch submitted (count + size)', raw: (r, i) => { r.submitted.add(1); r.batchSize.record(i % 500); }, ours: (m, i) => m.recordBatchSubmission({ activityCount: i % 500 }) },
-  { name: 'submit duration', raw: (r, i) => r.submitDuration.record((i % 100) / 1000, { success: true }), ours: (m, i) => m.recordSubmitDuration({ durationMs: i % 100, success: true }) },
+  {
+    name: 'batch submitted (count + size)',
+    raw: (r, i) => {
+      r.submitted.add(1);
+      r.batchSize.record(i % 500);
+    },
+    ours: (m, i) => m.recordBatchSubmission({ activityCount: i % 500 }),
+  },
+  {
+    name: 'submit duration',
+    raw: (r, i) => r.submitDuration.record((i % 100) / 1000, { success: true }),
+    ours: (m, i) => m.recordSubmitDuration({ durationMs: i % 100, success: true }),
+  },
   { name: 'batch started', raw: (r) => r.processing.add(1), ours: (m) => m.recordBatchStarted() },
   {
     name: 'batch completed (7 instruments)',
@@ -84,20 +95,52 @@ const CASES: Case[] = [
   },
   {
     name: 'activity processed',
-    raw: (r, i) => { r.activity.add(1); r.activitySuccess.add(1); r.activityDuration.record((i % 50) / 1000, { success: true }); },
+    raw: (r, i) => {
+      r.activity.add(1);
+      r.activitySuccess.add(1);
+      r.activityDuration.record((i % 50) / 1000, { success: true });
+    },
     ours: (m, i) => m.recordActivityProcessing({ success: true, durationMs: i % 50 }),
   },
-  { name: 'worker idle (task time)', raw: (r, i) => { r.workersActive.add(-1); r.taskDuration.record((i % 9000) / 1000); }, ours: (m, i) => m.recordWorkerIdle({ taskMs: i % 9000 }) },
+  {
+    name: 'worker idle (task time)',
+    raw: (r, i) => {
+      r.workersActive.add(-1);
+      r.taskDuration.record((i % 9000) / 1000);
+    },
+    ours: (m, i) => m.recordWorkerIdle({ taskMs: i % 9000 }),
+  },
   {
     name: 'lock acquired (name, wait)',
-    raw: (r, i) => { r.lockAcquisitions.add(1, { lock: 'org' }); r.lockWait.record((i % 10) / 1000, { lock: 'org', acquired: true }); },
+    raw: (r, i) => {
+      r.lockAcquisitions.add(1, { lock: 'org' });
+      r.lockWait.record((i % 10) / 1000, { lock: 'org', acquired: true });
+    },
     ours: (m, i) => m.recordLockAcquisition({ lock: 'org', waitMs: i % 10, acquired: true }),
   },
   { name: 'enqueue', raw: (r) => r.queueSize.add(1), ours: (m) => m.recordEnqueue() },
-  { name: 'dequeue (wait)', raw: (r, i) => { r.queueSize.add(-1); r.queueWait.record(i % 60); }, ours: (m, i) => m.recordDequeue({ waitMs: (i % 60) * 1000 }) },
+  {
+    name: 'dequeue (wait)',
+    raw: (r, i) => {
+      r.queueSize.add(-1);
+      r.queueWait.record(i % 60);
+    },
+    ours: (m, i) => m.recordDequeue({ waitMs: (i % 60) * 1000 }),
+  },
   { name: 'error by type', raw: (r) => r.errors.add(1, { error_type: 'timeout' }), ours: (m) => m.recordError({ error: 'timeout' }) },
-  { name: 'retry succeeded', raw: (r) => { r.retries.add(1); r.retriesSuccess.add(1); }, ours: (m) => m.recordRetry({ succeeded: true }) },
-  { name: 'state transition', raw: (r) => r.transitions.add(1, { from: 'queued', to: 'processing' }), ours: (m) => m.recordStateTransition({ from: 'queued', to: 'processing' }) },
+  {
+    name: 'retry succeeded',
+    raw: (r) => {
+      r.retries.add(1);
+      r.retriesSuccess.add(1);
+    },
+    ours: (m) => m.recordRetry({ succeeded: true }),
+  },
+  {
+    name: 'state transition',
+    raw: (r) => r.transitions.add(1, { from: 'queued', to: 'processing' }),
+    ours: (m) => m.recordStateTransition({ from: 'queued', to: 'processing' }),
+  },
 ];
 
 function time(fn: (i: number) => void): number {
@@ -147,7 +190,9 @@ async function main(): Promise<void> {
       instrumentRatio: median(ratios.instrument),
     };
     rows.push(row);
-    process.stdout.write(`${c.name}: raw ${row.raw.toFixed(0)} ns, tally ${row.tally.toFixed(0)} ns (${row.tallyRatio.toFixed(2)}×), instrument ${row.instrument.toFixed(0)} ns (${row.instrumentRatio.toFixed(2)}×)\n`);
+    process.stdout.write(
+      `${c.name}: raw ${row.raw.toFixed(0)} ns, tally ${row.tally.toFixed(0)} ns (${row.tallyRatio.toFixed(2)}×), instrument ${row.instrument.toFixed(0)} ns (${row.instrumentRatio.toFixed(2)}×)\n`,
+    );
   }
 
   // Without a MeterProvider: the no-op BatchMetrics against raw calls on the API's no-op meter.
@@ -173,10 +218,20 @@ async function main(): Promise<void> {
     }
     return median(runs);
   };
-  const collect = { raw: await collectCost(rawSetup.reader), tally: await collectCost(tallySetup.reader), instrument: await collectCost(instrumentSetup.reader) };
+  const collect = {
+    raw: await collectCost(rawSetup.reader),
+    tally: await collectCost(tallySetup.reader),
+    instrument: await collectCost(instrumentSetup.reader),
+  };
 
   let plain = 0;
-  const floor = median(Array.from({ length: ROUNDS }, () => time(() => { plain += 1; })));
+  const floor = median(
+    Array.from({ length: ROUNDS }, () =>
+      time(() => {
+        plain += 1;
+      }),
+    ),
+  );
   if (plain !== ITERATIONS * ROUNDS) throw new Error('the floor loop was optimised away');
   writeResults(rows, collect, floor, noopCost);
 }
@@ -204,9 +259,12 @@ function writeResults(
     '',
     `Recording cost per operation: each \`BatchMetrics\` call against the raw \`@opentelemetry/sdk-metrics\` instrument calls it replaces (same instruments, units, buckets and attributes; one MeterProvider with one pull reader per variant, collected between rounds). ${ROUNDS} interleaved rounds of ${ITERATIONS.toLocaleString('en-US')} calls per variant, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0]!.toFixed(1)} at the end (a shared machine: absolute numbers are inflated, the paired ratios are what to read). Target: within ${TARGET}× of raw.`,
     '',
-    '| operation | raw SDK (ns/op) | BatchMetrics, tallies (default) | ratio | met | BatchMetrics, `recording: \'instrument\'` | ratio | met |',
+    "| operation | raw SDK (ns/op) | BatchMetrics, tallies (default) | ratio | met | BatchMetrics, `recording: 'instrument'` | ratio | met |",
     '|---|---:|---:|---:|---|---:|---:|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.raw.toFixed(0)} | ${r.tally.toFixed(0)} | ${ratio(r.tallyRatio)} | ${met(r.tallyRatio)} | ${r.instrument.toFixed(0)} | ${ratio(r.instrumentRatio)} | ${met(r.instrumentRatio)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.raw.toFixed(0)} | ${r.tally.toFixed(0)} | ${ratio(r.tallyRatio)} | ${met(r.tallyRatio)} | ${r.instrument.toFixed(0)} | ${ratio(r.instrumentRatio)} | ${met(r.instrumentRatio)} |`,
+    ),
     `| **all operations (sum of medians)** | ${total('raw').toFixed(0)} | ${total('tally').toFixed(0)} | ${ratio(total('tally') / total('raw'))} | ${met(total('tally') / total('raw'))} | ${total('instrument').toFixed(0)} | ${ratio(total('instrument') / total('raw'))} | ${met(total('instrument') / total('raw'))} |`,
     '',
     'ns/op columns are medians per variant; ratios are the median of the per-round ratios (each round times all three variants back to back).',
@@ -215,9 +273,16 @@ function writeResults(
     '',
     `Without a MeterProvider (no-op): \`recordBatchCompletion\` ${noopCost.ours.toFixed(1)} ns against ${noopCost.raw.toFixed(1)} ns for the same raw calls on the API's no-op meter.`,
     '',
-    `Measured both ways, in this run: with tallies ${rows.filter((r) => r.tallyRatio <= TARGET).length} of ${rows.length} operations meet the target (overall ${ratio(total('tally') / total('raw'))}); on synchronous SDK counters ${rows.filter((r) => r.instrumentRatio <= TARGET).length} of ${rows.length} do (overall ${ratio(total('instrument') / total('raw'))})${rows.some((r) => r.instrumentRatio > TARGET) ? `, the misses being ${rows.filter((r) => r.instrumentRatio > TARGET).map((r) => r.name).join(', ')}, where validation and error classification are a large share of a cheap call` : ''}.`,
+    `Measured both ways, in this run: with tallies ${rows.filter((r) => r.tallyRatio <= TARGET).length} of ${rows.length} operations meet the target (overall ${ratio(total('tally') / total('raw'))}); on synchronous SDK counters ${rows.filter((r) => r.instrumentRatio <= TARGET).length} of ${rows.length} do (overall ${ratio(total('instrument') / total('raw'))})${
+      rows.some((r) => r.instrumentRatio > TARGET)
+        ? `, the misses being ${rows
+            .filter((r) => r.instrumentRatio > TARGET)
+            .map((r) => r.name)
+            .join(', ')}, where validation and error classification are a large share of a cheap call`
+        : ''
+    }.`,
     '',
-    'Choice: counters and up-down counters are kept as local tallies read by observable instruments at collect time (the default, `recording: \'tally\'`): an add is a field update with no attribute hashing, and a collection reads every tally at once, so nothing is lost or counted twice. Histograms stay synchronous SDK instruments (bucketing is the SDK\'s job) with attribute objects built once, so operations that record a duration cost about what the raw histogram call costs. `recording: \'instrument\'` keeps every add on synchronous SDK counters for comparison or for pipelines that need per-measurement delivery.',
+    "Choice: counters and up-down counters are kept as local tallies read by observable instruments at collect time (the default, `recording: 'tally'`): an add is a field update with no attribute hashing, and a collection reads every tally at once, so nothing is lost or counted twice. Histograms stay synchronous SDK instruments (bucketing is the SDK's job) with attribute objects built once, so operations that record a duration cost about what the raw histogram call costs. `recording: 'instrument'` keeps every add on synchronous SDK counters for comparison or for pipelines that need per-measurement delivery.",
     '',
     'Reproduce: `npx -y pnpm@10.34.8 --filter @ogf/metrics bench` (env `BENCH_ITERATIONS`, `BENCH_ROUNDS`).',
     '',

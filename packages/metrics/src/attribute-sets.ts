@@ -24,7 +24,10 @@ function lockSets(lock: string): LockSets {
  * Closed sets of attribute values, each value's set built once: error types, outcomes,
  * state pairs and lock names (bounded: a configured list or the first N names seen).
  */
-export function createAttributeSets(settings: Settings, report: (error: OgfError) => void): {
+export function createAttributeSets(
+  settings: Settings,
+  report: (error: OgfError) => void,
+): {
   errorType(type: string): AttributeSet;
   transition(from: unknown, to: unknown): AttributeSet;
   lock(name: unknown): LockSets;

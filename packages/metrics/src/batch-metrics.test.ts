@@ -24,7 +24,9 @@ describe('createBatchMetrics on a real MeterProvider', () => {
     m.recordBatchFailure({ error: 'timeout' });
     m.recordStateTransition({ from: 'queued', to: 'processing' });
     const rm = await rig.collect();
-    const names = allMetrics(rm).map((d) => d.descriptor.name).sort();
+    const names = allMetrics(rm)
+      .map((d) => d.descriptor.name)
+      .sort();
     expect(names).toEqual(METRIC_CATALOG.map((d) => d.name).sort());
     expect(rm.scopeMetrics.map((s) => s.scope.name)).toEqual(['@ogf/metrics']);
     for (const definition of METRIC_CATALOG) {
@@ -32,9 +34,13 @@ describe('createBatchMetrics on a real MeterProvider', () => {
       expect(data.descriptor.unit, definition.name).toBe(definition.unit);
       expect(data.descriptor.description, definition.name).toBe(definition.description);
       const kind =
-        data.dataPointType === DataPointType.HISTOGRAM ? 'histogram'
-        : data.dataPointType === DataPointType.GAUGE ? 'gauge'
-        : 'isMonotonic' in data && data.isMonotonic ? 'counter' : 'updowncounter';
+        data.dataPointType === DataPointType.HISTOGRAM
+          ? 'histogram'
+          : data.dataPointType === DataPointType.GAUGE
+            ? 'gauge'
+            : 'isMonotonic' in data && data.isMonotonic
+              ? 'counter'
+              : 'updowncounter';
       expect(kind, definition.name).toBe(definition.kind);
       if (definition.buckets) {
         const point = data.dataPoints[0]!.value as { buckets: { boundaries: number[] } };

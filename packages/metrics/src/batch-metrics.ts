@@ -59,13 +59,19 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
 
   const warnOnce = createOnceReporter(guard.report);
   const processing = new FlooredLevel(m.processing, (operation) =>
-    warnOnce('processing', `${operation}: no batch is processing, so batch.processing was not decremented; call recordBatchStarted() when a worker starts a batch`),
+    warnOnce(
+      'processing',
+      `${operation}: no batch is processing, so batch.processing was not decremented; call recordBatchStarted() when a worker starts a batch`,
+    ),
   );
   const workers = new FlooredLevel(m.workersActive, (operation) =>
     warnOnce('workers', `${operation}: no worker is busy, so workers.active was not decremented; pair it with recordWorkerBusy()`),
   );
   const queued = new FlooredLevel(m.queueSize, (operation, wanted, had) =>
-    warnOnce('queue', `${operation}: the queue holds ${had} here, so queue.size was decremented by ${had} instead of ${wanted}; when another process enqueues, set the size with setQueueSize() from the queue itself`),
+    warnOnce(
+      'queue',
+      `${operation}: the queue holds ${had} here, so queue.size was decremented by ${had} instead of ${wanted}; when another process enqueues, set the size with setQueueSize() from the queue itself`,
+    ),
   );
 
   const fail = (operation: string, error: unknown): void =>
@@ -76,7 +82,11 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
     return value === undefined ? undefined : value / 1000;
   };
 
-  const latency = (operation: string, submittedAt: SubmittedAt | undefined, outcome: typeof COMPLETED | typeof FAILED | typeof CANCELLED): void => {
+  const latency = (
+    operation: string,
+    submittedAt: SubmittedAt | undefined,
+    outcome: typeof COMPLETED | typeof FAILED | typeof CANCELLED,
+  ): void => {
     if (submittedAt === undefined) return;
     const start = submittedAt instanceof Date ? submittedAt.getTime() : submittedAt;
     const value = seconds(operation, 'submittedAt (latency)', now() - start);
@@ -144,7 +154,8 @@ function createRecordingBatchMetrics(meter: Meter, settings: Settings): BatchMet
         m.completed.add(1);
         endProcessing('recordBatchCompletion', o.durationMs, COMPLETED);
         // Kilograms in, grams out: grams are Prometheus' base unit of mass. Absent: nothing recorded.
-        const kg = o.emissionsKg === undefined ? undefined : guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg', MAX_EMISSIONS_KG);
+        const kg =
+          o.emissionsKg === undefined ? undefined : guard.check(o.emissionsKg, 'recordBatchCompletion', 'emissionsKg', MAX_EMISSIONS_KG);
         if (kg !== undefined) {
           m.emissions.add(kg * 1000);
           m.emissionsPerBatch.record(kg * 1000);

@@ -24,26 +24,24 @@ describe('cardinality', () => {
     expect(errors.map((e) => e.code)).toEqual(['ERR_OGF_CARDINALITY']);
   });
 
-  it("stays within the SDK's cardinality limit with its overflow series and nothing double counted (synchronous instruments)",
-    async () => {
-      const rig = createRig(
-        { recording: 'instrument', maxLockNames: 1000, onError: () => {} },
-        { views: [{ instrumentName: 'lock.*', aggregationCardinalityLimit: 50 }] },
-      );
-      for (const lock of LOCKS) rig.metrics.recordLockAcquisition({ lock, waitMs: 1, acquired: true });
-      for (let round = 0; round < 2; round += 1) {
-        const rm = await rig.collect();
-        const points = pointsOf(rm, 'lock.acquisitions');
-        expect(points.length).toBeLessThanOrEqual(50);
-        expect(points.filter((p) => p.attributes['otel.metric.overflow'] === true)).toHaveLength(1);
-        expect(sumOf(points)).toBe(10_000);
-        const waits = metric(rm, 'lock.wait.duration').dataPoints;
-        expect(waits.length).toBeLessThanOrEqual(50);
-        expect(waits.reduce((n, p) => n + (p.value as { count: number }).count, 0)).toBe(10_000);
-        expect(histogramOf(rm, 'lock.wait.duration', { 'otel.metric.overflow': true })).toBeDefined();
-      }
-    },
-  );
+  it("stays within the SDK's cardinality limit with its overflow series and nothing double counted (synchronous instruments)", async () => {
+    const rig = createRig(
+      { recording: 'instrument', maxLockNames: 1000, onError: () => {} },
+      { views: [{ instrumentName: 'lock.*', aggregationCardinalityLimit: 50 }] },
+    );
+    for (const lock of LOCKS) rig.metrics.recordLockAcquisition({ lock, waitMs: 1, acquired: true });
+    for (let round = 0; round < 2; round += 1) {
+      const rm = await rig.collect();
+      const points = pointsOf(rm, 'lock.acquisitions');
+      expect(points.length).toBeLessThanOrEqual(50);
+      expect(points.filter((p) => p.attributes['otel.metric.overflow'] === true)).toHaveLength(1);
+      expect(sumOf(points)).toBe(10_000);
+      const waits = metric(rm, 'lock.wait.duration').dataPoints;
+      expect(waits.length).toBeLessThanOrEqual(50);
+      expect(waits.reduce((n, p) => n + (p.value as { count: number }).count, 0)).toBe(10_000);
+      expect(histogramOf(rm, 'lock.wait.duration', { 'otel.metric.overflow': true })).toBeDefined();
+    }
+  });
 
   it('keeps tallies under a lowered SDK limit when maxLockNames fits in it, so nothing is lost', async () => {
     // The SDK folds observable overflow lossily (sdk-metrics 2.12 keeps only the last overflowing
@@ -69,6 +67,8 @@ describe('cardinality', () => {
     const rm = await rig.collect();
     expect(pointsOf(rm, 'batch.errors').map((p) => p.attributes)).toEqual([{ error_type: 'other' }]);
     expect(pointsOf(rm, 'batch.failed').map((p) => p.attributes)).toEqual([{ error_type: 'other' }]);
-    expect(pointsOf(rm, 'batch.state.transitions').map((p) => [p.attributes, p.value])).toEqual([[{ from: 'other', to: 'completed' }, 10_000]]);
+    expect(pointsOf(rm, 'batch.state.transitions').map((p) => [p.attributes, p.value])).toEqual([
+      [{ from: 'other', to: 'completed' }, 10_000],
+    ]);
   });
 });

@@ -9,10 +9,18 @@ describe('METRIC_CATALOG', () => {
   });
 
   it('adds the last success time, worker capacity, end-to-end latency and the dropped-values self-metric', () => {
-    expect(metricDefinition('batch.last_success.timestamp')).toMatchObject({ kind: 'gauge', unit: 's', prometheusName: 'batch_last_success_timestamp_seconds' });
+    expect(metricDefinition('batch.last_success.timestamp')).toMatchObject({
+      kind: 'gauge',
+      unit: 's',
+      prometheusName: 'batch_last_success_timestamp_seconds',
+    });
     expect(metricDefinition('workers.capacity')).toMatchObject({ prometheusName: 'workers_capacity' });
     expect(metricDefinition('batch.latency')).toMatchObject({ kind: 'histogram', unit: 's', prometheusName: 'batch_latency_seconds' });
-    expect(metricDefinition('ogf.metrics.dropped')).toMatchObject({ kind: 'counter', attributes: ['reason'], prometheusName: 'ogf_metrics_dropped_total' });
+    expect(metricDefinition('ogf.metrics.dropped')).toMatchObject({
+      kind: 'counter',
+      attributes: ['reason'],
+      prometheusName: 'ogf_metrics_dropped_total',
+    });
   });
 
   it('has unique names, Prometheus names that follow the OTel naming rules, and sorted buckets on every histogram only', () => {
@@ -25,7 +33,10 @@ describe('METRIC_CATALOG', () => {
       expect(d.description.length, d.name).toBeGreaterThan(0);
       if (d.kind === 'histogram') {
         expect(d.buckets, d.name).not.toBeNull();
-        expect([...d.buckets].sort((a, b) => a - b), d.name).toEqual(d.buckets);
+        expect(
+          [...d.buckets].sort((a, b) => a - b),
+          d.name,
+        ).toEqual(d.buckets);
       } else {
         expect(d.buckets, d.name).toBeNull();
       }

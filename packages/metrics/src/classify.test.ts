@@ -36,7 +36,12 @@ describe('classifyError', () => {
   it('tries registered rules first and treats a throwing rule as no match', () => {
     const classifier = createErrorClassifier({
       classifiers: [
-        { type: 'exploding', matches: () => { throw new Error('rule bug'); } },
+        {
+          type: 'exploding',
+          matches: () => {
+            throw new Error('rule bug');
+          },
+        },
         { type: 'factor_missing', matches: (e) => e instanceof RangeError },
       ],
     });

@@ -1,15 +1,7 @@
 import { OgfError } from './errors.js';
 
 /** The built-in error types, in the order they are tried. */
-export const BUILTIN_ERROR_TYPES = [
-  'cancelled',
-  'timeout',
-  'rate_limited',
-  'database',
-  'network',
-  'validation',
-  'other',
-] as const;
+export const BUILTIN_ERROR_TYPES = ['cancelled', 'timeout', 'rate_limited', 'database', 'network', 'validation', 'other'] as const;
 
 /** A built-in error type; registered classifiers add their own. */
 export type BuiltinErrorType = (typeof BUILTIN_ERROR_TYPES)[number];
@@ -30,8 +22,18 @@ export interface ErrorClassifier {
 
 const TYPE_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
-  'ENETUNREACH', 'ENETDOWN', 'EPIPE', 'EPROTO', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'EPROTO',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_OGF_TIMEOUT']);
 

@@ -38,9 +38,7 @@ describe('invalid values', () => {
     const invalid = errors.filter((e) => e.code !== 'ERR_OGF_MISUSE');
     expect(invalid).toHaveLength(8);
     expect(invalid.every((e) => isOgfError(e) && e.code === 'ERR_OGF_INVALID_VALUE')).toBe(true);
-    expect(errors[0]!.message).toBe(
-      'recordSubmitDuration: durationMs must be a finite number >= 0, got NaN; dropped (reason nan)',
-    );
+    expect(errors[0]!.message).toBe('recordSubmitDuration: durationMs must be a finite number >= 0, got NaN; dropped (reason nan)');
   });
 
   it('refuses a value past 2^53 that would make the emissions counter deaf to every later batch', async () => {

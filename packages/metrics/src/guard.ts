@@ -59,9 +59,15 @@ export function createGuard(onError: (error: OgfError) => void, onDrop: (reason:
       if (typeof value === 'number' && value >= 0 && value <= max) return value;
       const reason = reasonFor(value, max);
       onDrop(reason);
-      const limit = max === MAX_RECORDED_VALUE ? `at most 2^53 (${MAX_RECORDED_VALUE})` : `at most ${max} (2^53 once converted for recording)`;
+      const limit =
+        max === MAX_RECORDED_VALUE ? `at most 2^53 (${MAX_RECORDED_VALUE})` : `at most ${max} (2^53 once converted for recording)`;
       const expected = reason === 'too_large' ? limit : 'a finite number >= 0';
-      report(new OgfError('ERR_OGF_INVALID_VALUE', `${operation}: ${field} must be ${expected}, got ${describe(value)}; dropped (reason ${reason})`));
+      report(
+        new OgfError(
+          'ERR_OGF_INVALID_VALUE',
+          `${operation}: ${field} must be ${expected}, got ${describe(value)}; dropped (reason ${reason})`,
+        ),
+      );
       return undefined;
     },
     report,

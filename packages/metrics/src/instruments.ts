@@ -39,10 +39,8 @@ export interface Instruments {
 
 /** Creates the catalog's instruments; counters as tallies or SDK instruments per `mode`. */
 export function createInstruments(meter: Meter, mode: RecordingMode): Instruments {
-  const series = (name: Parameters<typeof metricDefinition>[0]): LevelSeries =>
-    createSeries(meter, metricDefinition(name), mode);
-  const histogram = (name: Parameters<typeof metricDefinition>[0]): Histogram =>
-    createHistogram(meter, metricDefinition(name));
+  const series = (name: Parameters<typeof metricDefinition>[0]): LevelSeries => createSeries(meter, metricDefinition(name), mode);
+  const histogram = (name: Parameters<typeof metricDefinition>[0]): Histogram => createHistogram(meter, metricDefinition(name));
   return {
     submitted: series('batch.submitted'),
     processing: series('batch.processing'),

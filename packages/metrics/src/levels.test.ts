@@ -75,7 +75,9 @@ describe('counts that would be ignored', () => {
     const rm = await rig.collect();
     expect(valueOf(rm, 'activity')).toBe(0);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(/successCount\/errorCount are ignored under activityCounts 'per-activity'.*activityCounts: 'per-batch'/);
+    expect(errors[0]!.message).toMatch(
+      /successCount\/errorCount are ignored under activityCounts 'per-activity'.*activityCounts: 'per-batch'/,
+    );
   });
 
   it('says nothing when counts are used (per-batch) or absent', async () => {

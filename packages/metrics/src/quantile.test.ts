@@ -41,14 +41,35 @@ describe('histogramQuantile', () => {
 
   it('is null without observations', () => {
     expect(histogramQuantile(0.5, plain([1, Infinity], [0, 0]))).toBeNull();
-    expect(mergeHistograms([point([[1, 0], ['+Inf', 0]])])).toBeUndefined();
+    expect(
+      mergeHistograms([
+        point([
+          [1, 0],
+          ['+Inf', 0],
+        ]),
+      ]),
+    ).toBeUndefined();
     expect(mergeHistograms([])).toBeUndefined();
   });
 
   it('merges the points of several attribute sets, also with different boundaries', () => {
     const merged = mergeHistograms([
-      point([[1, 2], [5, 3], ['+Inf', 4]], { min: 0.5, max: 9 }),
-      point([[1, 1], [2, 5], ['+Inf', 5]], { min: 0.2, max: 1.5 }),
+      point(
+        [
+          [1, 2],
+          [5, 3],
+          ['+Inf', 4],
+        ],
+        { min: 0.5, max: 9 },
+      ),
+      point(
+        [
+          [1, 1],
+          [2, 5],
+          ['+Inf', 5],
+        ],
+        { min: 0.2, max: 1.5 },
+      ),
     ]);
     expect(merged).toEqual({ bounds: [1, 2, 5, Infinity], counts: [3, 7, 8, 9], min: 0.2, max: 9 });
   });
@@ -74,7 +95,9 @@ describe('histogramQuantile', () => {
       if (ours === null) return;
       checked += 1;
       sorted.forEach((le, j) => {
-        series.push(`      - series: 'h_bucket{case="${i}",le="${le === Infinity ? '+Inf' : String(le)}"}'\n        values: '${counts[j]}'`);
+        series.push(
+          `      - series: 'h_bucket{case="${i}",le="${le === Infinity ? '+Inf' : String(le)}"}'\n        values: '${counts[j]}'`,
+        );
       });
       tests.push(
         `      - expr: histogram_quantile(${q}, h_bucket{case="${i}"})\n        eval_time: 0m\n        exp_samples:\n          - labels: '{case="${i}"}'\n            value: ${ours}`,

@@ -90,11 +90,9 @@ export interface GaugeSeries {
 /** Creates an observable gauge of the catalog. */
 export function createGauge(meter: Meter, definition: MetricDefinition): GaugeSeries {
   let current: number | undefined;
-  meter
-    .createObservableGauge(definition.name, instrumentOptions(definition))
-    .addCallback((result) => {
-      if (current !== undefined) result.observe(current);
-    });
+  meter.createObservableGauge(definition.name, instrumentOptions(definition)).addCallback((result) => {
+    if (current !== undefined) result.observe(current);
+  });
   return {
     set(value: number): void {
       current = value;

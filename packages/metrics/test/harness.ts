@@ -40,7 +40,12 @@ export function allMetrics(rm: ResourceMetrics): MetricData[] {
 
 export function metric(rm: ResourceMetrics, name: string): MetricData {
   const found = allMetrics(rm).find((m) => m.descriptor.name === name);
-  if (!found) throw new Error(`metric ${name} not collected; have ${allMetrics(rm).map((m) => m.descriptor.name).join(', ')}`);
+  if (!found)
+    throw new Error(
+      `metric ${name} not collected; have ${allMetrics(rm)
+        .map((m) => m.descriptor.name)
+        .join(', ')}`,
+    );
   return found;
 }
 
@@ -93,7 +98,13 @@ export function toSnapshot(rm: ResourceMetrics, timestamp = new Date().toISOStri
         points: m.dataPoints.map((p) => {
           const base = { attributes: p.attributes as never, startTime: iso(p.startTime), time: iso(p.endTime) };
           if (type !== 'histogram') return { ...base, value: num(p.value as number) };
-          const h = p.value as { count: number; sum: number; min?: number; max?: number; buckets: { boundaries: number[]; counts: number[] } };
+          const h = p.value as {
+            count: number;
+            sum: number;
+            min?: number;
+            max?: number;
+            buckets: { boundaries: number[]; counts: number[] };
+          };
           let running = 0;
           const buckets = h.buckets.counts.map((c, i) => {
             running += c;

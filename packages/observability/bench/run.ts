@@ -14,7 +14,14 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 // The built package, as a user gets it (`pnpm bench` builds first): the hand-written baseline uses
 // the built leaf packages too, so neither side pays for on-the-fly transpilation.
-import { createAsyncContextManager, createAuditLog, createBatchLifecycle, createLogger, type AuditLog, type BatchLifecycle } from '@ogf/observability';
+import {
+  createAsyncContextManager,
+  createAuditLog,
+  createBatchLifecycle,
+  createLogger,
+  type AuditLog,
+  type BatchLifecycle,
+} from '@ogf/observability';
 
 const ACTIVITIES = 100;
 
@@ -94,23 +101,31 @@ async function byHand(p: Parts, n: number, io: boolean): Promise<void> {
         const kg = i * 0.5;
         const activity = { id: `a-${i}`, batchId: id };
         total += io
-          ? await tracer.withActivityProcessing(activity, async (act) => {
-              const t0 = performance.now();
-              await io_();
-              act.calculationsPerformed({ emissionsKg: kg, factor: 0.5 });
-              const durationMs = performance.now() - t0;
-              metrics.recordActivityProcessing({ success: true, durationMs });
-              act.complete({ durationMs, emissionsKg: kg });
-              return kg;
-            }, { parent: span })
-          : tracer.withActivityProcessing(activity, (act) => {
-              const t0 = performance.now();
-              act.calculationsPerformed({ emissionsKg: kg, factor: 0.5 });
-              const durationMs = performance.now() - t0;
-              metrics.recordActivityProcessing({ success: true, durationMs });
-              act.complete({ durationMs, emissionsKg: kg });
-              return kg;
-            }, { parent: span });
+          ? await tracer.withActivityProcessing(
+              activity,
+              async (act) => {
+                const t0 = performance.now();
+                await io_();
+                act.calculationsPerformed({ emissionsKg: kg, factor: 0.5 });
+                const durationMs = performance.now() - t0;
+                metrics.recordActivityProcessing({ success: true, durationMs });
+                act.complete({ durationMs, emissionsKg: kg });
+                return kg;
+              },
+              { parent: span },
+            )
+          : tracer.withActivityProcessing(
+              activity,
+              (act) => {
+                const t0 = performance.now();
+                act.calculationsPerformed({ emissionsKg: kg, factor: 0.5 });
+                const durationMs = performance.now() - t0;
+                metrics.recordActivityProcessing({ success: true, durationMs });
+                act.complete({ durationMs, emissionsKg: kg });
+                return kg;
+              },
+              { parent: span },
+            );
       }
     } finally {
       held.delete('org-7');
@@ -171,8 +186,17 @@ const loadBefore = loadavg()[0]!;
   context.setGlobalContextManager(createAsyncContextManager()!);
   const p = parts(createBatchMetrics({ meterProvider, lockNames: ['org'] }), createBatchTracer({ tracerProvider }));
   for (const io of [false, true]) {
-    const r = await compare((n) => withLifecycle(p, n, io), (n) => byHand(p, n, io), 2);
-    rows.push({ scenario: `SDK (metrics + traces), ${io ? 'one await per activity' : 'synchronous activities'}`, ours: r.a, hand: r.b, ratio: r.ratio });
+    const r = await compare(
+      (n) => withLifecycle(p, n, io),
+      (n) => byHand(p, n, io),
+      2,
+    );
+    rows.push({
+      scenario: `SDK (metrics + traces), ${io ? 'one await per activity' : 'synchronous activities'}`,
+      ours: r.a,
+      hand: r.b,
+      ratio: r.ratio,
+    });
   }
   await tracerProvider.forceFlush();
   if (exporter.exported === 0) throw new Error('bench: no span was exported; the SDK case measured nothing');
@@ -183,7 +207,11 @@ const loadBefore = loadavg()[0]!;
 {
   const p = parts(createBatchMetrics(), createBatchTracer());
   for (const io of [false, true]) {
-    const r = await compare((n) => withLifecycle(p, n, io), (n) => byHand(p, n, io), 5);
+    const r = await compare(
+      (n) => withLifecycle(p, n, io),
+      (n) => byHand(p, n, io),
+      5,
+    );
     rows.push({ scenario: `no SDK, ${io ? 'one await per activity' : 'synchronous activities'}`, ours: r.a, hand: r.b, ratio: r.ratio });
   }
 }
@@ -198,18 +226,21 @@ const lines = [
   'against the same signals written by hand with the leaf packages: the BatchMetrics calls (queue wait, worker busy/idle,',
   'transitions, started, lock, per-activity, completion), the BatchTracer spans and events (`withActivityProcessing` per',
   'activity), two audit records through pino (to a discarding destination) and a `Set` as the lock. Both run in 201 short',
-  'paired rounds (alternating which goes first), timed by the process\'s CPU time; the table shows the median CPU µs per',
+  "paired rounds (alternating which goes first), timed by the process's CPU time; the table shows the median CPU µs per",
   'batch of each and the median of the paired ratios. The lifecycle also puts `batch_id`/`activity_id` into the context',
   'for log lines and checks each activity id once, which the hand-written code does not.',
   '',
   '| scenario | lifecycle CPU µs/batch | by hand CPU µs/batch | ratio | target | met |',
   '|---|---:|---:|---:|---:|:-:|',
-  ...rows.map((row) => `| ${row.scenario} | ${fmt(row.ours)} | ${fmt(row.hand)} | ${row.ratio.toFixed(2)}× | ≤ ${TARGET}× | ${row.ratio <= TARGET ? 'yes' : 'no'} |`),
+  ...rows.map(
+    (row) =>
+      `| ${row.scenario} | ${fmt(row.ours)} | ${fmt(row.hand)} | ${row.ratio.toFixed(2)}× | ≤ ${TARGET}× | ${row.ratio <= TARGET ? 'yes' : 'no'} |`,
+  ),
   '',
   'Where the difference goes (CPU profiles of both variants, and the lifecycle with one part switched off at a time):',
   'per activity, the handle that carries outcome, retries and emissions, and the duplicate-id check (a `Set` of the',
-  'run\'s activity ids: ~3.5 µs per 100 ids in isolation), which is what keeps an activity processed twice in one run',
-  'from being counted twice; per batch, the run handle, the log-field context and the transitions\' audit records with',
+  "run's activity ids: ~3.5 µs per 100 ids in isolation), which is what keeps an activity processed twice in one run",
+  "from being counted twice; per batch, the run handle, the log-field context and the transitions' audit records with",
   'their ids. Without an SDK the by-hand baseline is ~0.6 µs per activity, so any per-activity bookkeeping shows as a',
   'large ratio; with an SDK it is within a few percent of the target. Three earlier versions were slower: `activity_id`',
   'in a context copy per activity (1.5× with an SDK, 2.7× without), async frames for `process` and `run.lock` (+15 µs',

@@ -3,12 +3,7 @@ import type { EnvSource } from './env.js';
 
 /** The samplers of `OTEL_TRACES_SAMPLER` this package builds. */
 export type SamplerName =
-  | 'always_on'
-  | 'always_off'
-  | 'traceidratio'
-  | 'parentbased_always_on'
-  | 'parentbased_always_off'
-  | 'parentbased_traceidratio';
+  'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
 /** Values of `OTEL_METRICS_EXPORTER`. The Prometheus pull reader is always present for `/metrics`. */
 export type MetricsExporterName = 'otlp' | 'prometheus' | 'none';
 /** Values of `OTEL_TRACES_EXPORTER`. */

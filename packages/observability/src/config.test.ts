@@ -134,7 +134,7 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT and the per-signal endpoints', () => {
     expect(resolved.tracing.otlp?.url).toBe('https://gw.example/otlp/v1/traces');
   });
 
-  it('reads the seed\'s scheme-less localhost:4318 as http://localhost:4318', () => {
+  it("reads the seed's scheme-less localhost:4318 as http://localhost:4318", () => {
     const resolved = resolveConfig({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' } });
     expect(resolved.tracing.otlp?.url).toBe('http://localhost:4318/v1/traces');
     expect(resolveConfig({ env: {}, otlpEndpoint: '127.0.0.1:4318' }).metrics.otlp?.url).toBe('http://127.0.0.1:4318/v1/metrics');
@@ -226,7 +226,9 @@ describe('OTEL_EXPORTER_OTLP_HEADERS and timeouts', () => {
 
 describe('OTEL_EXPORTER_OTLP_PROTOCOL', () => {
   it('accepts the two OTLP/HTTP protocols and refuses gRPC, naming the variable', () => {
-    expect(resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' } }).tracing.otlp).toBeDefined();
+    expect(
+      resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' } }).tracing.otlp,
+    ).toBeDefined();
     expect(resolveConfig({ env: { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' } }).metrics.otlp).toBeUndefined();
     rejects(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }), 'OTEL_EXPORTER_OTLP_PROTOCOL', 'gRPC is not supported');
     rejects(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' } }), 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
@@ -235,7 +237,14 @@ describe('OTEL_EXPORTER_OTLP_PROTOCOL', () => {
 
 describe('OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG', () => {
   it('accepts every sampler the spec names that this package builds, case-insensitively', () => {
-    for (const name of ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio']) {
+    for (const name of [
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ]) {
       expect(resolveConfig({ env: { OTEL_TRACES_SAMPLER: name.toUpperCase() } }).tracing.sampler).toBe(name);
     }
   });
@@ -252,16 +261,27 @@ describe('OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG', () => {
     });
   });
 
-  it('turns the seed\'s sampleRate into parent-based ratio sampling, over the environment', () => {
+  it("turns the seed's sampleRate into parent-based ratio sampling, over the environment", () => {
     const resolved = resolveConfig({ env: { OTEL_TRACES_SAMPLER: 'always_off', OTEL_TRACES_SAMPLER_ARG: '0.9' }, sampleRate: 0.1 });
     expect(resolved.tracing).toMatchObject({ sampler: 'parentbased_traceidratio', ratio: 0.1 });
-    expect(resolveConfig({ env: {}, sampler: 'traceidratio', sampleRate: 0.5 }).tracing).toMatchObject({ sampler: 'traceidratio', ratio: 0.5 });
+    expect(resolveConfig({ env: {}, sampler: 'traceidratio', sampleRate: 0.5 }).tracing).toMatchObject({
+      sampler: 'traceidratio',
+      ratio: 0.5,
+    });
   });
 
   it('rejects unknown samplers and ratios outside 0..1', () => {
     rejects(() => resolveConfig({ env: { OTEL_TRACES_SAMPLER: 'jaeger_remote' } }), 'OTEL_TRACES_SAMPLER', '"parentbased_traceidratio"');
-    rejects(() => resolveConfig({ env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' } }), 'OTEL_TRACES_SAMPLER_ARG', 'from 0 to 1', '"2"');
-    rejects(() => resolveConfig({ env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' } }), 'OTEL_TRACES_SAMPLER_ARG');
+    rejects(
+      () => resolveConfig({ env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' } }),
+      'OTEL_TRACES_SAMPLER_ARG',
+      'from 0 to 1',
+      '"2"',
+    );
+    rejects(
+      () => resolveConfig({ env: { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' } }),
+      'OTEL_TRACES_SAMPLER_ARG',
+    );
     rejects(() => resolveConfig({ env: {}, sampleRate: 2 }), 'sampleRate', 'from 0 to 1');
     rejects(() => resolveConfig({ env: {}, sampleRate: Number.NaN }), 'sampleRate');
     rejects(() => resolveConfig({ env: {}, sampler: 'sometimes' as never }), 'sampler');
@@ -280,11 +300,16 @@ describe('OTEL_METRICS_EXPORTER and OTEL_METRIC_EXPORT_INTERVAL', () => {
 
   it('stays pull-only with prometheus or none', () => {
     expect(resolveConfig({ env: { ...endpoint, OTEL_METRICS_EXPORTER: 'prometheus' } }).metrics.otlp).toBeUndefined();
-    expect(resolveConfig({ env: { ...endpoint, OTEL_METRICS_EXPORTER: 'NONE' } }).metrics).toMatchObject({ exporters: ['none'], otlp: undefined });
+    expect(resolveConfig({ env: { ...endpoint, OTEL_METRICS_EXPORTER: 'NONE' } }).metrics).toMatchObject({
+      exporters: ['none'],
+      otlp: undefined,
+    });
   });
 
   it('is overridden by metricsExporters', () => {
-    expect(resolveConfig({ env: { ...endpoint, OTEL_METRICS_EXPORTER: 'prometheus' }, metricsExporters: ['otlp'] }).metrics.otlp).toBeDefined();
+    expect(
+      resolveConfig({ env: { ...endpoint, OTEL_METRICS_EXPORTER: 'prometheus' }, metricsExporters: ['otlp'] }).metrics.otlp,
+    ).toBeDefined();
   });
 
   it('rejects unknown names, an empty list and none mixed with others', () => {
@@ -333,7 +358,15 @@ describe('OTEL_SDK_DISABLED', () => {
 
 describe('OTEL_LOG_LEVEL', () => {
   it('maps the spec levels onto pino levels', () => {
-    const cases: Record<string, string> = { none: 'silent', ERROR: 'error', warn: 'warn', info: 'info', debug: 'debug', verbose: 'trace', all: 'trace' };
+    const cases: Record<string, string> = {
+      none: 'silent',
+      ERROR: 'error',
+      warn: 'warn',
+      info: 'info',
+      debug: 'debug',
+      verbose: 'trace',
+      all: 'trace',
+    };
     for (const [value, level] of Object.entries(cases)) {
       expect(resolveConfig({ env: { OTEL_LOG_LEVEL: value } }).logging.level).toBe(level);
     }
@@ -353,7 +386,10 @@ describe('OTEL_LOG_LEVEL', () => {
 
 describe('other programmatic fields', () => {
   it('validates registerGlobals, the enable switches and shutdownTimeoutMs', () => {
-    expect(resolveConfig({ env: {}, registerGlobals: false, shutdownTimeoutMs: 3000 })).toMatchObject({ registerGlobals: false, shutdownTimeoutMs: 3000 });
+    expect(resolveConfig({ env: {}, registerGlobals: false, shutdownTimeoutMs: 3000 })).toMatchObject({
+      registerGlobals: false,
+      shutdownTimeoutMs: 3000,
+    });
     rejects(() => resolveConfig({ env: {}, shutdownTimeoutMs: 0 }), 'shutdownTimeoutMs');
     rejects(() => resolveConfig({ env: {}, enableTracing: 'no' as never }), 'enableTracing');
   });

@@ -2,14 +2,7 @@
 // OffGridFlow lists and the OpenTelemetry spec defines. Explicit config wins over the environment; an
 // invalid value in either fails here, once, with an OgfError naming the setting; a missing
 // endpoint is not an error (Prometheus pull only, no span export).
-import type {
-  ConfigOptions,
-  LogLevel,
-  MetricsExporterName,
-  ResolvedConfig,
-  SamplerName,
-  TracesExporterName,
-} from './config-types.js';
+import type { ConfigOptions, LogLevel, MetricsExporterName, ResolvedConfig, SamplerName, TracesExporterName } from './config-types.js';
 import { defaultEnv, parseBoolean, parseNameList, parsePositiveMs, parseRatio, readVar, type EnvSource } from './env.js';
 import { resolveEndpoint } from './otlp-target.js';
 import { resolveResource } from './resource.js';
@@ -83,8 +76,7 @@ export function resolveConfig(config: ConfigOptions = {}): ResolvedConfig {
 
   const envDisabled = readVar(env, 'OTEL_SDK_DISABLED');
   const disabled =
-    optionalBoolean(config.disabled, 'disabled') ??
-    (envDisabled === undefined ? false : parseBoolean(envDisabled, 'OTEL_SDK_DISABLED'));
+    optionalBoolean(config.disabled, 'disabled') ?? (envDisabled === undefined ? false : parseBoolean(envDisabled, 'OTEL_SDK_DISABLED'));
 
   const envLogLevel = readVar(env, 'OTEL_LOG_LEVEL');
   const level: LogLevel =
@@ -140,8 +132,7 @@ export function resolveConfig(config: ConfigOptions = {}): ResolvedConfig {
     resourceAttributes: resource.attributes,
     disabled,
     registerGlobals: optionalBoolean(config.registerGlobals, 'registerGlobals') ?? true,
-    shutdownTimeoutMs:
-      config.shutdownTimeoutMs === undefined ? 10_000 : parsePositiveMs(config.shutdownTimeoutMs, 'shutdownTimeoutMs'),
+    shutdownTimeoutMs: config.shutdownTimeoutMs === undefined ? 10_000 : parsePositiveMs(config.shutdownTimeoutMs, 'shutdownTimeoutMs'),
     tracing: {
       enabled: enableTracing && !disabled,
       sampler: sampling.sampler,

@@ -74,7 +74,10 @@ export function installShutdownHandlers(obs: ShutdownTarget, options: ShutdownHa
   const { logger } = obs;
   const repeatWindowMs = options.repeatWindowMs ?? 1_000;
   if (!(Number.isFinite(repeatWindowMs) && repeatWindowMs >= 0)) {
-    throw new OgfError('ERR_OGF_INVALID_OPTION', `installShutdownHandlers: repeatWindowMs must be a number >= 0, got ${String(repeatWindowMs)}`);
+    throw new OgfError(
+      'ERR_OGF_INVALID_OPTION',
+      `installShutdownHandlers: repeatWindowMs must be a number >= 0, got ${String(repeatWindowMs)}`,
+    );
   }
   let firstSignal: string | undefined;
   let firstAt = 0;
@@ -107,7 +110,10 @@ export function installShutdownHandlers(obs: ShutdownTarget, options: ShutdownHa
   const onSignal = (signal: SignalName): void => {
     if (firstSignal !== undefined) {
       if (signal === firstSignal && performance.now() - firstAt < repeatWindowMs) {
-        logger.info({ event: 'shutdown.signal_repeat', signal, repeat_window_ms: repeatWindowMs }, `${signal} repeated within ${repeatWindowMs} ms (forwarded by a process manager?); still draining`);
+        logger.info(
+          { event: 'shutdown.signal_repeat', signal, repeat_window_ms: repeatWindowMs },
+          `${signal} repeated within ${repeatWindowMs} ms (forwarded by a process manager?); still draining`,
+        );
         return;
       }
       force(`second signal ${signal} during shutdown`);

@@ -99,7 +99,11 @@ describe('createObservability end to end in one process', () => {
 
     const spans = await receiver.waitForSpans(3);
     const batch = spans.find((s) => s.name === 'batch.processing');
-    expect(batch?.resource).toMatchObject({ 'service.name': 'offgridflow', 'service.version': '1.0.0', 'deployment.environment.name': 'test' });
+    expect(batch?.resource).toMatchObject({
+      'service.name': 'offgridflow',
+      'service.version': '1.0.0',
+      'deployment.environment.name': 'test',
+    });
     const activities = spans.filter((s) => s.name === 'activity.processing');
     expect(activities).toHaveLength(2);
     for (const activity of activities) {
@@ -184,13 +188,21 @@ describe('logs', () => {
   it('write one audit record per state transition, even when the level is above info', async () => {
     const { obs, logs } = setup({ logLevel: 'warn' });
     const at = new Date('2025-12-04T10:00:00.000Z');
-    for (const [from, to] of [['pending', 'queued'], ['queued', 'processing'], ['processing', 'failed']] as const) {
+    for (const [from, to] of [
+      ['pending', 'queued'],
+      ['queued', 'processing'],
+      ['processing', 'failed'],
+    ] as const) {
       obs.recordStateTransition({ batchId: 'b-7', from, to, workerId: 'w-2', at, ...(to === 'failed' ? { reason: 'timeout' } : {}) });
     }
     obs.logger.info('an ordinary info line the level filters out');
 
     const audit = logs.lines.filter((l) => l.audit === 'batch.state_transition');
-    expect(audit.map((l) => [l.from, l.to])).toEqual([['pending', 'queued'], ['queued', 'processing'], ['processing', 'failed']]);
+    expect(audit.map((l) => [l.from, l.to])).toEqual([
+      ['pending', 'queued'],
+      ['queued', 'processing'],
+      ['processing', 'failed'],
+    ]);
     for (const line of audit) expect(line).toMatchObject({ batch_id: 'b-7', worker_id: 'w-2', at: '2025-12-04T10:00:00.000Z' });
     expect(audit[2]).toMatchObject({ reason: 'timeout' });
     expect(logs.lines.some((l) => l.msg === 'an ordinary info line the level filters out')).toBe(false);
@@ -292,7 +304,9 @@ describe('shutdown', () => {
   it('aborts a drain hook that outlives its deadline and reports it pending', async () => {
     const { obs } = setup();
     let aborted = false;
-    obs.addDrainHook('stuck', (signal) => new Promise<void>(() => signal.addEventListener('abort', () => (aborted = true))), { timeoutMs: 50 });
+    obs.addDrainHook('stuck', (signal) => new Promise<void>(() => signal.addEventListener('abort', () => (aborted = true))), {
+      timeoutMs: 50,
+    });
     obs.addDrainHook('failing', () => Promise.reject(new Error('boom')));
     const report = await obs.shutdown();
     expect(aborted).toBe(true);
@@ -338,7 +352,11 @@ describe('configuration errors', () => {
 
   it('pass an option error of a composed package through, and leave no global registered', () => {
     expect(() =>
-      createObservability({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, metricExportIntervalMs: 50, statusOptions: { basePath: 'no-slash' } }),
+      createObservability({
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+        metricExportIntervalMs: 50,
+        statusOptions: { basePath: 'no-slash' },
+      }),
     ).toThrow(/basePath/);
     expect(trace.getTracer('anyone').startSpan('after a failed start').isRecording()).toBe(false);
   });

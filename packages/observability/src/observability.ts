@@ -112,7 +112,11 @@ const W3C_PROPAGATOR = (): CompositePropagator =>
 
 function registerGlobals(
   config: ResolvedConfig,
-  parts: { contextManager: ContextManager | undefined; tracerProvider: TracerProvider | undefined; meterProvider: MeterProvider | undefined },
+  parts: {
+    contextManager: ContextManager | undefined;
+    tracerProvider: TracerProvider | undefined;
+    meterProvider: MeterProvider | undefined;
+  },
   logger: Logger,
 ): () => void {
   const undo: (() => void)[] = [];
@@ -121,13 +125,17 @@ function registerGlobals(
     if (ok) undo.push(disable);
     else conflicts.push(what);
   };
-  if (parts.contextManager) claim('context manager', context.setGlobalContextManager(parts.contextManager.enable()), () => context.disable());
+  if (parts.contextManager)
+    claim('context manager', context.setGlobalContextManager(parts.contextManager.enable()), () => context.disable());
   if (parts.tracerProvider) claim('tracer provider', trace.setGlobalTracerProvider(parts.tracerProvider), () => trace.disable());
   if (parts.meterProvider) claim('meter provider', metricsApi.setGlobalMeterProvider(parts.meterProvider), () => metricsApi.disable());
   if (parts.tracerProvider) claim('propagator', propagation.setGlobalPropagator(W3C_PROPAGATOR()), () => propagation.disable());
   // The diag logger cannot refuse a second registration, so only the instance that owns the
   // providers routes OpenTelemetry's own messages into its logs.
-  if (undo.length > 0 && diag.setLogger(createDiagLogger(logger), { logLevel: diagLevelFor(config.logging.level), suppressOverrideMessage: true })) {
+  if (
+    undo.length > 0 &&
+    diag.setLogger(createDiagLogger(logger), { logLevel: diagLevelFor(config.logging.level), suppressOverrideMessage: true })
+  ) {
     undo.push(() => diag.disable());
   }
   if (conflicts.length > 0) {
@@ -226,8 +234,7 @@ function compose(
     logger,
   });
 
-  const contextManager =
-    options.contextManager === false ? undefined : (options.contextManager ?? createAsyncContextManager());
+  const contextManager = options.contextManager === false ? undefined : (options.contextManager ?? createAsyncContextManager());
   const unregister =
     config.registerGlobals && !config.disabled
       ? registerGlobals(

@@ -13,11 +13,7 @@ export interface Endpoint {
 }
 
 /** Resolves the destination of one signal. */
-export function resolveEndpoint(
-  signal: 'traces' | 'metrics',
-  config: ConfigOptions,
-  env: EnvSource,
-): Endpoint {
+export function resolveEndpoint(signal: 'traces' | 'metrics', config: ConfigOptions, env: EnvSource): Endpoint {
   const upper = signal.toUpperCase();
   const field = signal === 'traces' ? 'tracesEndpoint' : 'metricsEndpoint';
   const explicitSignal = optionalString(config[field], field);
@@ -52,7 +48,11 @@ export function resolveEndpoint(
   for (const variable of ['OTEL_EXPORTER_OTLP_PROTOCOL', `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`]) {
     const protocol = readVar(env, variable);
     if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json') {
-      fail(variable, '"http/protobuf" or "http/json" (spans and metrics are sent as OTLP/HTTP JSON; gRPC is not supported, use port 4318)', protocol);
+      fail(
+        variable,
+        '"http/protobuf" or "http/json" (spans and metrics are sent as OTLP/HTTP JSON; gRPC is not supported, use port 4318)',
+        protocol,
+      );
     }
   }
 

@@ -35,10 +35,16 @@ export async function main(): Promise<ShutdownReport> {
   const sub = await obs.batches.submit({ id: 'b-2', orgId: 'org-1', activityCount: 1 }, (s) => ({ trace: JSON.stringify(s.carrier) }));
   const kg: number = await obs.batches.process(
     { id: 'b-2', orgId: 'org-1', workerId: 'w-1', carrier: sub.trace, submittedAt: new Date(), attempt: 1 },
-    (run: BatchRun) => run.lock('org', () => run.activity({ id: 'a-1', type: 'electricity' }, (act) => act.calculated({ emissionsKg: 480, factor: 0.4 }))),
+    (run: BatchRun) =>
+      run.lock('org', () => run.activity({ id: 'a-1', type: 'electricity' }, (act) => act.calculated({ emissionsKg: 480, factor: 0.4 }))),
     { result: (total) => ({ emissionsKg: total }), signal: AbortSignal.timeout(60_000) },
   );
-  const standalone: BatchLifecycle = createBatchLifecycle({ metrics: obs.metrics, tracer: obs.tracer, logger: obs.logger, queue: 'external' });
+  const standalone: BatchLifecycle = createBatchLifecycle({
+    metrics: obs.metrics,
+    tracer: obs.tracer,
+    logger: obs.logger,
+    queue: 'external',
+  });
   const manual = standalone.startProcessing({ id: 'b-3' });
   manual.startActivity({ id: 'a-1' }).end();
   manual.end({ emissionsKg: kg });

@@ -55,10 +55,19 @@ export function createRig(
   const memory = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)], ...(sampler ? { sampler } : {}) });
   const logs: Record<string, unknown>[] = [];
-  const logger = createLogger({ serviceName: 'lifecycle-test', destination: { write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = createLogger({
+    serviceName: 'lifecycle-test',
+    destination: { write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   const errors: OgfError[] = [];
   let elapsed = 0;
-  const metrics = createBatchMetrics({ lockNames: ['org'], onError: (e) => errors.push(e), now: () => EPOCH + elapsed, ...metricsOptions, meterProvider });
+  const metrics = createBatchMetrics({
+    lockNames: ['org'],
+    onError: (e) => errors.push(e),
+    now: () => EPOCH + elapsed,
+    ...metricsOptions,
+    meterProvider,
+  });
   const tracer = createBatchTracer({ tracerProvider, onError: (e) => errors.push(e) });
   const batches = createBatchLifecycle({
     metrics,
@@ -97,7 +106,10 @@ export function createRig(
         const have = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
         const wanted = Object.entries(labels);
         // Exact label match on the labels asked for, ignoring the resource labels (otel_scope_*, service…).
-        if (wanted.every(([k, v]) => have[k] === v) && Object.keys(have).filter((k) => !k.startsWith('otel_') && k !== 'job' && k !== 'instance').length === wanted.length) {
+        if (
+          wanted.every(([k, v]) => have[k] === v) &&
+          Object.keys(have).filter((k) => !k.startsWith('otel_') && k !== 'job' && k !== 'instance').length === wanted.length
+        ) {
           return Number(match[3]);
         }
       }

@@ -96,7 +96,11 @@ describe('installShutdownHandlers on a real child process', { timeout: 90_000 },
     receiver = await startOtlpReceiver();
     // The batch outlasts the readiness polls below by seconds even on a busy machine (the test
     // reads 'batch finished' as absent afterwards); the deadline leaves room for it and the flush.
-    const service = await startService({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'prometheus', SHUTDOWN_TIMEOUT_MS: '15000' });
+    const service = await startService({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    });
     expect(await statusOf(`${service.url}/health/ready`)).toBe(200);
 
     const batch = fetch(`${service.url}/batch?id=b-inflight&ms=5000`).then(async (r) => [r.status, await r.text()]);

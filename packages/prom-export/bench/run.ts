@@ -47,7 +47,11 @@ function build(series: number): Setup {
         pc.set(attributes, i);
       }
     } else {
-      const histogram = meter.createHistogram(`latency.${k}`, { unit: 's', description: 'Latency.', advice: { explicitBucketBoundaries: BUCKETS } });
+      const histogram = meter.createHistogram(`latency.${k}`, {
+        unit: 's',
+        description: 'Latency.',
+        advice: { explicitBucketBoundaries: BUCKETS },
+      });
       const pc = new Histogram({ name: `latency_${k}_seconds`, help: 'Latency.', labelNames, buckets: BUCKETS, registers: [registry] });
       for (let i = 0; i < per; i++) {
         const attributes = { route: `/api/v1/items/${i}`, status: String(200 + (i % 5)) };
@@ -88,7 +92,12 @@ async function timeScrapes(setup: Setup, iterations: number): Promise<Record<Con
       if (i >= 3) samples[who].push(performance.now() - start);
     }
   }
-  return { ours: median(samples.ours), oursPure: median(samples.oursPure), otel: median(samples.otel), promClient: median(samples.promClient) };
+  return {
+    ours: median(samples.ours),
+    oursPure: median(samples.oursPure),
+    otel: median(samples.otel),
+    promClient: median(samples.promClient),
+  };
 }
 
 async function maxStall(setup: Setup, who: Contender, repeats: number): Promise<number> {
@@ -119,26 +128,42 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const verdicts: string[] = [];
   let stallRows: string[] = [];
-  for (const [series, iterations] of [[100, 60], [1_000, 30], [10_000, 12]] as const) {
+  for (const [series, iterations] of [
+    [100, 60],
+    [1_000, 30],
+    [10_000, 12],
+  ] as const) {
     const setup = build(series);
     const t = await timeScrapes(setup, iterations);
-    rows.push(`| ${series.toLocaleString('en')} | ${fmt(t.ours)} | ${fmt(t.oursPure)} | ${fmt(t.otel)} | ${fmt(t.promClient)} | ${ratio(t.otel, t.ours)} | ${ratio(t.promClient, t.ours)} |`);
+    rows.push(
+      `| ${series.toLocaleString('en')} | ${fmt(t.ours)} | ${fmt(t.oursPure)} | ${fmt(t.otel)} | ${fmt(t.promClient)} | ${ratio(t.otel, t.ours)} | ${ratio(t.promClient, t.ours)} |`,
+    );
     if (series >= 1_000) {
-      verdicts.push(`- ${series.toLocaleString('en')} series: ≥ 4× faster than exporter-prometheus — ${t.otel / t.ours >= 4 ? 'met' : 'NOT met'} (${ratio(t.otel, t.ours)}); no slower than prom-client — ${t.ours <= t.promClient ? 'met' : 'NOT met'} (${ratio(t.promClient, t.ours)}).`);
+      verdicts.push(
+        `- ${series.toLocaleString('en')} series: ≥ 4× faster than exporter-prometheus — ${t.otel / t.ours >= 4 ? 'met' : 'NOT met'} (${ratio(t.otel, t.ours)}); no slower than prom-client — ${t.ours <= t.promClient ? 'met' : 'NOT met'} (${ratio(t.promClient, t.ours)}).`,
+      );
     }
     if (series === 10_000) {
-      const stalls = { ours: await maxStall(setup, 'ours', 7), otel: await maxStall(setup, 'otel', 7), promClient: await maxStall(setup, 'promClient', 7) };
+      const stalls = {
+        ours: await maxStall(setup, 'ours', 7),
+        otel: await maxStall(setup, 'otel', 7),
+        promClient: await maxStall(setup, 'promClient', 7),
+      };
       stallRows = [
         `| @ogf/prom-export \`render()\` | ${fmt(stalls.ours)} |`,
         `| exporter-prometheus collect + serialize | ${fmt(stalls.otel)} |`,
         `| prom-client \`registry.metrics()\` | ${fmt(stalls.promClient)} |`,
       ];
-      verdicts.push(`- Longest event-loop stall during a 10,000-series scrape under 50 ms — ${stalls.ours < 50 ? 'met' : 'NOT met'} (${fmt(stalls.ours)} ms).`);
+      verdicts.push(
+        `- Longest event-loop stall during a 10,000-series scrape under 50 ms — ${stalls.ours < 50 ? 'met' : 'NOT met'} (${fmt(stalls.ours)} ms).`,
+      );
     }
     await setup.provider.shutdown();
   }
   const cpu = cpus()[0]?.model ?? 'unknown cpu';
-  const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
   const md = [
     '## @ogf/prom-export',
     '',

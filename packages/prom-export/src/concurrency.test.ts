@@ -24,7 +24,9 @@ describe('recording while scraping', () => {
     const { textFamilies } = await scrape(exporter);
     const jobs = family(textFamilies, 'jobs').samples.map((s) => s.value);
     expect(sumOf(jobs)).toBe(rounds * perRound);
-    const counts = family(textFamilies, 'job_duration_seconds').samples.filter((s) => s.name.endsWith('_count')).map((s) => s.value);
+    const counts = family(textFamilies, 'job_duration_seconds')
+      .samples.filter((s) => s.name.endsWith('_count'))
+      .map((s) => s.value);
     expect(sumOf(counts)).toBe(rounds * perRound);
   });
 });

@@ -60,7 +60,11 @@ describe('PrometheusExporter rendering', () => {
       ['lock_wait_duration_seconds_count', '', '5.0'],
     ]);
     const om = family(omFamilies, 'lock_wait_duration_seconds').samples.map((s) => s.name);
-    expect(om.slice(-3)).toEqual(['lock_wait_duration_seconds_sum', 'lock_wait_duration_seconds_count', 'lock_wait_duration_seconds_created']);
+    expect(om.slice(-3)).toEqual([
+      'lock_wait_duration_seconds_sum',
+      'lock_wait_duration_seconds_count',
+      'lock_wait_duration_seconds_created',
+    ]);
   });
 
   it('gives OpenMetrics counters a family name without _total, samples with it, and a # UNIT line', async () => {
@@ -96,7 +100,7 @@ describe('PrometheusExporter rendering', () => {
     const { provider, exporter } = setup();
     provider.getMeter('m').createCounter('c').add(1, { 'a.b': 'dot', a_b: 'underscore', 'a-b': 'dash', z: 1, ok: true });
     const { textFamilies, omFamilies } = await scrape(exporter);
-    const expected = { 'a_b': 'dash;dot;underscore', ok: 'true', z: '1' };
+    const expected = { a_b: 'dash;dot;underscore', ok: 'true', z: '1' };
     expect(withoutScope(family(textFamilies, 'c').samples[0]!.labels)).toEqual(expected);
     expect(withoutScope(family(omFamilies, 'c').samples[0]!.labels)).toEqual(expected);
   });
@@ -130,7 +134,10 @@ describe('PrometheusExporter rendering', () => {
   it('drops the later metric of a type conflict and reports it once across scrapes', async () => {
     const { provider, exporter, reports } = setup();
     provider.getMeter('a').createCounter('jobs').add(1);
-    provider.getMeter('b').createHistogram('jobs', { advice: { explicitBucketBoundaries: [1] } }).record(1);
+    provider
+      .getMeter('b')
+      .createHistogram('jobs', { advice: { explicitBucketBoundaries: [1] } })
+      .record(1);
     provider.getMeter('c').createUpDownCounter('jobs_total').add(5);
     const first = await scrape(exporter);
     await scrape(exporter);
@@ -161,8 +168,14 @@ describe('PrometheusExporter rendering', () => {
       const provider = new MeterProvider({ readers: [exporter] });
       const names = ['b.two', 'a.one', 'c.three'];
       for (const name of reverse ? [...names].reverse() : names) {
-        provider.getMeter(reverse ? 's2' : 's1').createCounter(name).add(1);
-        provider.getMeter(reverse ? 's1' : 's2').createCounter(name).add(1);
+        provider
+          .getMeter(reverse ? 's2' : 's1')
+          .createCounter(name)
+          .add(1);
+        provider
+          .getMeter(reverse ? 's1' : 's2')
+          .createCounter(name)
+          .add(1);
       }
       return (await exporter.render()).body;
     };

@@ -123,7 +123,11 @@ export class PrometheusExporter extends MetricReader {
       return new Response(body, { status: 200, headers });
     } catch (error) {
       const known = isOgfError(error);
-      const failure = new OgfError('ERR_OGF_RENDER_FAILED', `metrics exposition failed: ${known ? error.message : 'unexpected error while collecting'}`, { cause: error });
+      const failure = new OgfError(
+        'ERR_OGF_RENDER_FAILED',
+        `metrics exposition failed: ${known ? error.message : 'unexpected error while collecting'}`,
+        { cause: error },
+      );
       try {
         this.options.onError?.(failure);
       } catch {
@@ -147,7 +151,11 @@ export class PrometheusExporter extends MetricReader {
     }
     for (const error of result.errors) {
       const message = error instanceof Error ? error.message : String(error);
-      this.report('ERR_OGF_COLLECT_FAILED', `collect:${message.slice(0, 200)}`, `an instrument callback failed during collection: ${message}`);
+      this.report(
+        'ERR_OGF_COLLECT_FAILED',
+        `collect:${message.slice(0, 200)}`,
+        `an instrument callback failed during collection: ${message}`,
+      );
     }
     return result.resourceMetrics;
   }

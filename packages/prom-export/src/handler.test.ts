@@ -34,10 +34,13 @@ describe('exporter.handler', () => {
   it('answers HEAD with the headers GET would send and no body, without collecting', async () => {
     let callbacks = 0;
     const { provider, exporter } = setup();
-    provider.getMeter('m').createObservableGauge('g').addCallback((result) => {
-      callbacks++;
-      result.observe(1);
-    });
+    provider
+      .getMeter('m')
+      .createObservableGauge('g')
+      .addCallback((result) => {
+        callbacks++;
+        result.observe(1);
+      });
     const response = await exporter.handler(request({ method: 'HEAD', accept: 'application/openmetrics-text' }));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(OPENMETRICS_CONTENT_TYPE);

@@ -7,7 +7,12 @@ const metricNames: [name: string, unit: string, kind: MetricKind, expected: stri
   ['simple_metric', '', 'gauge', 'simple_metric'],
   ['metric@with#special$chars', '', 'gauge', 'metric_with_special_chars'],
   ['metric@@##$$name', '', 'gauge', 'metric_name'],
-  ['metric__with__multiple__underscores', 'unit__multiple__underscores', 'gauge', 'metric_with_multiple_underscores_unit_multiple_underscores'],
+  [
+    'metric__with__multiple__underscores',
+    'unit__multiple__underscores',
+    'gauge',
+    'metric_with_multiple_underscores_unit_multiple_underscores',
+  ],
   ['123metric', '', 'gauge', '_123metric'],
   ['(lambda).function.executions(#)', '', 'gauge', 'lambda_function_executions'],
   ['http.server.request.duration', 's', 'histogram', 'http_server_request_duration_seconds'],

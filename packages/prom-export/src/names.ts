@@ -6,16 +6,44 @@ import type { MetricKind } from '@ogf/core';
 // UCUM-ish abbreviations to the plural words Prometheus base units use. Maps, not object
 // literals: a unit is user input, and `toString` must not find Object.prototype's.
 const UNIT_WORDS: ReadonlyMap<string, string> = wordMap({
-  d: 'days', h: 'hours', min: 'minutes', s: 'seconds', ms: 'milliseconds', us: 'microseconds',
-  ns: 'nanoseconds', By: 'bytes', KiBy: 'kibibytes', MiBy: 'mebibytes', GiBy: 'gibibytes',
-  TiBy: 'tibibytes', KBy: 'kilobytes', MBy: 'megabytes', GBy: 'gigabytes', TBy: 'terabytes',
-  m: 'meters', V: 'volts', A: 'amperes', J: 'joules', W: 'watts', g: 'grams', kg: 'kilograms',
-  Cel: 'celsius', Hz: 'hertz', '%': 'percent',
+  d: 'days',
+  h: 'hours',
+  min: 'minutes',
+  s: 'seconds',
+  ms: 'milliseconds',
+  us: 'microseconds',
+  ns: 'nanoseconds',
+  By: 'bytes',
+  KiBy: 'kibibytes',
+  MiBy: 'mebibytes',
+  GiBy: 'gibibytes',
+  TiBy: 'tibibytes',
+  KBy: 'kilobytes',
+  MBy: 'megabytes',
+  GBy: 'gigabytes',
+  TBy: 'terabytes',
+  m: 'meters',
+  V: 'volts',
+  A: 'amperes',
+  J: 'joules',
+  W: 'watts',
+  g: 'grams',
+  kg: 'kilograms',
+  Cel: 'celsius',
+  Hz: 'hertz',
+  '%': 'percent',
 });
 
 // The denominator of a rate unit is singular: `By/s` → `bytes_per_second`.
 const PER_UNIT_WORDS: ReadonlyMap<string, string> = wordMap({
-  s: 'second', m: 'minute', min: 'minute', h: 'hour', d: 'day', w: 'week', mo: 'month', y: 'year',
+  s: 'second',
+  m: 'minute',
+  min: 'minute',
+  h: 'hour',
+  d: 'day',
+  w: 'week',
+  mo: 'month',
+  y: 'year',
 });
 
 function wordMap(words: Record<string, string>): ReadonlyMap<string, string> {

@@ -115,7 +115,11 @@ export function planFamilies(
   let info: Family | undefined;
   if (!options.withoutTargetInfo) {
     const labels = labelPart(resourceMetrics.resource.attributes, cache, (key) =>
-      report('ERR_OGF_INVALID_NAME', `resource-key:${key}`, `resource attribute key ${JSON.stringify(key)} has no valid label characters; left out of target_info`),
+      report(
+        'ERR_OGF_INVALID_NAME',
+        `resource-key:${key}`,
+        `resource attribute key ${JSON.stringify(key)} has no valid label characters; left out of target_info`,
+      ),
     );
     if (labels !== '') {
       info = { name: 'target_info', omName: 'target', type: 'info', help: 'Target metadata', unit: '', sources: [], info: labels };
@@ -132,12 +136,20 @@ export function planFamilies(
       const kind = metricKind(metric);
       if (kind === undefined) {
         const what = metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM ? 'an exponential histogram' : 'delta temporality';
-        report('ERR_OGF_UNSUPPORTED_DATA', `unsupported:${otelName}`, `metric ${JSON.stringify(otelName)} uses ${what}, which Prometheus text formats cannot carry; dropped`);
+        report(
+          'ERR_OGF_UNSUPPORTED_DATA',
+          `unsupported:${otelName}`,
+          `metric ${JSON.stringify(otelName)} uses ${what}, which Prometheus text formats cannot carry; dropped`,
+        );
         continue;
       }
       const name = familyName(metric, kind, cache);
       if (name === '') {
-        report('ERR_OGF_INVALID_NAME', `name:${otelName}`, `metric name ${JSON.stringify(otelName)} has no valid Prometheus characters; dropped`);
+        report(
+          'ERR_OGF_INVALID_NAME',
+          `name:${otelName}`,
+          `metric name ${JSON.stringify(otelName)} has no valid Prometheus characters; dropped`,
+        );
         continue;
       }
       const type: FamilyType = kind === 'updowncounter' ? 'gauge' : kind;
@@ -147,18 +159,28 @@ export function planFamilies(
         if (existing.type === type && existing.name === name) {
           existing.sources.push({ metric, scope: scopeText });
         } else {
-          report('ERR_OGF_TYPE_CONFLICT', `type:${omName}:${type}`, `metric ${JSON.stringify(otelName)} maps to family "${omName}" as ${type}, but it is already ${existing.type}; dropped`);
+          report(
+            'ERR_OGF_TYPE_CONFLICT',
+            `type:${omName}:${type}`,
+            `metric ${JSON.stringify(otelName)} maps to family "${omName}" as ${type}, but it is already ${existing.type}; dropped`,
+          );
         }
         continue;
       }
       const clash = reserve(omName, type);
       if (clash !== undefined) {
-        report('ERR_OGF_NAME_CLASH', `clash:${omName}:${type}`, `metric ${JSON.stringify(otelName)} (family "${omName}", ${type}) would write sample "${clash}", which another family owns; dropped`);
+        report(
+          'ERR_OGF_NAME_CLASH',
+          `clash:${omName}:${type}`,
+          `metric ${JSON.stringify(otelName)} (family "${omName}", ${type}) would write sample "${clash}", which another family owns; dropped`,
+        );
         continue;
       }
       const unit = prometheusUnit(metric.descriptor.unit, kind);
       const family: Family = {
-        name, omName, type,
+        name,
+        omName,
+        type,
         help: metric.descriptor.description.trim() === '' ? otelName : metric.descriptor.description,
         unit: unit !== '' && omName.endsWith(`_${unit}`) ? unit : '',
         sources: [{ metric, scope: scopeText }],
@@ -174,12 +196,18 @@ export function planFamilies(
     const type = foreignType(metric.type);
     const name = VALID_METRIC_NAME.test(metric.name) ? metric.name : '';
     if (type === undefined || name === '') {
-      throw new OgfError('ERR_OGF_INVALID_OPTION', `prom-client metric ${JSON.stringify(metric.name)} has type ${String(metric.type)} or a name Prometheus cannot use; expected a counter, gauge, histogram or summary with a valid name`);
+      throw new OgfError(
+        'ERR_OGF_INVALID_OPTION',
+        `prom-client metric ${JSON.stringify(metric.name)} has type ${String(metric.type)} or a name Prometheus cannot use; expected a counter, gauge, histogram or summary with a valid name`,
+      );
     }
     const omName = type === 'counter' && name.endsWith('_total') && name.length > 6 ? name.slice(0, -6) : name;
     const clash = byOmName.has(omName) ? omName : reserve(omName, type);
     if (clash !== undefined) {
-      throw new OgfError('ERR_OGF_DUPLICATE_FAMILY', `prom-client metric "${name}" clashes with another family over the name "${clash}"; each family name may come from one source only (rename it, or drop one of the two)`);
+      throw new OgfError(
+        'ERR_OGF_DUPLICATE_FAMILY',
+        `prom-client metric "${name}" clashes with another family over the name "${clash}"; each family name may come from one source only (rename it, or drop one of the two)`,
+      );
     }
     const family: Family = { name, omName, type, help: metric.help === '' ? name : metric.help, unit: '', sources: [], foreign: metric };
     byOmName.set(omName, family);

@@ -70,7 +70,9 @@ describe('merging prom-client registries', () => {
     const [one, two] = [new Registry(), new Registry()];
     new Gauge({ name: 'depth', help: 'd', registers: [one] });
     new Gauge({ name: 'depth', help: 'd', registers: [two] });
-    expect(() => new PrometheusExporter({ registries: [one, two] })).toThrow(/"depth" is registered in registries\[0\] and registries\[1\]/);
+    expect(() => new PrometheusExporter({ registries: [one, two] })).toThrow(
+      /"depth" is registered in registries\[0\] and registries\[1\]/,
+    );
     expect(() => new PrometheusExporter({ registries: [one, one] })).toThrow(/given twice/);
   });
 
@@ -91,7 +93,16 @@ describe('@ogf/prom-export/node', () => {
     provider.getMeter('m').createCounter('batches').add(1);
     const { textFamilies, omFamilies } = await scrape(exporter);
     const names = textFamilies.map((f) => f.name);
-    expect(names).toEqual(expect.arrayContaining(['batches', 'process_cpu_seconds', 'process_start_time_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_version_info']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'batches',
+        'process_cpu_seconds',
+        'process_start_time_seconds',
+        'nodejs_heap_size_used_bytes',
+        'nodejs_eventloop_lag_p99_seconds',
+        'nodejs_version_info',
+      ]),
+    );
     // The `_total` gauges promtool rejects are left out; their per-type gauges remain.
     expect(names).not.toContain('nodejs_active_handles_total');
     expect(names).toContain('nodejs_active_handles');

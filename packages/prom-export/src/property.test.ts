@@ -9,11 +9,39 @@ import { parseText, setup } from '../test/checks.js';
 import type { MetricKind } from '@ogf/core';
 import { prometheusLabelName, prometheusMetricName, prometheusUnit } from './names.js';
 
-const FRAGMENTS = ['"', '\\', '\n', '"} 1\nforged_total{a="', '\uD800', '\uDC00', '\uD83D\uDE00', '# EOF\n', '# TYPE x counter\n',
-  '{', '}', '=', ',', ' ', '\t', '\r', '\u0000', '\u2028', 'é', '_total', 'le', '__', '.', ':', '\\n', '\\"'];
+const FRAGMENTS = [
+  '"',
+  '\\',
+  '\n',
+  '"} 1\nforged_total{a="',
+  '\uD800',
+  '\uDC00',
+  '\uD83D\uDE00',
+  '# EOF\n',
+  '# TYPE x counter\n',
+  '{',
+  '}',
+  '=',
+  ',',
+  ' ',
+  '\t',
+  '\r',
+  '\u0000',
+  '\u2028',
+  'é',
+  '_total',
+  'le',
+  '__',
+  '.',
+  ':',
+  '\\n',
+  '\\"',
+];
 const nasty = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 8 }).map((parts) => parts.join('')),
+  fc
+    .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: 'binary', maxLength: 4 })), { maxLength: 8 })
+    .map((parts) => parts.join('')),
 );
 const huge = fc.constantFrom('x', '"', '\\', '\n', '\uD800').map((char) => char.repeat(100_000));
 const text = fc.oneof({ weight: 14, arbitrary: nasty }, { weight: 1, arbitrary: huge });
@@ -34,7 +62,10 @@ const spec: fc.Arbitrary<Spec> = fc.record({
   suffix: nasty,
   unit: nasty,
   description: text,
-  series: fc.array(fc.record({ attributes: fc.dictionary(nasty, text, { maxKeys: 3 }), amount: fc.nat(1000) }), { minLength: 1, maxLength: 4 }),
+  series: fc.array(fc.record({ attributes: fc.dictionary(nasty, text, { maxKeys: 3 }), amount: fc.nat(1000) }), {
+    minLength: 1,
+    maxLength: 4,
+  }),
 });
 
 const RESERVED = ['le', 'quantile', 'otel_scope_name', 'otel_scope_version'];
@@ -91,12 +122,15 @@ function expectedFamily(index: number, metric: Spec): Expected {
     else if (metric.kind === 'gauge') samples.push({ name, labels, value: amounts.at(-1) as number });
     else {
       const counts = [amounts.filter((a) => a <= 1).length, amounts.filter((a) => a <= 10).length, amounts.length];
-      ['1', '10', '+Inf'].forEach((le, i) => samples.push({ name: `${name}_bucket`, labels: { ...labels, le }, value: counts[i] as number }));
+      ['1', '10', '+Inf'].forEach((le, i) =>
+        samples.push({ name: `${name}_bucket`, labels: { ...labels, le }, value: counts[i] as number }),
+      );
       samples.push({ name: `${name}_sum`, labels, value: sum }, { name: `${name}_count`, labels, value: amounts.length });
     }
   }
   return {
-    name, omName,
+    name,
+    omName,
     type: metric.kind,
     unit: unit !== '' && omName.endsWith(`_${unit}`) ? unit : '',
     help: wf(metric.description.trim() === '' ? otelName : metric.description),
@@ -111,11 +145,19 @@ function comparable(families: ParsedFamily[], om: boolean): unknown[] {
       name: f.name,
       type: f.type,
       ...(om ? { unit: f.unit, help: f.help } : {}),
-      samples: f.samples.filter((s) => !s.name.endsWith('_created')).map((s) => ({ name: s.name, labels: s.labels, value: Number(s.value) })),
+      samples: f.samples
+        .filter((s) => !s.name.endsWith('_created'))
+        .map((s) => ({ name: s.name, labels: s.labels, value: Number(s.value) })),
     }));
 }
 
-const LINT_ALLOWED = [/should not include type '/, /'snake_case' not 'camelCase'/, /should not contain abbreviated units/, /use base unit/, /non-counter metrics should not have "_total" suffix/];
+const LINT_ALLOWED = [
+  /should not include type '/,
+  /'snake_case' not 'camelCase'/,
+  /should not contain abbreviated units/,
+  /use base unit/,
+  /non-counter metrics should not have "_total" suffix/,
+];
 
 describe('adversarial input', () => {
   it('never changes the families, samples, labels or values a scraper reads', async () => {
@@ -141,7 +183,14 @@ describe('adversarial input', () => {
 
         const expected = specs.map((metric, index) => expectedFamily(index, metric));
         expected.sort((a, b) => (a.name < b.name ? -1 : 1));
-        const sentinel = { name: 'sentinel_total', omName: 'sentinel', type: 'counter', unit: '', help: 'sentinel', samples: [{ name: 'sentinel_total', labels: { otel_scope_name: 'prop' }, value: 7 }] };
+        const sentinel = {
+          name: 'sentinel_total',
+          omName: 'sentinel',
+          type: 'counter',
+          unit: '',
+          help: 'sentinel',
+          samples: [{ name: 'sentinel_total', labels: { otel_scope_name: 'prop' }, value: 7 }],
+        };
         const all = [...expected, sentinel].sort((a, b) => (a.name < b.name ? -1 : 1));
 
         const textBody = (await exporter.render({ format: 'text' })).body;

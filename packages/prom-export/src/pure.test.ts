@@ -11,7 +11,9 @@ import { createRenderCache } from './labels.js';
 const T0: [number, number] = [1_700_000_000, 500_000_000];
 const T1: [number, number] = [1_700_000_060, 0];
 
-function metric(partial: Partial<MetricData> & Pick<MetricData, 'dataPointType' | 'dataPoints'> & { name: string; unit?: string }): MetricData {
+function metric(
+  partial: Partial<MetricData> & Pick<MetricData, 'dataPointType' | 'dataPoints'> & { name: string; unit?: string },
+): MetricData {
   const { name, unit, ...rest } = partial;
   return {
     descriptor: { name, description: '', unit: unit ?? '', valueType: ValueType.DOUBLE },
@@ -33,7 +35,11 @@ function both(input: ResourceMetrics, reports: OgfError[] = []): ReturnType<type
 describe('the pure render functions', () => {
   it('are a function of their input: same metrics, same text, with or without a cache', () => {
     const input = resourceMetrics([
-      metric({ name: 'c', dataPointType: DataPointType.SUM, dataPoints: [{ attributes: { a: 'x' }, startTime: T0, endTime: T1, value: 1 }] }),
+      metric({
+        name: 'c',
+        dataPointType: DataPointType.SUM,
+        dataPoints: [{ attributes: { a: 'x' }, startTime: T0, endTime: T1, value: 1 }],
+      }),
     ]);
     const cache = createRenderCache();
     const first = renderPrometheusText(input, { cache });
@@ -45,7 +51,10 @@ describe('the pure render functions', () => {
   it('drops NaN and negative counter points (OpenMetrics forbids them) and reports once per family', () => {
     const reports: OgfError[] = [];
     const points = [Number.NaN, -1, 4].map((value, i) => ({ attributes: { i }, startTime: T0, endTime: T1, value }));
-    const { textFamilies, omFamilies } = both(resourceMetrics([metric({ name: 'c', dataPointType: DataPointType.SUM, dataPoints: points })]), reports);
+    const { textFamilies, omFamilies } = both(
+      resourceMetrics([metric({ name: 'c', dataPointType: DataPointType.SUM, dataPoints: points })]),
+      reports,
+    );
     expect(family(textFamilies, 'c').samples.map((s) => s.value)).toEqual(['4.0']);
     expect(family(omFamilies, 'c').samples.map((s) => [s.name, s.value])).toEqual([
       ['c_total', '4'],
@@ -57,7 +66,11 @@ describe('the pure render functions', () => {
   it('leaves _sum out of histograms with negative buckets (and _count too in OpenMetrics)', () => {
     const histogram = { buckets: { boundaries: [-1, 0, 1], counts: [1, 0, 2, 1] }, count: 4, sum: 3 };
     const input = resourceMetrics([
-      metric({ name: 'temp', dataPointType: DataPointType.HISTOGRAM, dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: histogram }] }),
+      metric({
+        name: 'temp',
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: histogram }],
+      }),
     ]);
     const { text, om, omFamilies } = both(input);
     expect(text).not.toContain('temp_sum');
@@ -81,23 +94,48 @@ describe('the pure render functions', () => {
   it('drops delta sums, metrics without a usable name and keys without a usable label, and reports each', () => {
     const reports: OgfError[] = [];
     const input = resourceMetrics([
-      metric({ name: 'delta', aggregationTemporality: AggregationTemporality.DELTA, dataPointType: DataPointType.SUM, dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: 1 }] }),
+      metric({
+        name: 'delta',
+        aggregationTemporality: AggregationTemporality.DELTA,
+        dataPointType: DataPointType.SUM,
+        dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: 1 }],
+      }),
       metric({ name: '@#$', dataPointType: DataPointType.GAUGE, dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: 1 }] }),
-      metric({ name: 'kept', dataPointType: DataPointType.GAUGE, dataPoints: [{ attributes: { '': 'lost', fine: 'yes' }, startTime: T0, endTime: T1, value: 1 }] }),
+      metric({
+        name: 'kept',
+        dataPointType: DataPointType.GAUGE,
+        dataPoints: [{ attributes: { '': 'lost', fine: 'yes' }, startTime: T0, endTime: T1, value: 1 }],
+      }),
     ]);
     const { textFamilies } = both(input, reports);
     expect(textFamilies.map((f) => f.name)).toEqual(['kept']);
     expect(family(textFamilies, 'kept').samples[0]?.labels).toEqual({ fine: 'yes', otel_scope_name: 'inject' });
     // Two renders (text, then OpenMetrics), each reporting every problem once.
-    expect(reports.map((r) => r.code).sort()).toEqual(['ERR_OGF_INVALID_NAME', 'ERR_OGF_INVALID_NAME', 'ERR_OGF_INVALID_NAME', 'ERR_OGF_INVALID_NAME', 'ERR_OGF_UNSUPPORTED_DATA', 'ERR_OGF_UNSUPPORTED_DATA']);
+    expect(reports.map((r) => r.code).sort()).toEqual([
+      'ERR_OGF_INVALID_NAME',
+      'ERR_OGF_INVALID_NAME',
+      'ERR_OGF_INVALID_NAME',
+      'ERR_OGF_INVALID_NAME',
+      'ERR_OGF_UNSUPPORTED_DATA',
+      'ERR_OGF_UNSUPPORTED_DATA',
+    ]);
   });
 
   it('replaces lone surrogates with U+FFFD so the body is valid UTF-8', () => {
     const input: ResourceMetrics = {
       resource: resourceFromAttributes({ 'host\uD800': 'x\uDC00y' }),
-      scopeMetrics: [{ scope: { name: 's\uD83D', version: '\uDE00' }, metrics: [
-        metric({ name: 'g', dataPointType: DataPointType.GAUGE, dataPoints: [{ attributes: { v: 'a\uD800b' }, startTime: T0, endTime: T1, value: 1 }] }),
-      ] }],
+      scopeMetrics: [
+        {
+          scope: { name: 's\uD83D', version: '\uDE00' },
+          metrics: [
+            metric({
+              name: 'g',
+              dataPointType: DataPointType.GAUGE,
+              dataPoints: [{ attributes: { v: 'a\uD800b' }, startTime: T0, endTime: T1, value: 1 }],
+            }),
+          ],
+        },
+      ],
     };
     const { text, textFamilies, omFamilies } = both(input);
     expect(text.isWellFormed()).toBe(true);
@@ -110,7 +148,11 @@ describe('the pure render functions', () => {
   it('falls back to the instrument name for HELP when the description is empty or only blanks', () => {
     const input = resourceMetrics(
       ['', ' ', '\t \t'].map((description, index) => ({
-        ...metric({ name: `blank.${index}`, dataPointType: DataPointType.SUM, dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: 1 }] }),
+        ...metric({
+          name: `blank.${index}`,
+          dataPointType: DataPointType.SUM,
+          dataPoints: [{ attributes: {}, startTime: T0, endTime: T1, value: 1 }],
+        }),
         descriptor: { name: `blank.${index}`, description, unit: '', valueType: ValueType.DOUBLE },
       })),
     );

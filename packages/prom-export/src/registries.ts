@@ -26,7 +26,10 @@ export function checkRegistries(registries: readonly PromClientRegistryLike[]): 
     for (const { name } of listing.call(registry)) {
       const first = names.get(name);
       if (first !== undefined) {
-        throw new OgfError('ERR_OGF_DUPLICATE_FAMILY', `prom-client metric "${name}" is registered in registries[${first}] and registries[${index}]; each family name may come from one source only`);
+        throw new OgfError(
+          'ERR_OGF_DUPLICATE_FAMILY',
+          `prom-client metric "${name}" is registered in registries[${first}] and registries[${index}]; each family name may come from one source only`,
+        );
       }
       names.set(name, index);
     }

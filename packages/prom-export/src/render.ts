@@ -76,7 +76,11 @@ function renderForeign(family: Family, metric: PromClientMetric, om: boolean, re
     if (negative && (name.endsWith('_sum') || name.endsWith('_count'))) continue;
     if (family.type === 'counter') {
       if (!(sample.value >= 0)) {
-        report('ERR_OGF_INVALID_VALUE', `value:${family.name}`, `prom-client counter "${family.name}" has a NaN or negative value; point dropped`);
+        report(
+          'ERR_OGF_INVALID_VALUE',
+          `value:${family.name}`,
+          `prom-client counter "${family.name}" has a NaN or negative value; point dropped`,
+        );
         continue;
       }
       if (om && sample.metricName === undefined) name = `${family.omName}_total`;
@@ -108,7 +112,11 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     const scope = source.scope;
     const key = family.sources.length > 1 ? `${scope}\u0000${attrs}` : attrs;
     if (seen.has(key)) {
-      report('ERR_OGF_DUPLICATE_SERIES', `series:${family.name}`, `family "${family.name}" has two points with the same labels (attributes that differ only in characters or types Prometheus cannot show); the later is dropped`);
+      report(
+        'ERR_OGF_DUPLICATE_SERIES',
+        `series:${family.name}`,
+        `family "${family.name}" has two points with the same labels (attributes that differ only in characters or types Prometheus cannot show); the later is dropped`,
+      );
       return 1;
     }
     seen.add(key);

@@ -28,7 +28,7 @@ function attributes(input: Attributes): SnapshotAttributes {
     if (typeof value === 'number') out[key] = Number.isFinite(value) ? value : snapshotNumber(value);
     else if (Array.isArray(value)) {
       out[key] = value.map((item) =>
-        typeof item === 'number' && !Number.isFinite(item) ? snapshotNumber(item) : (item as string | number | boolean | null) ?? null,
+        typeof item === 'number' && !Number.isFinite(item) ? snapshotNumber(item) : ((item as string | number | boolean | null) ?? null),
       );
     } else out[key] = value;
   }

@@ -9,9 +9,32 @@ import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
 import { parseText, setup } from '../test/checks.js';
 
-const EDGES = [NaN, Infinity, -Infinity, -0, 0, Number.MIN_VALUE, -Number.MIN_VALUE, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE,
-  Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, 1e21, 1e-7, 0.1, 1 / 3, 123456789.12345679, -1e300, 1e300];
-const value = fc.oneof({ weight: 3, arbitrary: fc.double() }, { weight: 2, arbitrary: fc.constantFrom(...EDGES) }, { weight: 1, arbitrary: fc.integer() });
+const EDGES = [
+  NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  0,
+  Number.MIN_VALUE,
+  -Number.MIN_VALUE,
+  2.2250738585072014e-308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  Number.MAX_SAFE_INTEGER,
+  2 ** 53 + 2,
+  1e21,
+  1e-7,
+  0.1,
+  1 / 3,
+  123456789.12345679,
+  -1e300,
+  1e300,
+];
+const value = fc.oneof(
+  { weight: 3, arbitrary: fc.double() },
+  { weight: 2, arbitrary: fc.constantFrom(...EDGES) },
+  { weight: 1, arbitrary: fc.integer() },
+);
 
 interface Case {
   gauges: number[];
@@ -41,7 +64,11 @@ function samplesOf(families: ParsedFamily[], family: string): Map<string, number
   const samples = new Map<string, number>();
   for (const sample of families.find((f) => f.name === family)?.samples ?? []) {
     if (sample.name.endsWith('_created')) continue;
-    const key = `${sample.name}${JSON.stringify(Object.entries(sample.labels).filter(([name]) => name !== 'otel_scope_name').sort())}`;
+    const key = `${sample.name}${JSON.stringify(
+      Object.entries(sample.labels)
+        .filter(([name]) => name !== 'otel_scope_name')
+        .sort(),
+    )}`;
     samples.set(key, readBack(sample.value));
   }
   return samples;
@@ -57,7 +84,10 @@ describe('adversarial values', () => {
         gauges.forEach((v, index) => gauge.record(v, { series: String(index) }));
         const total = meter.createCounter('fuzz', { description: 'counter increments' });
         for (const v of counter) total.add(v);
-        const spread = meter.createHistogram('fuzz_spread', { description: 'histogram observations', advice: { explicitBucketBoundaries: [-1, 0, 1e-300, 1, 1e300] } });
+        const spread = meter.createHistogram('fuzz_spread', {
+          description: 'histogram observations',
+          advice: { explicitBucketBoundaries: [-1, 0, 1e-300, 1, 1e300] },
+        });
         for (const v of histogram) spread.record(v);
 
         const text = (await exporter.render({ format: 'text' })).body;
@@ -82,10 +112,16 @@ describe('adversarial values', () => {
           for (const families of [omFamilies, textFamilies]) {
             const got = samplesOf(families, 'fuzz').get('fuzz_total[]');
             if (Number.isNaN(expectedTotal)) expect(got).toBeUndefined();
-            else expect(got !== undefined && sameNumber(got, expectedTotal), `counter: expected ${expectedTotal}, read ${String(got)}`).toBe(true);
+            else
+              expect(got !== undefined && sameNumber(got, expectedTotal), `counter: expected ${expectedTotal}, read ${String(got)}`).toBe(
+                true,
+              );
           }
         }
-        expect(reports.some((r) => r.message.includes('"fuzz_total" has a NaN')), reports.map((r) => r.message).join('\n')).toBe(Number.isNaN(expectedTotal));
+        expect(
+          reports.some((r) => r.message.includes('"fuzz_total" has a NaN')),
+          reports.map((r) => r.message).join('\n'),
+        ).toBe(Number.isNaN(expectedTotal));
         await provider.shutdown();
       }),
       FUZZ,

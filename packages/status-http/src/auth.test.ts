@@ -10,7 +10,19 @@ describe('createTokenVerifier', () => {
   });
 
   it('refuses other tokens of every length, other schemes and a missing header', async () => {
-    for (const header of [null, '', 'Bearer', 'Bearer ', 'Bearer s3cret-Token_', 'Bearer s3cret-Token_12', 'Bearer s3cret-token_1', 'Basic s3cret-Token_1', 's3cret-Token_1', 'Bearer s3cret-Token_1 extra', `Bearer ${'a'.repeat(10_000)}`]) {
+    for (const header of [
+      null,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer s3cret-Token_',
+      'Bearer s3cret-Token_12',
+      'Bearer s3cret-token_1',
+      'Basic s3cret-Token_1',
+      's3cret-Token_1',
+      'Bearer s3cret-Token_1 extra',
+      `Bearer ${'a'.repeat(10_000)}`,
+    ]) {
       expect(await verify(header)).toBe(false);
     }
   });

@@ -50,9 +50,7 @@ function checkBody(key: string, check: Partial<CheckReport>, audience: Audience)
 function checksOf(report: HealthReport): [string, Partial<CheckReport>][] {
   const checks: unknown = report.checks;
   if (!checks || typeof checks !== 'object') return [];
-  return Object.entries(checks as Record<string, Partial<CheckReport>>).filter(
-    ([, check]) => check !== null && typeof check === 'object',
-  );
+  return Object.entries(checks as Record<string, Partial<CheckReport>>).filter(([, check]) => check !== null && typeof check === 'object');
 }
 
 /** The health body (contract D) for `/health`, `/health/live` and `/health/ready`. */

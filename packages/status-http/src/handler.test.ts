@@ -4,8 +4,11 @@ import type { HealthReport, HealthSource, MetricsSource, OgfError, StatusAppOpti
 import { createStatusApp, createStatusHandler, isOgfError } from './index.js';
 import { degradedHealth, seedMetrics, seedSummary } from '../test/fixtures/sources.js';
 
-const get = (handler: (r: Request) => Promise<Response> | Response, path: string, headers: Record<string, string> = {}): Promise<Response> =>
-  Promise.resolve(handler(new Request(`http://status.test${path}`, { headers })));
+const get = (
+  handler: (r: Request) => Promise<Response> | Response,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<Response> => Promise.resolve(handler(new Request(`http://status.test${path}`, { headers })));
 
 function collectErrors(): { errors: OgfError[]; onError: (error: OgfError) => void } {
   const errors: OgfError[] = [];
@@ -24,7 +27,10 @@ afterEach(() => {
 describe('HEAD', () => {
   it('answers with the Content-Length of the GET body, from the fetch handler and the Hono app', async () => {
     const health = healthWith({ status: 'healthy', overall_status: 'healthy' });
-    const metrics: MetricsSource = { render: () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '# HELP é_total Süß\nx_total 1\n' }), summary: () => seedSummary() };
+    const metrics: MetricsSource = {
+      render: () => ({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: '# HELP é_total Süß\nx_total 1\n' }),
+      summary: () => seedSummary(),
+    };
     for (const fetcher of [createStatusHandler({ health, metrics }), createStatusApp({ health, metrics }).fetch]) {
       for (const path of ['/metrics', '/health/live']) {
         const body = await (await get(fetcher, path)).text();
@@ -39,7 +45,13 @@ describe('HEAD', () => {
 describe('failing and misbehaving sources', () => {
   it('answers probes 503 with an unhealthy body when the health source throws, and reports it', async () => {
     const { errors, onError } = collectErrors();
-    const failing: HealthSource = { live: () => Promise.reject(new Error('boom at /srv/app.js:1')), ready: () => { throw new Error('x'); }, report: () => Promise.reject(new Error('y')) };
+    const failing: HealthSource = {
+      live: () => Promise.reject(new Error('boom at /srv/app.js:1')),
+      ready: () => {
+        throw new Error('x');
+      },
+      report: () => Promise.reject(new Error('y')),
+    };
     const handler = createStatusHandler({ health: failing, onError });
     for (const path of ['/health', '/health/live', '/health/ready']) {
       const response = await get(handler, path);
@@ -49,7 +61,11 @@ describe('failing and misbehaving sources', () => {
       expect(body).toMatchObject({ status: 'unhealthy', overall_status: 'unhealthy', checks: {} });
       expect(JSON.stringify(body)).not.toContain('boom');
     }
-    expect(errors.map((error) => error.code)).toEqual(['ERR_OGF_HEALTH_SOURCE_FAILED', 'ERR_OGF_HEALTH_SOURCE_FAILED', 'ERR_OGF_HEALTH_SOURCE_FAILED']);
+    expect(errors.map((error) => error.code)).toEqual([
+      'ERR_OGF_HEALTH_SOURCE_FAILED',
+      'ERR_OGF_HEALTH_SOURCE_FAILED',
+      'ERR_OGF_HEALTH_SOURCE_FAILED',
+    ]);
     expect(isOgfError(errors[0])).toBe(true);
     expect(errors.map((error) => (error.cause as Error).message)).toContain('boom at /srv/app.js:1');
   });
@@ -64,12 +80,24 @@ describe('failing and misbehaving sources', () => {
       expect(response.headers.get('cache-control')).toBe('no-store');
       expect(await response.json()).toEqual({ error: 'source_unavailable' });
     }
-    expect(errors.map((error) => error.code)).toEqual(['ERR_OGF_METRICS_SOURCE_FAILED', 'ERR_OGF_METRICS_SOURCE_FAILED', 'ERR_OGF_METRICS_SOURCE_FAILED']);
+    expect(errors.map((error) => error.code)).toEqual([
+      'ERR_OGF_METRICS_SOURCE_FAILED',
+      'ERR_OGF_METRICS_SOURCE_FAILED',
+      'ERR_OGF_METRICS_SOURCE_FAILED',
+    ]);
   });
 
   it('writes non-finite numbers as explicit strings and reports each one', async () => {
     const { errors, onError } = collectErrors();
-    const metrics: MetricsSource = { ...seedMetrics(), summary: () => ({ ...seedSummary(), success_rate: Number.NaN, total_emissions: Number.POSITIVE_INFINITY, queue_size: Number.NEGATIVE_INFINITY }) };
+    const metrics: MetricsSource = {
+      ...seedMetrics(),
+      summary: () => ({
+        ...seedSummary(),
+        success_rate: Number.NaN,
+        total_emissions: Number.POSITIVE_INFINITY,
+        queue_size: Number.NEGATIVE_INFINITY,
+      }),
+    };
     const handler = createStatusHandler({ metrics, onError });
     const text = await (await get(handler, '/metrics/json')).text();
     expect(text).not.toMatch(/"(success_rate|total_emissions|queue_size)":null/);
@@ -91,7 +119,12 @@ describe('failing and misbehaving sources', () => {
   });
 
   it('still answers when the onError hook itself throws', async () => {
-    const handler = createStatusHandler({ health: healthWith({ status: 'nope' as never }), onError: () => { throw new Error('hook'); } });
+    const handler = createStatusHandler({
+      health: healthWith({ status: 'nope' as never }),
+      onError: () => {
+        throw new Error('hook');
+      },
+    });
     expect((await get(handler, '/health')).status).toBe(503);
   });
 });
@@ -102,7 +135,16 @@ describe('what a public caller sees', () => {
     overall_status: 'unhealthy',
     stack: 'Error: at secret',
     checks: {
-      db: { name: 'db', status: 'unhealthy', message: 'connect ECONNREFUSED postgres://app:S3cr3t@10.0.0.5:5432/db?password=x\n    at TCPConnectWrap.afterConnect', duration_ms: 1, checked_at: '2025-12-04T10:00:00.000Z', critical: true, details: { dsn: 'postgres://app:S3cr3t@db' }, extra: 'dropped' } as never,
+      db: {
+        name: 'db',
+        status: 'unhealthy',
+        message: 'connect ECONNREFUSED postgres://app:S3cr3t@10.0.0.5:5432/db?password=x\n    at TCPConnectWrap.afterConnect',
+        duration_ms: 1,
+        checked_at: '2025-12-04T10:00:00.000Z',
+        critical: true,
+        details: { dsn: 'postgres://app:S3cr3t@db' },
+        extra: 'dropped',
+      } as never,
     },
   });
 
@@ -112,7 +154,10 @@ describe('what a public caller sees', () => {
     expect(text).not.toMatch(/S3cr3t|password=x|TCPConnectWrap|stack|extra|dsn/);
     expect(JSON.parse(text).checks.db.message).toBe('connect ECONNREFUSED postgres://[redacted]@10.0.0.5:5432/db?[redacted]');
     const status = await (await get(handler, '/status')).json();
-    expect(status.dependencies.db).toEqual({ status: 'unhealthy', message: 'connect ECONNREFUSED postgres://[redacted]@10.0.0.5:5432/db?[redacted]' });
+    expect(status.dependencies.db).toEqual({
+      status: 'unhealthy',
+      message: 'connect ECONNREFUSED postgres://[redacted]@10.0.0.5:5432/db?[redacted]',
+    });
   });
 
   it('gets the source message and details with the token', async () => {
@@ -133,9 +178,20 @@ describe('the /status body', () => {
   it('takes uptime from the report in whole seconds and the timestamp from the clock', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-01-02T03:04:05.000Z'));
-    const handler = createStatusHandler({ health: healthWith({ status: 'healthy', system_uptime_seconds: 12.7 }), metrics: seedMetrics(), service: { name: 'svc' } });
+    const handler = createStatusHandler({
+      health: healthWith({ status: 'healthy', system_uptime_seconds: 12.7 }),
+      metrics: seedMetrics(),
+      service: { name: 'svc' },
+    });
     const body = await (await get(handler, '/status')).json();
-    expect(body).toMatchObject({ service_name: 'svc', service_version: 'unknown', environment: 'unknown', uptime: 12, timestamp: '2026-01-02T03:04:05.000Z', dependencies: {} });
+    expect(body).toMatchObject({
+      service_name: 'svc',
+      service_version: 'unknown',
+      environment: 'unknown',
+      uptime: 12,
+      timestamp: '2026-01-02T03:04:05.000Z',
+      dependencies: {},
+    });
   });
 });
 

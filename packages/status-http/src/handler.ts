@@ -48,12 +48,23 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
   }
 
   function sourceFailed(code: 'ERR_OGF_HEALTH_SOURCE_FAILED' | 'ERR_OGF_METRICS_SOURCE_FAILED', route: RouteName, cause: unknown): void {
-    config.report(new OgfError(code, `@ogf/status-http: the ${code === 'ERR_OGF_HEALTH_SOURCE_FAILED' ? 'health' : 'metrics'} source failed while serving ${route}`, { cause }));
+    config.report(
+      new OgfError(
+        code,
+        `@ogf/status-http: the ${code === 'ERR_OGF_HEALTH_SOURCE_FAILED' ? 'health' : 'metrics'} source failed while serving ${route}`,
+        { cause },
+      ),
+    );
   }
 
   function verdict(report: HealthReport): HealthStatus {
     if (isHealthStatus(report.status)) return report.status;
-    config.report(new OgfError('ERR_OGF_INVALID_HEALTH_STATUS', `@ogf/status-http: the health source returned status ${JSON.stringify(report.status)}; answering unhealthy`));
+    config.report(
+      new OgfError(
+        'ERR_OGF_INVALID_HEALTH_STATUS',
+        `@ogf/status-http: the health source returned status ${JSON.stringify(report.status)}; answering unhealthy`,
+      ),
+    );
     return 'unhealthy';
   }
 
@@ -98,7 +109,13 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     } catch (cause) {
       sourceFailed('ERR_OGF_HEALTH_SOURCE_FAILED', route.name, cause);
       const status = 'unhealthy';
-      const fallback = { status, timestamp: new Date().toISOString(), system_uptime_seconds: Math.floor((Date.now() - createdAt) / 1000), checks: {}, overall_status: status };
+      const fallback = {
+        status,
+        timestamp: new Date().toISOString(),
+        system_uptime_seconds: Math.floor((Date.now() - createdAt) / 1000),
+        checks: {},
+        overall_status: status,
+      };
       return json(503, fallback, extra);
     }
     const status = verdict(report);
@@ -159,7 +176,12 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     const cors = corsHeaders(request);
     if (method !== 'GET' && !head) {
       if (method === 'OPTIONS' && config.cors) {
-        const preflight = cors && { ...cors, 'access-control-allow-methods': READ_METHODS, 'access-control-allow-headers': 'Authorization', 'access-control-max-age': '600' };
+        const preflight = cors && {
+          ...cors,
+          'access-control-allow-methods': READ_METHODS,
+          'access-control-allow-headers': 'Authorization',
+          'access-control-max-age': '600',
+        };
         return { status: 204, headers: { 'cache-control': 'no-store', allow, ...preflight }, body: null };
       }
       return errorReply(405, 'method_not_allowed', { allow, ...cors });

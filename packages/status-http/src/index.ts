@@ -1,6 +1,16 @@
 export { createStatusApp } from './app.js';
 export type { StatusBody } from './contracts.js';
-export type { BatchSummary, CheckReport, Exposition, ExpositionFormat, HealthReport, HealthSource, HealthStatus, MetricsSource, ServiceInfo } from '@ogf/core';
+export type {
+  BatchSummary,
+  CheckReport,
+  Exposition,
+  ExpositionFormat,
+  HealthReport,
+  HealthSource,
+  HealthStatus,
+  MetricsSource,
+  ServiceInfo,
+} from '@ogf/core';
 export { isOgfError, OgfError } from '@ogf/core';
 export type { StatusHttpErrorCode } from './errors.js';
 export { createStatusHandler, type StatusHandler } from './handler.js';

@@ -14,10 +14,13 @@ afterEach(async () => {
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -108,7 +111,13 @@ describe('startStatusServer', () => {
   });
 
   it('sets the header, request and keep-alive timeouts it is given', async () => {
-    const server = await start({ health: degradedHealth(), port: 0, headersTimeoutMs: 200, requestTimeoutMs: 400, keepAliveTimeoutMs: 2_000 });
+    const server = await start({
+      health: degradedHealth(),
+      port: 0,
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 400,
+      keepAliveTimeoutMs: 2_000,
+    });
     expect(server.server.headersTimeout).toBe(200);
     expect(server.server.requestTimeout).toBe(400);
     // The keep-alive timeout is announced to clients in whole seconds.
@@ -123,7 +132,12 @@ describe('startStatusServer', () => {
   });
 
   it('refuses timeouts that are not positive integers, or a request timeout shorter than the header one', async () => {
-    for (const options of [{ headersTimeoutMs: 0 }, { keepAliveTimeoutMs: 1.5 }, { requestTimeoutMs: Number.NaN }, { headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 }]) {
+    for (const options of [
+      { headersTimeoutMs: 0 },
+      { keepAliveTimeoutMs: 1.5 },
+      { requestTimeoutMs: Number.NaN },
+      { headersTimeoutMs: 5_000, requestTimeoutMs: 1_000 },
+    ]) {
       const error: unknown = await startStatusServer({ health: degradedHealth(), port: 0, ...options }).catch((e: unknown) => e);
       expect(isOgfError(error) && error.code, JSON.stringify(options)).toBe('ERR_OGF_INVALID_OPTION');
     }
@@ -208,7 +222,13 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 /** A health source whose readiness answers only once `gate` resolves (an in-flight request). */
 function gatedHealth(gate: Promise<void>, onEnter: () => void): HealthSource {
-  const report = (): HealthReport => ({ status: 'healthy', timestamp: new Date().toISOString(), system_uptime_seconds: 0, checks: {}, overall_status: 'healthy' });
+  const report = (): HealthReport => ({
+    status: 'healthy',
+    timestamp: new Date().toISOString(),
+    system_uptime_seconds: 0,
+    checks: {},
+    overall_status: 'healthy',
+  });
   return {
     live: report,
     ready: async () => {

@@ -98,7 +98,10 @@ const TIMEOUT_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, k
 function timeout(options: StatusServerOptions, name: keyof typeof TIMEOUT_DEFAULTS): number {
   const value = options[name] ?? TIMEOUT_DEFAULTS[name];
   if (!Number.isInteger(value) || value < 1 || value > 3_600_000) {
-    throw new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: ${name} must be an integer from 1 to 3600000 (ms), got ${String(value)}`);
+    throw new OgfError(
+      'ERR_OGF_INVALID_OPTION',
+      `@ogf/status-http: ${name} must be an integer from 1 to 3600000 (ms), got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -128,14 +131,24 @@ export interface StatusServer {
  * process.on('SIGTERM', () => void server.close());
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
-  const { port = 9464, hostname = '127.0.0.1', headersTimeoutMs: _h, requestTimeoutMs: _r, keepAliveTimeoutMs: _k, ...appOptions } = options;
+  const {
+    port = 9464,
+    hostname = '127.0.0.1',
+    headersTimeoutMs: _h,
+    requestTimeoutMs: _r,
+    keepAliveTimeoutMs: _k,
+    ...appOptions
+  } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: port must be an integer from 0 to 65535, got ${String(port)}`);
   }
   const headersTimeout = timeout(options, 'headersTimeoutMs');
   const requestTimeout = timeout(options, 'requestTimeoutMs');
   if (requestTimeout < headersTimeout) {
-    throw new OgfError('ERR_OGF_INVALID_OPTION', `@ogf/status-http: requestTimeoutMs (${requestTimeout}) must be at least headersTimeoutMs (${headersTimeout})`);
+    throw new OgfError(
+      'ERR_OGF_INVALID_OPTION',
+      `@ogf/status-http: requestTimeoutMs (${requestTimeout}) must be at least headersTimeoutMs (${headersTimeout})`,
+    );
   }
   const server = createServer(
     {

@@ -47,7 +47,9 @@ function invalid(message: string): OgfError {
 }
 
 function hasMethods(value: unknown, names: readonly string[]): boolean {
-  return typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+  return (
+    typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')
+  );
 }
 
 function serviceField(service: Partial<ServiceInfo> | undefined, key: keyof ServiceInfo, fallback: string): string {
@@ -69,7 +71,7 @@ function resolveCors(cors: CorsOptions | undefined): ResolvedOptions['cors'] {
   if (cors === undefined) return undefined;
   const origin: unknown = cors.origin;
   const list: unknown[] = typeof origin === 'string' ? [origin] : Array.isArray(origin) ? (origin as unknown[]) : [];
-  if (list.length === 0) throw invalid('cors.origin must be \'*\' or a non-empty list of origins');
+  if (list.length === 0) throw invalid("cors.origin must be '*' or a non-empty list of origins");
   for (const entry of list) {
     if (entry !== '*' && !(typeof entry === 'string' && /^https?:\/\/[^/\s]+$/.test(entry))) {
       throw invalid(`cors.origin entries must be '*' or an origin like 'https://ops.example.com', got ${JSON.stringify(entry)}`);

@@ -20,24 +20,83 @@ const runs = Number(process.env.OGF_FUZZ_RUNS ?? 0);
 const fuzz = (seed: number, numRuns: number): fc.Parameters<unknown> => (runs > 0 ? { numRuns: runs } : { numRuns, seed });
 
 const ROUTE_PATHS = STATUS_ROUTES.map((route) => route.path);
-const SEGMENTS = ['health', 'live', 'ready', 'status', 'metrics', 'json', 'api', 'v1', 'prometheus', '.', '..', '', '%2e', '%2E%2e', '%2F', '%00', '%', '%zz',
-  '%6Detrics', 'METRICS', 'Health', ';x', ';a=b', '%3B', '\u00e9', '%C3%A9', '%FF', '~', '*', 'metrics.json'];
+const SEGMENTS = [
+  'health',
+  'live',
+  'ready',
+  'status',
+  'metrics',
+  'json',
+  'api',
+  'v1',
+  'prometheus',
+  '.',
+  '..',
+  '',
+  '%2e',
+  '%2E%2e',
+  '%2F',
+  '%00',
+  '%',
+  '%zz',
+  '%6Detrics',
+  'METRICS',
+  'Health',
+  ';x',
+  ';a=b',
+  '%3B',
+  '\u00e9',
+  '%C3%A9',
+  '%FF',
+  '~',
+  '*',
+  'metrics.json',
+];
 const pathArb = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...ROUTE_PATHS) },
   fc.array(fc.constantFrom(...SEGMENTS), { maxLength: 6 }).map((parts) => `/${parts.join('/')}`),
-  fc.tuple(fc.constantFrom(...ROUTE_PATHS), fc.constantFrom('/', '//', '/.', '/..', ';x', '%2F', '?a=1', '?token=x', '#frag', '%00', '/%2e%2e/metrics')).map(([path, tail]) => `${path}${tail}`),
+  fc
+    .tuple(
+      fc.constantFrom(...ROUTE_PATHS),
+      fc.constantFrom('/', '//', '/.', '/..', ';x', '%2F', '?a=1', '?token=x', '#frag', '%00', '/%2e%2e/metrics'),
+    )
+    .map(([path, tail]) => `${path}${tail}`),
   fc.webPath(),
 );
 const methodArb = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'get');
 const acceptArb = fc.oneof(
-  fc.constantFrom('', '*/*', 'text/plain', 'text/plain;version=0.0.4', 'application/openmetrics-text', 'application/openmetrics-text;version=1.0.0;q=0.9,*/*;q=0.1',
-    'application/openmetrics-text;version=0.0.1', 'application/openmetrics-text; q=0', 'application/json', 'text/html,application/xhtml+xml;q=0.9', ';;;,,,', 'q=1', '*/*;q=nan'),
+  fc.constantFrom(
+    '',
+    '*/*',
+    'text/plain',
+    'text/plain;version=0.0.4',
+    'application/openmetrics-text',
+    'application/openmetrics-text;version=1.0.0;q=0.9,*/*;q=0.1',
+    'application/openmetrics-text;version=0.0.1',
+    'application/openmetrics-text; q=0',
+    'application/json',
+    'text/html,application/xhtml+xml;q=0.9',
+    ';;;,,,',
+    'q=1',
+    '*/*;q=nan',
+  ),
   fc.string({ maxLength: 40 }),
 );
 const tokenArb = fc.oneof(
   { weight: 3, arbitrary: fc.constant(`Bearer ${TOKEN}`) },
   fc.constant(undefined),
-  fc.constantFrom(`Bearer ${TOKEN}`, `bearer ${TOKEN}`, `Bearer  ${TOKEN}`, `Bearer ${TOKEN} `, `Basic ${TOKEN}`, 'Bearer', 'Bearer ', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(1)}`, TOKEN),
+  fc.constantFrom(
+    `Bearer ${TOKEN}`,
+    `bearer ${TOKEN}`,
+    `Bearer  ${TOKEN}`,
+    `Bearer ${TOKEN} `,
+    `Basic ${TOKEN}`,
+    'Bearer',
+    'Bearer ',
+    `Bearer ${TOKEN}x`,
+    `Bearer ${TOKEN.slice(1)}`,
+    TOKEN,
+  ),
   fc.string({ maxLength: 30 }).map((s) => `Bearer ${s}`),
 );
 const headerValue = fc.string({ maxLength: 40 }).filter((s) => /^[\t\x20-\x7e]*$/.test(s));
@@ -47,7 +106,11 @@ const requestArb = fc.record({
   accept: acceptArb,
   authorization: tokenArb,
   origin: fc.option(fc.constantFrom('https://ops.example.com', 'https://evil.example', 'null', ''), { nil: undefined }),
-  extra: fc.dictionary(fc.constantFrom('x-forwarded-for', 'cookie', 'range', 'if-none-match', 'accept-encoding', 'content-type'), headerValue, { maxKeys: 3 }),
+  extra: fc.dictionary(
+    fc.constantFrom('x-forwarded-for', 'cookie', 'range', 'if-none-match', 'accept-encoding', 'content-type'),
+    headerValue,
+    { maxKeys: 3 },
+  ),
 });
 
 // The scheme is case-insensitive (RFC 9110); the token itself must match exactly.
@@ -131,7 +194,9 @@ function rawExchange(port: number, bytes: string): Promise<string> {
       const isHead = bytes.startsWith('HEAD ');
       if (length === undefined || isHead || received.length >= end + 4 + Number(length)) socket.end();
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error),
+    );
     socket.on('close', () => resolve(received));
     socket.write(bytes, 'latin1');
   });
@@ -152,7 +217,10 @@ describe('fuzzed raw requests to a real status server', () => {
     method: fc.oneof(methodArb, fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 8 })),
     target: rawTarget,
     version: fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/1.1 ', 'http/1.1', ''),
-    headers: fc.array(fc.tuple(fc.constantFrom('Host', 'Accept', 'Authorization', 'Content-Length', 'Transfer-Encoding', 'X-A'), rawHeaderValue), { maxLength: 4 }),
+    headers: fc.array(
+      fc.tuple(fc.constantFrom('Host', 'Accept', 'Authorization', 'Content-Length', 'Transfer-Encoding', 'X-A'), rawHeaderValue),
+      { maxLength: 4 },
+    ),
   });
 
   it('answers every request line a client can send with one parsable HTTP response or a clean close', async () => {
@@ -160,7 +228,12 @@ describe('fuzzed raw requests to a real status server', () => {
     let answered = 0;
     await fc.assert(
       fc.asyncProperty(rawRequestArb, async (r) => {
-        const lines = [`${r.method} ${r.target} ${r.version}`.trimEnd(), 'Host: status', ...r.headers.map(([name, value]) => `${name}: ${value}`), 'Connection: close'];
+        const lines = [
+          `${r.method} ${r.target} ${r.version}`.trimEnd(),
+          'Host: status',
+          ...r.headers.map(([name, value]) => `${name}: ${value}`),
+          'Connection: close',
+        ];
         const answer = await rawExchange(server.port, `${lines.join('\r\n')}\r\n\r\n`);
         cases += 1;
         if (answer === '') return; // closed without a byte: nothing half-written

@@ -9,10 +9,26 @@ const PROMETHEUS_ACCEPT =
 
 const HEALTH_KEYS = ['status', 'timestamp', 'system_uptime_seconds', 'checks', 'overall_status'];
 const SUMMARY_KEYS = [
-  'timestamp', 'batches_submitted', 'batches_processing', 'batches_completed', 'batches_failed', 'batches_cancelled',
-  'activities_total', 'activities_success', 'activities_failed', 'workers_active', 'workers_capacity',
-  'worker_utilization_percent', 'queue_size', 'success_rate', 'total_emissions', 'errors_by_type',
-  'batches_per_second', 'activities_per_second', 'batch_latency_seconds', 'activity_latency_seconds',
+  'timestamp',
+  'batches_submitted',
+  'batches_processing',
+  'batches_completed',
+  'batches_failed',
+  'batches_cancelled',
+  'activities_total',
+  'activities_success',
+  'activities_failed',
+  'workers_active',
+  'workers_capacity',
+  'worker_utilization_percent',
+  'queue_size',
+  'success_rate',
+  'total_emissions',
+  'errors_by_type',
+  'batches_per_second',
+  'activities_per_second',
+  'batch_latency_seconds',
+  'activity_latency_seconds',
 ];
 
 // [path, expected status, needs the token]
@@ -31,7 +47,18 @@ const ROUTES: [string, number, boolean][] = [
   ['/api/v1/metrics', 200, true],
 ];
 const PROTECTED = ROUTES.filter(([, , guarded]) => guarded).map(([path]) => path);
-const VARIANTS = ['/metrics/', '//metrics', '/METRICS', '/%6Detrics', '/metrics;x', '/metrics/.', '/Status/', '/metrics%2Fjson', '/api//v1/metrics', '/api/v1/%53tatus;a=b/'];
+const VARIANTS = [
+  '/metrics/',
+  '//metrics',
+  '/METRICS',
+  '/%6Detrics',
+  '/metrics;x',
+  '/metrics/.',
+  '/Status/',
+  '/metrics%2Fjson',
+  '/api//v1/metrics',
+  '/api/v1/%53tatus;a=b/',
+];
 
 describe.each(TARGETS)('the status routes on %s', (name) => {
   let target: MatrixTarget;
@@ -83,7 +110,11 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
       expect(response.status).toBe(503);
       expect(response.headers.get('cache-control')).toBe('no-store');
       const text = await response.text();
-      expect(JSON.parse(text)).toMatchObject({ status: 'unhealthy', overall_status: 'unhealthy', checks: { database: { status: 'unhealthy', message: 'connection_refused', critical: true } } });
+      expect(JSON.parse(text)).toMatchObject({
+        status: 'unhealthy',
+        overall_status: 'unhealthy',
+        checks: { database: { status: 'unhealthy', message: 'connection_refused', critical: true } },
+      });
       expect(text).not.toMatch(/S3cr3t|10\.0\.0\.5|postgres:/);
     }
     expect((await get('/sick/health/live')).status).toBe(200);
@@ -91,12 +122,35 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
 
   it('serves the seed status body field for field', async () => {
     const body = await (await get('/status', AUTH)).json();
-    expect(Object.keys(body)).toEqual(['service_name', 'service_version', 'environment', 'status', 'uptime', 'timestamp', 'dependencies', 'metrics']);
-    expect(body).toMatchObject({ service_name: SERVICE.name, service_version: SERVICE.version, environment: SERVICE.environment, status: 'degraded' });
+    expect(Object.keys(body)).toEqual([
+      'service_name',
+      'service_version',
+      'environment',
+      'status',
+      'uptime',
+      'timestamp',
+      'dependencies',
+      'metrics',
+    ]);
+    expect(body).toMatchObject({
+      service_name: SERVICE.name,
+      service_version: SERVICE.version,
+      environment: SERVICE.environment,
+      status: 'degraded',
+    });
     expect(Number.isInteger(body.uptime)).toBe(true);
-    expect(body.dependencies).toEqual({ database: { status: 'healthy', message: '' }, cache: { status: 'degraded', message: 'slow replies' } });
+    expect(body.dependencies).toEqual({
+      database: { status: 'healthy', message: '' },
+      cache: { status: 'degraded', message: 'slow replies' },
+    });
     expect(body.metrics).toEqual({
-      batches_submitted: 42, batches_processing: 2, batches_completed: 38, workers_active: 3, queue_size: 5, success_rate: 97.8, total_emissions: 15000.5,
+      batches_submitted: 42,
+      batches_processing: 2,
+      batches_completed: 38,
+      workers_active: 3,
+      queue_size: 5,
+      success_rate: 97.8,
+      total_emissions: 15000.5,
     });
   });
 
@@ -105,8 +159,17 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
       const body = await (await get(path, AUTH)).json();
       expect(Object.keys(body)).toEqual(SUMMARY_KEYS);
       expect(body).toMatchObject({
-        batches_submitted: 42, batches_processing: 2, batches_completed: 38, batches_failed: 2, activities_total: 450, activities_success: 440,
-        activities_failed: 10, workers_active: 3, queue_size: 5, success_rate: 97.8, errors_by_type: { timeout: 5, database: 3, network: 2 },
+        batches_submitted: 42,
+        batches_processing: 2,
+        batches_completed: 38,
+        batches_failed: 2,
+        activities_total: 450,
+        activities_success: 440,
+        activities_failed: 10,
+        workers_active: 3,
+        queue_size: 5,
+        success_rate: 97.8,
+        errors_by_type: { timeout: 5, database: 3, network: 2 },
       });
     }
   });
@@ -122,7 +185,10 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
       ['\u0000garbage;;;,,q=x/y', TEXT_CONTENT_TYPE],
     ];
     for (const [accept, contentType] of cases) {
-      const response = await get('/api/v1/metrics/prometheus', { ...AUTH, ...(accept === undefined ? {} : { accept: accept.replace('\u0000', '') }) });
+      const response = await get('/api/v1/metrics/prometheus', {
+        ...AUTH,
+        ...(accept === undefined ? {} : { accept: accept.replace('\u0000', '') }),
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe(contentType);
       expect(response.headers.get('vary')).toContain('Accept');
@@ -132,7 +198,12 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
   });
 
   it('answers HEAD with the GET status and headers and no body', async () => {
-    for (const [path, headers] of [['/health/ready', {}], ['/metrics', AUTH], ['/status', {}], ['/sick/health', {}]] as const) {
+    for (const [path, headers] of [
+      ['/health/ready', {}],
+      ['/metrics', AUTH],
+      ['/status', {}],
+      ['/sick/health', {}],
+    ] as const) {
       const [getResponse, headResponse] = await Promise.all([get(path, headers), target.fetch(path, { method: 'HEAD', headers })]);
       expect(headResponse.status).toBe(getResponse.status);
       expect(headResponse.headers.get('content-type')).toBe(getResponse.headers.get('content-type'));
@@ -157,7 +228,13 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
       expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer realm="status"/);
       expect(missing.headers.get('cache-control')).toBe('no-store');
       expect(await missing.json()).toEqual({ error: 'unauthorized' });
-      for (const wrong of ['x', MATRIX_TOKEN.slice(0, -1), `${MATRIX_TOKEN}0`, MATRIX_TOKEN.replace(/.$/, 'b'), MATRIX_TOKEN.toUpperCase()]) {
+      for (const wrong of [
+        'x',
+        MATRIX_TOKEN.slice(0, -1),
+        `${MATRIX_TOKEN}0`,
+        MATRIX_TOKEN.replace(/.$/, 'b'),
+        MATRIX_TOKEN.toUpperCase(),
+      ]) {
         expect((await get(path, { authorization: `Bearer ${wrong}` })).status).toBe(401);
       }
       expect((await get(path, { authorization: MATRIX_TOKEN })).status).toBe(401);

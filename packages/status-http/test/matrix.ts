@@ -71,9 +71,13 @@ export async function startTarget(name: TargetName): Promise<MatrixTarget> {
     case 'node': {
       const main = await startStatusServer({ ...mainOptions(), port: 0 });
       const sick = await startStatusServer({ ...sickOptions(), port: 0 });
-      return overHttp(name, (path) => `${isSick(path) ? sick.url : main.url}${path}`, async () => {
-        await Promise.all([main.close(), sick.close()]);
-      });
+      return overHttp(
+        name,
+        (path) => `${isSick(path) ? sick.url : main.url}${path}`,
+        async () => {
+          await Promise.all([main.close(), sick.close()]);
+        },
+      );
     }
     case 'express': {
       const app = express();
@@ -81,11 +85,19 @@ export async function startTarget(name: TargetName): Promise<MatrixTarget> {
       app.use(createStatusMiddleware(sickOptions()));
       const server = createServer(app);
       const url = await listen(server);
-      return overHttp(name, (path) => `${url}${path}`, () => closeServer(server));
+      return overHttp(
+        name,
+        (path) => `${url}${path}`,
+        () => closeServer(server),
+      );
     }
     default: {
       const server = await serveOnRuntime(name, matrixApp);
-      return overHttp(name, (path) => `${server.url}${path}`, () => server.stop());
+      return overHttp(
+        name,
+        (path) => `${server.url}${path}`,
+        () => server.stop(),
+      );
     }
   }
 }

@@ -60,15 +60,21 @@ async function listenExpress(guarded: boolean): Promise<{ port: number; close():
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 async function listenNode(guarded: boolean): Promise<{ port: number; close(): Promise<void> }> {
-  const server = await startStatusServer({ health: degradedHealth(), metrics: seedMetrics(), port: 0, ...(guarded ? { token: TOKEN } : {}) });
+  const server = await startStatusServer({
+    health: degradedHealth(),
+    metrics: seedMetrics(),
+    port: 0,
+    ...(guarded ? { token: TOKEN } : {}),
+  });
   return { port: server.port, close: () => server.close() };
 }
 
@@ -90,7 +96,14 @@ describe.each([
     ['a doubled slash', line('//metrics')],
     ['a broken percent-encoding', line('/%zz')],
     ['a 64 KB path', line(`/${'a'.repeat(64 * 1024)}`)],
-    ['a garbage Accept header', Buffer.concat([Buffer.from('GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: '), Buffer.from([0xff, 0xfe, 0x3b, 0x3b, 0x71, 0x3d, 0x2c]), Buffer.from(';q=abc,,,*/*;q=\r\n\r\n')])],
+    [
+      'a garbage Accept header',
+      Buffer.concat([
+        Buffer.from('GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: '),
+        Buffer.from([0xff, 0xfe, 0x3b, 0x3b, 0x71, 0x3d, 0x2c]),
+        Buffer.from(';q=abc,,,*/*;q=\r\n\r\n'),
+      ]),
+    ],
     ['an absolute target naming another host', line('http://evil.example/metrics')],
     ['a request line that is not HTTP', 'GARBAGE\r\n\r\n'],
     ['an encoded slash and dot segments', line('/health/%2e%2e/metrics%2F%2E')],

@@ -95,47 +95,54 @@ async function withRawApi(tracer: Tracer, n: number, io = false): Promise<void> 
   const batchId = `b-${n}`;
   await tracer.startActiveSpan(
     'batch.processing',
-    { kind: SpanKind.INTERNAL, attributes: { 'batch.id': batchId, 'org.id': 'org-7', 'batch.activity_count': ACTIVITIES, 'worker.id': 'w-1' } },
+    {
+      kind: SpanKind.INTERNAL,
+      attributes: { 'batch.id': batchId, 'org.id': 'org-7', 'batch.activity_count': ACTIVITIES, 'worker.id': 'w-1' },
+    },
     async (batchSpan) => {
       try {
         batchSpan.addEvent('worker.busy', { 'worker.id': 'w-1' });
         batchSpan.addEvent('state.transition', { 'batch.state.from': 'queued', 'batch.state.to': 'processing' });
         const batchContext = context.active();
         let total = 0;
-        await tracer.startActiveSpan('lock.acquisition', { kind: SpanKind.INTERNAL, attributes: { 'lock.name': 'org', 'org.id': 'org-7', 'batch.id': batchId } }, async (lockSpan) => {
-          try {
-            lockSpan.addEvent('lock.wait');
-            lockSpan.setAttribute('lock.wait_s', 0.001);
-            lockSpan.addEvent('lock.acquired', { 'lock.wait_s': 0.001 });
-            for (let i = 0; i < ACTIVITIES; i++) {
-              total += await tracer.startActiveSpan(
-                'activity.processing',
-                { kind: SpanKind.INTERNAL, attributes: { 'activity.id': `a-${i}`, 'batch.id': batchId } },
-                batchContext,
-                async (span) => {
-                  try {
-                    if (io) await io_();
-                    span.addEvent('data.retrieved');
-                    const kg = i * 0.5;
-                    span.addEvent('calculations.performed', { 'emissions.kg_co2e': kg, 'emission.factor': 0.5 });
-                    span.addEvent('results.stored');
-                    span.setAttributes({ 'activity.duration_s': 0.001, 'emissions.kg_co2e': kg });
-                    return kg;
-                  } catch (error) {
-                    span.recordException(error as Error);
-                    span.setStatus({ code: SpanStatusCode.ERROR });
-                    throw error;
-                  } finally {
-                    span.end();
-                  }
-                },
-              );
+        await tracer.startActiveSpan(
+          'lock.acquisition',
+          { kind: SpanKind.INTERNAL, attributes: { 'lock.name': 'org', 'org.id': 'org-7', 'batch.id': batchId } },
+          async (lockSpan) => {
+            try {
+              lockSpan.addEvent('lock.wait');
+              lockSpan.setAttribute('lock.wait_s', 0.001);
+              lockSpan.addEvent('lock.acquired', { 'lock.wait_s': 0.001 });
+              for (let i = 0; i < ACTIVITIES; i++) {
+                total += await tracer.startActiveSpan(
+                  'activity.processing',
+                  { kind: SpanKind.INTERNAL, attributes: { 'activity.id': `a-${i}`, 'batch.id': batchId } },
+                  batchContext,
+                  async (span) => {
+                    try {
+                      if (io) await io_();
+                      span.addEvent('data.retrieved');
+                      const kg = i * 0.5;
+                      span.addEvent('calculations.performed', { 'emissions.kg_co2e': kg, 'emission.factor': 0.5 });
+                      span.addEvent('results.stored');
+                      span.setAttributes({ 'activity.duration_s': 0.001, 'emissions.kg_co2e': kg });
+                      return kg;
+                    } catch (error) {
+                      span.recordException(error as Error);
+                      span.setStatus({ code: SpanStatusCode.ERROR });
+                      throw error;
+                    } finally {
+                      span.end();
+                    }
+                  },
+                );
+              }
+              lockSpan.addEvent('lock.released');
+            } finally {
+              lockSpan.end();
             }
-            lockSpan.addEvent('lock.released');
-          } finally {
-            lockSpan.end();
-          }
-        });
+          },
+        );
         batchSpan.addEvent('state.transition', { 'batch.state.from': 'processing', 'batch.state.to': 'completed' });
         const outcome = { 'batch.duration_s': 0.01, 'emissions.kg_co2e': total, 'batch.success_count': ACTIVITIES, 'batch.error_count': 0 };
         batchSpan.setAttributes(outcome);
@@ -205,12 +212,45 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const ours = createBatchTracer();
   const raw = trace.getTracer('raw');
-  const result = await compare((n) => withBatchTracer(ours, n), (n) => withRawApi(raw, n), 2);
-  rows.push({ scenario: 'SDK registered, all sampled', ours: result.a, raw: result.b, ratio: result.ratio, target: 1.15, baseline: 'raw API calls, same SDK' });
-  const withIo = await compare((n) => withBatchTracer(ours, n, true), (n) => withRawApi(raw, n, true), 2);
-  rows.push({ scenario: 'SDK registered, all sampled, one await per activity', ours: withIo.a, raw: withIo.b, ratio: withIo.ratio, target: 1.15, baseline: 'raw API calls, same SDK' });
-  const handles = await compare((n) => withHandles(ours, n), (n) => withRawApi(raw, n, true), 2);
-  rows.push({ scenario: 'SDK registered, all sampled, one await per activity, `start…Span` handles', ours: handles.a, raw: handles.b, ratio: handles.ratio, target: 1.15, baseline: 'raw API calls, same SDK' });
+  const result = await compare(
+    (n) => withBatchTracer(ours, n),
+    (n) => withRawApi(raw, n),
+    2,
+  );
+  rows.push({
+    scenario: 'SDK registered, all sampled',
+    ours: result.a,
+    raw: result.b,
+    ratio: result.ratio,
+    target: 1.15,
+    baseline: 'raw API calls, same SDK',
+  });
+  const withIo = await compare(
+    (n) => withBatchTracer(ours, n, true),
+    (n) => withRawApi(raw, n, true),
+    2,
+  );
+  rows.push({
+    scenario: 'SDK registered, all sampled, one await per activity',
+    ours: withIo.a,
+    raw: withIo.b,
+    ratio: withIo.ratio,
+    target: 1.15,
+    baseline: 'raw API calls, same SDK',
+  });
+  const handles = await compare(
+    (n) => withHandles(ours, n),
+    (n) => withRawApi(raw, n, true),
+    2,
+  );
+  rows.push({
+    scenario: 'SDK registered, all sampled, one await per activity, `start…Span` handles',
+    ours: handles.a,
+    raw: handles.b,
+    ratio: handles.ratio,
+    target: 1.15,
+    baseline: 'raw API calls, same SDK',
+  });
   await provider.forceFlush();
   if (exporter.exported === 0) throw new Error('bench: nothing was exported; the SDK case measured nothing');
   trace.disable();
@@ -221,8 +261,19 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
 {
   const ours = createBatchTracer();
   const raw = trace.getTracer('raw');
-  const result = await compare((n) => withBatchTracer(ours, n), (n) => withRawApi(raw, n), 20);
-  rows.push({ scenario: 'no SDK registered', ours: result.a, raw: result.b, ratio: result.ratio, target: 2, baseline: 'bare no-op API calls' });
+  const result = await compare(
+    (n) => withBatchTracer(ours, n),
+    (n) => withRawApi(raw, n),
+    20,
+  );
+  rows.push({
+    scenario: 'no SDK registered',
+    ours: result.a,
+    raw: result.b,
+    ratio: result.ratio,
+    target: 2,
+    baseline: 'bare no-op API calls',
+  });
 }
 
 // 3. An SDK with a ratio-0 sampler: BatchTracer against the raw calls on the same SDK, and
@@ -233,10 +284,32 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
   const sampledOut = createBatchTracer({ tracerProvider: provider });
   const raw = provider.getTracer('raw');
   const noop = createBatchTracer({ tracerProvider: trace.getTracerProvider() });
-  const vsRaw = await compare((n) => withBatchTracer(sampledOut, n), (n) => withRawApi(raw, n), 5);
-  rows.push({ scenario: 'SDK with ratio-0 sampler', ours: vsRaw.a, raw: vsRaw.b, ratio: vsRaw.ratio, target: Number.NaN, baseline: 'raw API calls, same SDK' });
-  const vsNoop = await compare((n) => withBatchTracer(sampledOut, n), (n) => withBatchTracer(noop, n), 5);
-  rows.push({ scenario: 'SDK with ratio-0 sampler', ours: vsNoop.a, raw: vsNoop.b, ratio: vsNoop.ratio, target: Number.NaN, baseline: 'BatchTracer with no SDK' });
+  const vsRaw = await compare(
+    (n) => withBatchTracer(sampledOut, n),
+    (n) => withRawApi(raw, n),
+    5,
+  );
+  rows.push({
+    scenario: 'SDK with ratio-0 sampler',
+    ours: vsRaw.a,
+    raw: vsRaw.b,
+    ratio: vsRaw.ratio,
+    target: Number.NaN,
+    baseline: 'raw API calls, same SDK',
+  });
+  const vsNoop = await compare(
+    (n) => withBatchTracer(sampledOut, n),
+    (n) => withBatchTracer(noop, n),
+    5,
+  );
+  rows.push({
+    scenario: 'SDK with ratio-0 sampler',
+    ours: vsNoop.a,
+    raw: vsNoop.b,
+    ratio: vsNoop.ratio,
+    target: Number.NaN,
+    baseline: 'BatchTracer with no SDK',
+  });
   context.disable();
 }
 
@@ -247,7 +320,7 @@ const lines = [
   `One batch of ${ACTIVITIES} activities: \`batch.processing\` → \`lock.acquisition\` + ${ACTIVITIES} × \`activity.processing\` (102 spans, 3 events per activity),`,
   'traced with `BatchTracer` and, as the baseline, the same spans, events and attributes made with raw `@opentelemetry/api`',
   'calls (`startActiveSpan`, try/finally `end()`). The two run in 151 short paired rounds (alternating which goes first),',
-  'timed by the process\'s CPU time (`process.cpuUsage()`, so waiting for a core on a busy machine does not count);',
+  "timed by the process's CPU time (`process.cpuUsage()`, so waiting for a core on a busy machine does not count);",
   'the table shows the median CPU µs per batch of each and the median of the paired ratios.',
   'The SDK case uses `BasicTracerProvider` + `BatchSpanProcessor` with a discarding exporter and the AsyncLocalStorage context manager.',
   '',

@@ -16,7 +16,10 @@ function submitterAndWorker(options: { jobRelation?: 'child' | 'link'; submitter
     submitter,
     worker,
     submitterTracer: createBatchTracer({ tracerProvider: submitter.provider }),
-    workerTracer: createBatchTracer({ tracerProvider: worker.provider, ...(options.jobRelation ? { jobRelation: options.jobRelation } : {}) }),
+    workerTracer: createBatchTracer({
+      tracerProvider: worker.provider,
+      ...(options.jobRelation ? { jobRelation: options.jobRelation } : {}),
+    }),
   };
 }
 
@@ -43,7 +46,12 @@ describe('injectContext and extractContext', () => {
   it('continues the trace in child mode: same trace id, parent = the submitting span, baggage restored', async () => {
     const { submitterTracer, workerTracer, submitter, worker } = submitterAndWorker();
     const jobs = submitterTracer.withBatchProcessing({ id: 'b-1' }, () =>
-      ['a-1', 'a-2'].map((id) => ({ id, trace: viaJson(submitterTracer.injectContext(propagation.setBaggage(context.active(), propagation.createBaggage({ job: { value: id } })))) })),
+      ['a-1', 'a-2'].map((id) => ({
+        id,
+        trace: viaJson(
+          submitterTracer.injectContext(propagation.setBaggage(context.active(), propagation.createBaggage({ job: { value: id } }))),
+        ),
+      })),
     );
     for (const job of jobs) {
       const ctx = workerTracer.extractContext(job.trace, { base: ROOT_CONTEXT });
@@ -106,6 +114,8 @@ describe('injectContext and extractContext', () => {
       const ctx = extractContext(junk, {}, ROOT_CONTEXT);
       expect(trace.getSpanContext(ctx)).toBeUndefined();
     }
-    expect(() => extractContext({ traceparent: '00-' + '0'.repeat(32) + '-' + '0'.repeat(16) + '-01' }, { relation: 'link' })).not.toThrow();
+    expect(() =>
+      extractContext({ traceparent: '00-' + '0'.repeat(32) + '-' + '0'.repeat(16) + '-01' }, { relation: 'link' }),
+    ).not.toThrow();
   });
 });

@@ -117,7 +117,12 @@ describe('createBatchTracer with a real BasicTracerProvider', () => {
     handle.fail(new Error('late'));
     handle.end();
 
-    expect(finished().map((span) => span.name)).toEqual(['activity.processing', 'activity.processing', 'lock.acquisition', 'batch.processing']);
+    expect(finished().map((span) => span.name)).toEqual([
+      'activity.processing',
+      'activity.processing',
+      'lock.acquisition',
+      'batch.processing',
+    ]);
     // The SDK never saw a second end(); our own report names the late call (resultsStored after complete).
     const ours = diagnostics.messages.filter((message) => message.startsWith('@ogf/tracing:'));
     expect(diagnostics.messages.filter((message) => !ours.includes(message) && /end\(\)|ended Span/i.test(message))).toEqual([]);

@@ -56,7 +56,10 @@ function normalize(options: BatchTracerOptions): { name: string; jobRelation: Jo
   }
   const jobRelation = options.jobRelation ?? 'child';
   if (jobRelation !== 'child' && jobRelation !== 'link') {
-    throw new OgfError('ERR_OGF_INVALID_OPTION', `createBatchTracer: \`jobRelation\` must be 'child' or 'link', got ${String(jobRelation)}`);
+    throw new OgfError(
+      'ERR_OGF_INVALID_OPTION',
+      `createBatchTracer: \`jobRelation\` must be 'child' or 'link', got ${String(jobRelation)}`,
+    );
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new OgfError('ERR_OGF_INVALID_OPTION', 'createBatchTracer: `onError` must be a function');
@@ -67,9 +70,7 @@ function normalize(options: BatchTracerOptions): { name: string; jobRelation: Jo
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
   );
 }
 
@@ -190,18 +191,15 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
     start(PROCESSING, SPAN_NAMES.batchProcessing, batchAttributes(batch), opts);
   const startActivity = (activity: ActivityRef, opts?: StartOptions): ActivitySpan =>
     start(ACTIVITY, SPAN_NAMES.activityProcessing, activityAttributes(activity), opts);
-  const startLock = (lock: LockRef, opts?: StartOptions): LockSpan =>
-    start(LOCK, SPAN_NAMES.lockAcquisition, lockAttributes(lock), opts);
+  const startLock = (lock: LockRef, opts?: StartOptions): LockSpan => start(LOCK, SPAN_NAMES.lockAcquisition, lockAttributes(lock), opts);
 
   return {
     startBatchSubmissionSpan: startSubmission,
     startBatchProcessingSpan: startProcessing,
     startActivityProcessingSpan: startActivity,
     startLockAcquisitionSpan: startLock,
-    withBatchSubmission: (batch, fn, opts) =>
-      runInSpan(start(SUBMISSION, SPAN_NAMES.batchSubmission, batchAttributes(batch), opts), fn),
-    withBatchProcessing: (batch, fn, opts) =>
-      runInSpan(start(PROCESSING, SPAN_NAMES.batchProcessing, batchAttributes(batch), opts), fn),
+    withBatchSubmission: (batch, fn, opts) => runInSpan(start(SUBMISSION, SPAN_NAMES.batchSubmission, batchAttributes(batch), opts), fn),
+    withBatchProcessing: (batch, fn, opts) => runInSpan(start(PROCESSING, SPAN_NAMES.batchProcessing, batchAttributes(batch), opts), fn),
     withActivityProcessing: (activity, fn, opts) =>
       runInSpan(start(ACTIVITY, SPAN_NAMES.activityProcessing, activityAttributes(activity), opts), fn),
     withLockAcquisition: (lock, fn, opts) => runInSpan(start(LOCK, SPAN_NAMES.lockAcquisition, lockAttributes(lock), opts), fn),
@@ -218,7 +216,9 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
       try {
         return extractContext(carrier, { propagator, relation: opts?.relation ?? jobRelation }, base);
       } catch (error) {
-        onError(new OgfError('ERR_OGF_PROPAGATION', 'extractContext: the propagator threw; continuing in the current context', { cause: error }));
+        onError(
+          new OgfError('ERR_OGF_PROPAGATION', 'extractContext: the propagator threw; continuing in the current context', { cause: error }),
+        );
         return base;
       }
     },

@@ -46,7 +46,11 @@ async function post(url: string, body: Uint8Array, contentType: string, gzip = f
 /** Sends one payload in all three encodings and returns what each decoded to. */
 async function decodeAllWays<T>(url: string, json: Uint8Array, proto: Uint8Array, take: () => T[]): Promise<T[][]> {
   const results: T[][] = [];
-  for (const [body, type, gzip] of [[json, 'application/json', false], [proto, 'application/x-protobuf', false], [proto, 'application/x-protobuf', true]] as const) {
+  for (const [body, type, gzip] of [
+    [json, 'application/json', false],
+    [proto, 'application/x-protobuf', false],
+    [proto, 'application/x-protobuf', true],
+  ] as const) {
     receiver.reset();
     const response = await post(url, body, type, gzip);
     expect(response.status).toBe(200);
@@ -79,7 +83,10 @@ describe('startOtlpReceiver', () => {
     const spans = finished();
 
     const [fromJson, fromProto, fromGzip] = await decodeAllWays(
-      receiver.tracesUrl, JsonTraceSerializer.serializeRequest(spans)!, ProtobufTraceSerializer.serializeRequest(spans)!, () => receiver.spans,
+      receiver.tracesUrl,
+      JsonTraceSerializer.serializeRequest(spans)!,
+      ProtobufTraceSerializer.serializeRequest(spans)!,
+      () => receiver.spans,
     );
     expect(fromProto).toEqual(fromJson);
     expect(fromGzip).toEqual(fromJson);
@@ -104,7 +111,9 @@ describe('startOtlpReceiver', () => {
     const reader = new CollectingReader();
     const meterProvider = new MeterProvider({
       readers: [reader],
-      views: [{ instrumentName: 'latency', aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: [1, 5] } } }],
+      views: [
+        { instrumentName: 'latency', aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: [1, 5] } } },
+      ],
     });
     const meter = meterProvider.getMeter('meter-a');
     meter.createCounter('jobs').add(5, { route: 'a' });
@@ -116,16 +125,32 @@ describe('startOtlpReceiver', () => {
     const { resourceMetrics } = await reader.collect();
 
     const [fromJson, fromProto, fromGzip] = await decodeAllWays(
-      receiver.metricsUrl, JsonMetricsSerializer.serializeRequest(resourceMetrics)!, ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!, () => receiver.metrics,
+      receiver.metricsUrl,
+      JsonMetricsSerializer.serializeRequest(resourceMetrics)!,
+      ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!,
+      () => receiver.metrics,
     );
     expect(fromProto).toEqual(fromJson);
     expect(fromGzip).toEqual(fromJson);
     const byName = new Map(fromProto!.map((point) => [point.name, point]));
-    expect(byName.get('jobs')).toMatchObject({ type: 'sum', monotonic: true, temporality: 'cumulative', value: 5, attributes: { route: 'a' } });
+    expect(byName.get('jobs')).toMatchObject({
+      type: 'sum',
+      monotonic: true,
+      temporality: 'cumulative',
+      value: 5,
+      attributes: { route: 'a' },
+    });
     expect(byName.get('queue')).toMatchObject({ type: 'sum', monotonic: false, value: -2 });
     expect(byName.get('temperature')).toMatchObject({ type: 'gauge', unit: 'Cel', value: 7.5 });
     expect(byName.get('latency')).toMatchObject({
-      type: 'histogram', unit: 's', count: 2, sum: 3.2, min: 0.2, max: 3, bucketCounts: [1, 1, 0], explicitBounds: [1, 5],
+      type: 'histogram',
+      unit: 's',
+      count: 2,
+      sum: 3.2,
+      min: 0.2,
+      max: 3,
+      bucketCounts: [1, 1, 0],
+      explicitBounds: [1, 5],
     });
 
     receiver.reset();
@@ -154,13 +179,21 @@ describe('startOtlpReceiver', () => {
     const records = exporter.getFinishedLogRecords();
     expect(records).toHaveLength(1);
     const [fromJson, fromProto, fromGzip] = await decodeAllWays(
-      receiver.logsUrl, JsonLogsSerializer.serializeRequest(records)!, ProtobufLogsSerializer.serializeRequest(records)!, () => receiver.logs,
+      receiver.logsUrl,
+      JsonLogsSerializer.serializeRequest(records)!,
+      ProtobufLogsSerializer.serializeRequest(records)!,
+      () => receiver.logs,
     );
     expect(fromProto).toEqual(fromJson);
     expect(fromGzip).toEqual(fromJson);
     expect(fromProto![0]).toMatchObject({
-      body: 'batch done', severityNumber: 9, severityText: 'INFO', attributes: { 'batch.id': 'b-1' },
-      traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, scope: { name: 'logger-a' },
+      body: 'batch done',
+      severityNumber: 9,
+      severityText: 'INFO',
+      attributes: { 'batch.id': 'b-1' },
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      scope: { name: 'logger-a' },
     });
     await loggerProvider.shutdown();
   });
@@ -172,7 +205,12 @@ describe('startOtlpReceiver', () => {
     expect((await post(receiver.tracesUrl, empty, 'application/json')).status).toBe(503);
     receiver.setMode('hang');
     await expect(
-      fetch(receiver.tracesUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: empty, signal: AbortSignal.timeout(200) }),
+      fetch(receiver.tracesUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: empty,
+        signal: AbortSignal.timeout(200),
+      }),
     ).rejects.toThrow(/abort|timeout/i);
     receiver.setMode('ok');
     expect((await post(`${receiver.url}/v1/unknown`, empty, 'application/json')).status).toBe(404);

@@ -118,9 +118,7 @@ describe('export over OTLP/HTTP', () => {
       selfObsMeterProvider: new MeterProvider({ readers: [reader] }),
     };
     const provider = new BasicTracerProvider({
-      spanProcessors: [
-        new BatchSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 300 }), processorConfig),
-      ],
+      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url, timeoutMillis: 300 }), processorConfig)],
     });
     const tracer = createBatchTracer({ tracerProvider: provider });
     const scenarios = 25;
@@ -154,7 +152,9 @@ describe('export over OTLP/HTTP', () => {
     receiver.reset();
     receiver.setMode('unavailable');
     const provider = new BasicTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: receiver.tracesUrl, timeoutMillis: 300 }), { scheduledDelayMillis: 10 })],
+      spanProcessors: [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: receiver.tracesUrl, timeoutMillis: 300 }), { scheduledDelayMillis: 10 }),
+      ],
     });
     const tracer = createBatchTracer({ tracerProvider: provider });
     await runSeedScenario(tracer);

@@ -47,7 +47,10 @@ export function captureDiag(): { messages: string[]; restore(): void } {
   const keep = (...args: unknown[]): void => {
     messages.push(args.map(String).join(' '));
   };
-  diag.setLogger({ error: keep, warn: keep, info: keep, debug: keep, verbose: keep }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+  diag.setLogger(
+    { error: keep, warn: keep, info: keep, debug: keep, verbose: keep },
+    { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true },
+  );
   return { messages, restore: () => diag.disable() };
 }
 
@@ -69,8 +72,12 @@ export function expectSeedTree(spans: SpanSummary[]): void {
   expect(submission.parentSpanId).toBeUndefined();
   expect(submission.kind).toBe(INTERNAL);
   expect(submission.attributes).toEqual({
-    'batch.id': BATCH.id, 'org.id': BATCH.orgId, 'workspace.id': BATCH.workspaceId,
-    'batch.activity_count': 3, 'worker.id': BATCH.workerId, 'batch.duration_s': 0.005,
+    'batch.id': BATCH.id,
+    'org.id': BATCH.orgId,
+    'workspace.id': BATCH.workspaceId,
+    'batch.activity_count': 3,
+    'worker.id': BATCH.workerId,
+    'batch.duration_s': 0.005,
   });
   expect(submission.events.map((event) => event.name)).toEqual(['batch.created', 'activities.added', 'batch.queued']);
   expect(submission.events[1]!.attributes).toEqual({ 'batch.activity_count': 3 });
@@ -81,7 +88,11 @@ export function expectSeedTree(spans: SpanSummary[]): void {
   expect(processing.parentSpanId).toBeUndefined();
   expect(processing.traceId).not.toBe(submission.traceId);
   expect(processing.events.map((event) => event.name)).toEqual([
-    'worker.busy', 'state.transition', 'state.transition', 'worker.idle', 'batch.completed',
+    'worker.busy',
+    'state.transition',
+    'state.transition',
+    'worker.idle',
+    'batch.completed',
   ]);
   expect(processing.events[0]!.attributes).toEqual({ 'worker.id': BATCH.workerId });
   expect(processing.events[1]!.attributes).toEqual({ 'batch.state.from': 'queued', 'batch.state.to': 'processing' });
@@ -108,8 +119,13 @@ export function expectSeedTree(spans: SpanSummary[]): void {
     expect(span.parentSpanId).toBe(processing.spanId);
     expect(span.kind).toBe(INTERNAL);
     expect(span.attributes).toEqual({
-      'activity.id': activity.id, 'batch.id': BATCH.id, 'org.id': BATCH.orgId, 'activity.type': activity.type,
-      'worker.id': BATCH.workerId, 'activity.duration_s': 0.0015, 'emissions.kg_co2e': kg,
+      'activity.id': activity.id,
+      'batch.id': BATCH.id,
+      'org.id': BATCH.orgId,
+      'activity.type': activity.type,
+      'worker.id': BATCH.workerId,
+      'activity.duration_s': 0.0015,
+      'emissions.kg_co2e': kg,
     });
     expect(span.events.map((event) => event.name)).toEqual(['data.retrieved', 'calculations.performed', 'results.stored']);
     expect(span.events[1]!.attributes).toEqual({ 'emissions.kg_co2e': kg, 'emission.factor': activity.factor });

@@ -33,7 +33,10 @@ function submitJobs(): { jobs: Job[]; batch: () => SpanSummary } {
   return { jobs, batch: () => submitter.spans()[0]! };
 }
 
-function expectJobSpans(batch: SpanSummary, spans: Pick<SpanSummary, 'name' | 'traceId' | 'spanId' | 'parentSpanId' | 'links' | 'attributes'>[]): void {
+function expectJobSpans(
+  batch: SpanSummary,
+  spans: Pick<SpanSummary, 'name' | 'traceId' | 'spanId' | 'parentSpanId' | 'links' | 'attributes'>[],
+): void {
   const byActivity = new Map(spans.map((span) => [span.attributes['activity.id'], span]));
   expect(spans.map((span) => span.name)).toEqual(['activity.processing', 'activity.processing', 'activity.processing']);
   for (const id of ['act-1', 'act-2']) {

@@ -34,8 +34,5 @@ export interface VariableValues {
 
 /** The expression with the dashboard's variables replaced, as Grafana sends it to Prometheus. */
 export function expandVariables(expr: string, values: VariableValues): string {
-  return expr
-    .replaceAll('$__rate_interval', values.rateInterval)
-    .replaceAll('$__range', values.range)
-    .replaceAll('$job', values.job);
+  return expr.replaceAll('$__rate_interval', values.rateInterval).replaceAll('$__range', values.range).replaceAll('$job', values.job);
 }

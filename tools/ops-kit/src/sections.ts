@@ -70,7 +70,10 @@ const batchOverview: SectionSpec = {
       unit: 'percentunit',
       width: 6,
       targets: [{ expr: counterShare('activity.success', 'activity.failed'), legend: 'success rate' }],
-      thresholdsBelow: [{ value: 0.95, color: 'yellow' }, { value: 0.98, color: 'green' }],
+      thresholdsBelow: [
+        { value: 0.95, color: 'yellow' },
+        { value: 0.98, color: 'green' },
+      ],
       min: 0,
       max: 1,
     },
@@ -96,11 +99,17 @@ const batchOverview: SectionSpec = {
     {
       kind: 'stat',
       title: 'Since the last successful batch',
-      description: describe('batch.last_success.timestamp', 'Shown as the time since then; the BatchNoRecentSuccess alert fires after an hour while work waits.'),
+      description: describe(
+        'batch.last_success.timestamp',
+        'Shown as the time since then; the BatchNoRecentSuccess alert fires after an hour while work waits.',
+      ),
       unit: 's',
       width: 6,
       targets: [{ expr: secondsSince('batch.last_success.timestamp'), legend: 'since last success' }],
-      thresholds: [{ value: 900, color: 'yellow' }, { value: 3600, color: 'red' }],
+      thresholds: [
+        { value: 900, color: 'yellow' },
+        { value: 3600, color: 'red' },
+      ],
     },
     {
       kind: 'timeseries',
@@ -219,7 +228,10 @@ const workerPool: SectionSpec = {
     {
       kind: 'timeseries',
       title: 'Lock wait',
-      description: describe('lock.wait.duration', 'p95 by lock, and the share of lock attempts that timed out (LockTimeoutsRising fires above 5 %).'),
+      description: describe(
+        'lock.wait.duration',
+        'p95 by lock, and the share of lock attempts that timed out (LockTimeoutsRising fires above 5 %).',
+      ),
       unit: 's',
       width: 12,
       targets: [

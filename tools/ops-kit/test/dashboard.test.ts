@@ -97,7 +97,10 @@ describe('the generated Grafana dashboard', () => {
 
     it('a broken query would be caught by the same check', () => {
       const file = join(scratch, 'broken.yml');
-      writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules: [{ record: 'x:y', expr: 'sum(rate(batch_submitted_total[1m])' }] }] }));
+      writeFileSync(
+        file,
+        stringify({ groups: [{ name: 'dashboard', rules: [{ record: 'x:y', expr: 'sum(rate(batch_submitted_total[1m])' }] }] }),
+      );
       expect(promtool(['check', 'rules', file]).exitCode).not.toBe(0);
     });
   });

@@ -31,7 +31,10 @@ describe('deploy/Dockerfile', () => {
   const env = stageEnv(runtime);
 
   it('builds the example package with the pnpm version of the workspace', () => {
-    const build = stages[0]!.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ');
+    const build = stages[0]!.instructions
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' ');
     expect(build).toContain(`pnpm@${rootPackage.packageManager.split('@')[1]}`);
     expect(build).toContain(`--filter=${examplePackage.name}^...`);
     expect(build).toContain('--frozen-lockfile');
@@ -128,7 +131,10 @@ describe('deploy/docker-compose.yml', () => {
     const flag = prometheus!.command!.find((c) => c.startsWith('--config.file='))!;
     const configFile = hostPathOf(prometheus, flag.slice('--config.file='.length));
     expect(configFile && existsSync(configFile), `${flag} is mounted from the repository`).toBe(true);
-    const config = parse(readFileSync(configFile!, 'utf8')) as { rule_files: string[]; scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[] };
+    const config = parse(readFileSync(configFile!, 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
+    };
     const [scrape] = config.scrape_configs;
     expect(scrape!.static_configs.flatMap((s) => s.targets)).toEqual([`app:${loadConfig(app!.environment).port}`]);
     expect(routePaths('metrics')).toContain(scrape!.metrics_path);
@@ -138,14 +144,18 @@ describe('deploy/docker-compose.yml', () => {
 
   it('provisions Grafana with the Prometheus service as data source and the generated dashboard', () => {
     const provisioning = hostPathOf(grafana, '/etc/grafana/provisioning')!;
-    const datasources = parse(readFileSync(join(provisioning, 'datasources/prometheus.yml'), 'utf8')) as { datasources: { type: string; url: string }[] };
+    const datasources = parse(readFileSync(join(provisioning, 'datasources/prometheus.yml'), 'utf8')) as {
+      datasources: { type: string; url: string }[];
+    };
     const [source] = datasources.datasources;
     expect(source!.type).toBe('prometheus');
     const url = new URL(source!.url);
     expect(url.hostname).toBe('prometheus');
     expect(containerPorts(prometheus)).toContain(Number(url.port));
 
-    const providers = parse(readFileSync(join(provisioning, 'dashboards/ogf.yml'), 'utf8')) as { providers: { type: string; options: { path: string } }[] };
+    const providers = parse(readFileSync(join(provisioning, 'dashboards/ogf.yml'), 'utf8')) as {
+      providers: { type: string; options: { path: string } }[];
+    };
     const dashboardsDir = hostPathOf(grafana, providers.providers[0]!.options.path)!;
     expect(existsSync(join(dashboardsDir, 'batch-overview.json'))).toBe(true);
     const home = hostPathOf(grafana, grafana!.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!);

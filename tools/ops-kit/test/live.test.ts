@@ -47,7 +47,10 @@ async function startExample(env: Record<string, string>): Promise<Example> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the example server exited during start:\n${output}`);
-    const live = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+    const live = await fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (live) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -92,8 +95,14 @@ function startLoad(baseUrl: string): { stop(): Promise<void>; submitted(): numbe
     for (let n = 0; !stopped; n++) {
       const activities =
         n % 5 === 4
-          ? [{ id: 'x1', ...INVALID }, { id: 'x2', ...INVALID }]
-          : Array.from({ length: 2 + (n % 6) }, (_, i) => ({ id: `a${i}`, ...(n % 3 === 0 && i === 0 ? INVALID : VALID[(n + i) % VALID.length]!) }));
+          ? [
+              { id: 'x1', ...INVALID },
+              { id: 'x2', ...INVALID },
+            ]
+          : Array.from({ length: 2 + (n % 6) }, (_, i) => ({
+              id: `a${i}`,
+              ...(n % 3 === 0 && i === 0 ? INVALID : VALID[(n + i) % VALID.length]!),
+            }));
       try {
         const response = await fetch(`${baseUrl}/api/v1/batches`, {
           method: 'POST',
@@ -191,10 +200,13 @@ describe('against the example server under load, scraped by a real Prometheus', 
     await expectData(expandVariables(expr, { job: JOB, rateInterval: '1m', range: '5m' }));
   });
 
-  it.each(recordingRules.map((r) => [r.record!, r.expr]))('the recording rule %s returns data, computed and recorded', async (record, expr) => {
-    await expectData(expr);
-    await expectData(`${record}{job="${JOB}"}`);
-  });
+  it.each(recordingRules.map((r) => [r.record!, r.expr]))(
+    'the recording rule %s returns data, computed and recorded',
+    async (record, expr) => {
+      await expectData(expr);
+      await expectData(`${record}{job="${JOB}"}`);
+    },
+  );
 
   it('evaluates every recording and alert rule without error', async () => {
     const groups = (await prometheus!.rules()) as { name: string; rules: { name: string; health: string; lastError?: string }[] }[];

@@ -7,7 +7,11 @@ import { operationsDoc, prometheusDir } from '../src/paths.ts';
 import { promtool, promtoolFindings } from '../src/promtool.ts';
 
 interface RuleFile {
-  groups: { name: string; interval?: string; rules: { record?: string; alert?: string; expr: string; annotations?: Record<string, string> }[] }[];
+  groups: {
+    name: string;
+    interval?: string;
+    rules: { record?: string; alert?: string; expr: string; annotations?: Record<string, string> }[];
+  }[];
 }
 interface PromConfig {
   rule_files: string[];
@@ -20,14 +24,16 @@ interface UnitTestFile {
 
 const rulesDir = join(prometheusDir, 'rules');
 const testsDir = join(prometheusDir, 'tests');
-const ruleFiles = readdirSync(rulesDir).filter((f) => f.endsWith('.yml')).sort();
-const unitTestFiles = readdirSync(testsDir).filter((f) => f.endsWith('.test.yml')).sort();
+const ruleFiles = readdirSync(rulesDir)
+  .filter((f) => f.endsWith('.yml'))
+  .sort();
+const unitTestFiles = readdirSync(testsDir)
+  .filter((f) => f.endsWith('.test.yml'))
+  .sort();
 const configs = ['prometheus.yml', 'prometheus.compose.yml'];
 
 const readYaml = <T>(file: string): T => parse(readFileSync(file, 'utf8')) as T;
-const alerts = ruleFiles.flatMap((f) =>
-  readYaml<RuleFile>(join(rulesDir, f)).groups.flatMap((g) => g.rules.filter((r) => r.alert)),
-);
+const alerts = ruleFiles.flatMap((f) => readYaml<RuleFile>(join(rulesDir, f)).groups.flatMap((g) => g.rules.filter((r) => r.alert)));
 
 function expectClean(args: string[], cwd: string): void {
   const run = promtool(args, cwd);
@@ -61,13 +67,17 @@ describe('the promtool unit tests of the rules', () => {
   });
 
   it('cover every alert with at least one case where it fires and one where it stays quiet', () => {
-    const cases = unitTestFiles.flatMap((f) =>
-      readYaml<UnitTestFile>(join(testsDir, f)).tests.flatMap((t) => t.alert_rule_test ?? []),
-    );
+    const cases = unitTestFiles.flatMap((f) => readYaml<UnitTestFile>(join(testsDir, f)).tests.flatMap((t) => t.alert_rule_test ?? []));
     for (const { alert } of alerts) {
       const own = cases.filter((c) => c.alertname === alert);
-      expect(own.some((c) => c.exp_alerts.length > 0), `${alert} never fires in a test`).toBe(true);
-      expect(own.some((c) => c.exp_alerts.length === 0), `${alert} is never shown quiet`).toBe(true);
+      expect(
+        own.some((c) => c.exp_alerts.length > 0),
+        `${alert} never fires in a test`,
+      ).toBe(true);
+      expect(
+        own.some((c) => c.exp_alerts.length === 0),
+        `${alert} is never shown quiet`,
+      ).toBe(true);
     }
   });
 });
@@ -79,12 +89,42 @@ describe('the unit tests can fail', () => {
   // Each mutation is a plausible mistake; the named case of the unit tests must catch it. Only
   // that case runs (the same YAML, filtered) to keep the suite quick.
   const mutations: [string, string, string, string, string][] = [
-    ['the fast-burn factor loosened to 20×', 'job:activity_error:ratio_rate1h > (14.4 * 0.02)', 'job:activity_error:ratio_rate1h > (20 * 0.02)', 'slo-burn.test.yml', 'a one-hour 35 % burst'],
-    ['the 5m short window dropped from the fast burn', 'job:activity_error:ratio_rate5m > (14.4 * 0.02)', 'job:activity_error:ratio_rate1h > (14.4 * 0.02)', 'slo-burn.test.yml', 'a 20-minute outage'],
-    ['the slow burn 1× branch loosened to 3×', 'job:activity_error:ratio_rate3d > 0.02', 'job:activity_error:ratio_rate3d > 0.06', 'slo-burn.test.yml', 'a steady 5 %'],
+    [
+      'the fast-burn factor loosened to 20×',
+      'job:activity_error:ratio_rate1h > (14.4 * 0.02)',
+      'job:activity_error:ratio_rate1h > (20 * 0.02)',
+      'slo-burn.test.yml',
+      'a one-hour 35 % burst',
+    ],
+    [
+      'the 5m short window dropped from the fast burn',
+      'job:activity_error:ratio_rate5m > (14.4 * 0.02)',
+      'job:activity_error:ratio_rate1h > (14.4 * 0.02)',
+      'slo-burn.test.yml',
+      'a 20-minute outage',
+    ],
+    [
+      'the slow burn 1× branch loosened to 3×',
+      'job:activity_error:ratio_rate3d > 0.02',
+      'job:activity_error:ratio_rate3d > 0.06',
+      'slo-burn.test.yml',
+      'a steady 5 %',
+    ],
     ['the latency threshold raised to 10 s', 'p95_rate5m > 5', 'p95_rate5m > 10', 'alerts.test.yml', 'BatchLatencyP95High fires'],
-    ['the lock timeout ratio taken over acquisitions only', 'job:lock_timeouts:rate5m / (job:lock_acquisitions:rate5m + job:lock_timeouts:rate5m)', 'job:lock_timeouts:rate5m / job:lock_acquisitions:rate5m', 'slis.test.yml', 'ratios, percentiles'],
-    ['the missing-counter fallback removed', 'sum by (job) (rate(batch_failed_total[5m])) or sum by (job) (rate(batch_completed_total[5m])) * 0', 'sum by (job) (rate(batch_failed_total[5m]))', 'slis.test.yml', 'ratios, percentiles'],
+    [
+      'the lock timeout ratio taken over acquisitions only',
+      'job:lock_timeouts:rate5m / (job:lock_acquisitions:rate5m + job:lock_timeouts:rate5m)',
+      'job:lock_timeouts:rate5m / job:lock_acquisitions:rate5m',
+      'slis.test.yml',
+      'ratios, percentiles',
+    ],
+    [
+      'the missing-counter fallback removed',
+      'sum by (job) (rate(batch_failed_total[5m])) or sum by (job) (rate(batch_completed_total[5m])) * 0',
+      'sum by (job) (rate(batch_failed_total[5m]))',
+      'slis.test.yml',
+      'ratios, percentiles',
+    ],
   ];
 
   it.each(mutations)('promtool test rules fails when %s', (_name, from, to, testFile, testName) => {
@@ -119,7 +159,11 @@ describe('the unit tests can fail', () => {
 describe('the runbook', () => {
   const doc = readFileSync(operationsDoc, 'utf8');
   const headings = [...doc.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
-    m[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'),
+    m[1]!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\w\- ]/g, '')
+      .replace(/ /g, '-'),
   );
 
   it.each(alerts.map((a) => [a.alert!, a.annotations?.runbook_url ?? '']))(

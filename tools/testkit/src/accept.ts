@@ -12,7 +12,10 @@ export const ACCEPT_CASES: readonly (readonly [accept: string | null, format: 't
   ['application/openmetrics-text; version=1.0.0; charset=utf-8', 'openmetrics'],
   ['APPLICATION/OPENMETRICS-TEXT; Version="1.0.0"', 'openmetrics'],
   // What Prometheus 2.x sends.
-  ['application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', 'openmetrics'],
+  [
+    'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+    'openmetrics',
+  ],
   // What Prometheus 3.x sends.
   ['application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.6,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', 'openmetrics'],
   // What Prometheus sends with OpenMetrics disabled.

@@ -12,10 +12,16 @@ const NOT_PUBLISHED = /not on the npm registry yet/i;
 const published = readdirSync(join(workspaceRoot, 'packages'))
   .map((name) => join(workspaceRoot, 'packages', name))
   .filter((dir) => existsSync(join(dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string; private?: boolean } }))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; version: string; private?: boolean },
+  }))
   .filter(({ manifest }) => !manifest.private);
 
-const rootManifest = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; packageManager: string };
+const rootManifest = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  packageManager: string;
+};
 const rootReadme = readFileSync(join(workspaceRoot, 'README.md'), 'utf8');
 
 describe('install instructions', () => {

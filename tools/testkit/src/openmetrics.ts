@@ -69,9 +69,7 @@ function runParser(module: string, exposition: string, format: string): ParsedFa
     maxBuffer: 512 * 1024 * 1024,
   });
   if (run.error || run.status !== 0) {
-    throw new Error(
-      `the ${format} parser needs Debian's python3 with python3-prometheus-client: ${run.error?.message ?? run.stderr}`,
-    );
+    throw new Error(`the ${format} parser needs Debian's python3 with python3-prometheus-client: ${run.error?.message ?? run.stderr}`);
   }
   const result = JSON.parse(run.stdout) as { ok: boolean; error?: string; families?: ParsedFamily[] };
   if (!result.ok) {

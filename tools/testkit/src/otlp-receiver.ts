@@ -103,22 +103,35 @@ export interface OtlpReceiver {
 
 // ---- protobuf: a schema-driven decoder that yields the OTLP/JSON shape -------------------------
 type Scalar = 'string' | 'hex' | 'b64' | 'uint' | 'int64' | 'fixed64' | 'sfixed64' | 'double' | 'bool' | 'fixed32' | 'sint32';
-interface Schema { [field: number]: [name: string, type: Scalar | Schema, repeated?: boolean] }
+interface Schema {
+  [field: number]: [name: string, type: Scalar | Schema, repeated?: boolean];
+}
 
 const AnyValue: Schema = {};
 const KeyValue: Schema = { 1: ['key', 'string'], 2: ['value', AnyValue] };
 Object.assign(AnyValue, {
-  1: ['stringValue', 'string'], 2: ['boolValue', 'bool'], 3: ['intValue', 'int64'], 4: ['doubleValue', 'double'],
-  5: ['arrayValue', { 1: ['values', AnyValue, true] }], 6: ['kvlistValue', { 1: ['values', KeyValue, true] }],
+  1: ['stringValue', 'string'],
+  2: ['boolValue', 'bool'],
+  3: ['intValue', 'int64'],
+  4: ['doubleValue', 'double'],
+  5: ['arrayValue', { 1: ['values', AnyValue, true] }],
+  6: ['kvlistValue', { 1: ['values', KeyValue, true] }],
   7: ['bytesValue', 'b64'],
 } satisfies Schema);
 const attrs: [string, Schema, boolean] = ['attributes', KeyValue, true];
 const Resource: Schema = { 1: attrs };
 const Scope: Schema = { 1: ['name', 'string'], 2: ['version', 'string'], 3: attrs };
 const Span: Schema = {
-  1: ['traceId', 'hex'], 2: ['spanId', 'hex'], 3: ['traceState', 'string'], 4: ['parentSpanId', 'hex'],
-  5: ['name', 'string'], 6: ['kind', 'uint'], 7: ['startTimeUnixNano', 'fixed64'], 8: ['endTimeUnixNano', 'fixed64'],
-  9: attrs, 16: ['flags', 'fixed32'],
+  1: ['traceId', 'hex'],
+  2: ['spanId', 'hex'],
+  3: ['traceState', 'string'],
+  4: ['parentSpanId', 'hex'],
+  5: ['name', 'string'],
+  6: ['kind', 'uint'],
+  7: ['startTimeUnixNano', 'fixed64'],
+  8: ['endTimeUnixNano', 'fixed64'],
+  9: attrs,
+  16: ['flags', 'fixed32'],
   11: ['events', { 1: ['timeUnixNano', 'fixed64'], 2: ['name', 'string'], 3: attrs }, true],
   13: ['links', { 1: ['traceId', 'hex'], 2: ['spanId', 'hex'], 3: ['traceState', 'string'], 4: attrs }, true],
   15: ['status', { 2: ['message', 'string'], 3: ['code', 'uint'] }],
@@ -126,20 +139,48 @@ const Span: Schema = {
 const times: Schema = { 2: ['startTimeUnixNano', 'fixed64'], 3: ['timeUnixNano', 'fixed64'] };
 const NumberPoint: Schema = { ...times, 7: attrs, 4: ['asDouble', 'double'], 6: ['asInt', 'sfixed64'] };
 const HistogramPoint: Schema = {
-  ...times, 9: attrs, 4: ['count', 'fixed64'], 5: ['sum', 'double'], 6: ['bucketCounts', 'fixed64', true],
-  7: ['explicitBounds', 'double', true], 11: ['min', 'double'], 12: ['max', 'double'],
+  ...times,
+  9: attrs,
+  4: ['count', 'fixed64'],
+  5: ['sum', 'double'],
+  6: ['bucketCounts', 'fixed64', true],
+  7: ['explicitBounds', 'double', true],
+  11: ['min', 'double'],
+  12: ['max', 'double'],
 };
-const ExpPoint: Schema = { ...times, 1: attrs, 4: ['count', 'fixed64'], 5: ['sum', 'double'], 12: ['min', 'double'], 13: ['max', 'double'] };
+const ExpPoint: Schema = {
+  ...times,
+  1: attrs,
+  4: ['count', 'fixed64'],
+  5: ['sum', 'double'],
+  12: ['min', 'double'],
+  13: ['max', 'double'],
+};
 const SummaryPoint: Schema = { ...times, 7: attrs, 4: ['count', 'fixed64'], 5: ['sum', 'double'] };
-const points = (point: Schema): Schema => ({ 1: ['dataPoints', point, true], 2: ['aggregationTemporality', 'uint'], 3: ['isMonotonic', 'bool'] });
+const points = (point: Schema): Schema => ({
+  1: ['dataPoints', point, true],
+  2: ['aggregationTemporality', 'uint'],
+  3: ['isMonotonic', 'bool'],
+});
 const Metric: Schema = {
-  1: ['name', 'string'], 2: ['description', 'string'], 3: ['unit', 'string'], 5: ['gauge', points(NumberPoint)],
-  7: ['sum', points(NumberPoint)], 9: ['histogram', points(HistogramPoint)], 10: ['exponentialHistogram', points(ExpPoint)],
+  1: ['name', 'string'],
+  2: ['description', 'string'],
+  3: ['unit', 'string'],
+  5: ['gauge', points(NumberPoint)],
+  7: ['sum', points(NumberPoint)],
+  9: ['histogram', points(HistogramPoint)],
+  10: ['exponentialHistogram', points(ExpPoint)],
   11: ['summary', points(SummaryPoint)],
 };
 const LogRecord: Schema = {
-  1: ['timeUnixNano', 'fixed64'], 2: ['severityNumber', 'uint'], 3: ['severityText', 'string'], 5: ['body', AnyValue],
-  6: attrs, 9: ['traceId', 'hex'], 10: ['spanId', 'hex'], 12: ['eventName', 'string'],
+  1: ['timeUnixNano', 'fixed64'],
+  2: ['severityNumber', 'uint'],
+  3: ['severityText', 'string'],
+  5: ['body', AnyValue],
+  6: attrs,
+  9: ['traceId', 'hex'],
+  10: ['spanId', 'hex'],
+  12: ['eventName', 'string'],
 };
 const envelope = (outer: string, inner: string, items: string, item: Schema): Schema => ({
   1: [outer, { 1: ['resource', Resource], 2: [inner, { 1: ['scope', Scope], 2: [items, item, true] }, true] }, true],
@@ -201,14 +242,22 @@ function decodeValue(raw: bigint | Uint8Array, type: Scalar | Schema): unknown {
   }
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   switch (type) {
-    case 'string': return new TextDecoder().decode(raw);
-    case 'hex': return Buffer.from(raw).toString('hex');
-    case 'b64': return Buffer.from(raw).toString('base64');
-    case 'fixed64': return view.getBigUint64(0, true).toString();
-    case 'sfixed64': return view.getBigInt64(0, true).toString();
-    case 'double': return view.getFloat64(0, true);
-    case 'fixed32': return view.getUint32(0, true);
-    default: throw new Error(`cannot decode ${type} from a length-delimited field`);
+    case 'string':
+      return new TextDecoder().decode(raw);
+    case 'hex':
+      return Buffer.from(raw).toString('hex');
+    case 'b64':
+      return Buffer.from(raw).toString('base64');
+    case 'fixed64':
+      return view.getBigUint64(0, true).toString();
+    case 'sfixed64':
+      return view.getBigInt64(0, true).toString();
+    case 'double':
+      return view.getFloat64(0, true);
+    case 'fixed32':
+      return view.getUint32(0, true);
+    default:
+      throw new Error(`cannot decode ${type} from a length-delimited field`);
   }
 }
 
@@ -256,15 +305,27 @@ function* each(request: Json, outer: string, inner: string, items: string): Gene
 function flattenSpans(request: Json): ReceivedSpan[] {
   return [...each(request, 'resourceSpans', 'scopeSpans', 'spans')].map(([s, resource, scope]) => {
     const span: ReceivedSpan = {
-      traceId: id(s.traceId) ?? '', spanId: id(s.spanId) ?? '', name: s.name ?? '', kind: KINDS[Number(s.kind ?? 0)] ?? 'unspecified',
-      startTimeUnixNano: String(s.startTimeUnixNano ?? '0'), endTimeUnixNano: String(s.endTimeUnixNano ?? '0'),
+      traceId: id(s.traceId) ?? '',
+      spanId: id(s.spanId) ?? '',
+      name: s.name ?? '',
+      kind: KINDS[Number(s.kind ?? 0)] ?? 'unspecified',
+      startTimeUnixNano: String(s.startTimeUnixNano ?? '0'),
+      endTimeUnixNano: String(s.endTimeUnixNano ?? '0'),
       attributes: toAttrs(s.attributes),
-      events: ((s.events ?? []) as Json[]).map((e) => ({ name: e.name ?? '', timeUnixNano: String(e.timeUnixNano ?? '0'), attributes: toAttrs(e.attributes) })),
+      events: ((s.events ?? []) as Json[]).map((e) => ({
+        name: e.name ?? '',
+        timeUnixNano: String(e.timeUnixNano ?? '0'),
+        attributes: toAttrs(e.attributes),
+      })),
       links: ((s.links ?? []) as Json[]).map((l) => ({
-        traceId: id(l.traceId) ?? '', spanId: id(l.spanId) ?? '', ...(l.traceState ? { traceState: l.traceState } : {}), attributes: toAttrs(l.attributes),
+        traceId: id(l.traceId) ?? '',
+        spanId: id(l.spanId) ?? '',
+        ...(l.traceState ? { traceState: l.traceState } : {}),
+        attributes: toAttrs(l.attributes),
       })),
       status: { code: STATUS[Number(s.status?.code ?? 0)] ?? 'unset', ...(s.status?.message ? { message: s.status.message } : {}) },
-      resource, scope,
+      resource,
+      scope,
     };
     const parent = id(s.parentSpanId);
     if (parent) span.parentSpanId = parent;
@@ -281,8 +342,14 @@ function flattenMetrics(request: Json): ReceivedMetricPoint[] {
     const data = m[type] as Json;
     for (const p of (data.dataPoints ?? []) as Json[]) {
       const point: ReceivedMetricPoint = {
-        name: m.name ?? '', description: m.description ?? '', unit: m.unit ?? '', type,
-        attributes: toAttrs(p.attributes), timeUnixNano: String(p.timeUnixNano ?? '0'), resource, scope,
+        name: m.name ?? '',
+        description: m.description ?? '',
+        unit: m.unit ?? '',
+        type,
+        attributes: toAttrs(p.attributes),
+        timeUnixNano: String(p.timeUnixNano ?? '0'),
+        resource,
+        scope,
       };
       if (type === 'sum') point.monotonic = Boolean(data.isMonotonic);
       const temporality = Number(data.aggregationTemporality ?? 0);
@@ -306,8 +373,13 @@ function flattenLogs(request: Json): ReceivedLogRecord[] {
   return [...each(request, 'resourceLogs', 'scopeLogs', 'logRecords')].map(([r, resource, scope]) => {
     const record: ReceivedLogRecord = { attributes: toAttrs(r.attributes), resource, scope };
     const optional = {
-      timeUnixNano: str(r.timeUnixNano), severityNumber: num(r.severityNumber), severityText: str(r.severityText),
-      body: anyValue(r.body), traceId: id(r.traceId), spanId: id(r.spanId), eventName: str(r.eventName),
+      timeUnixNano: str(r.timeUnixNano),
+      severityNumber: num(r.severityNumber),
+      severityText: str(r.severityText),
+      body: anyValue(r.body),
+      traceId: id(r.traceId),
+      spanId: id(r.spanId),
+      eventName: str(r.eventName),
     };
     for (const [key, value] of Object.entries(optional)) if (value !== undefined && value !== '') Object.assign(record, { [key]: value });
     return record;
@@ -373,7 +445,11 @@ export async function startOtlpReceiver(options: { mode?: ReceiverMode } = {}): 
       const timer = setTimeout(() => {
         cleanup();
         const got = records();
-        reject(new Error(`OTLP receiver: wanted ${typeof wanted === 'number' ? `${wanted} ${what}` : `${what} matching the predicate`} within ${timeoutMs} ms; got ${got.length}: ${JSON.stringify(got).slice(0, 2000)}`));
+        reject(
+          new Error(
+            `OTLP receiver: wanted ${typeof wanted === 'number' ? `${wanted} ${what}` : `${what} matching the predicate`} within ${timeoutMs} ms; got ${got.length}: ${JSON.stringify(got).slice(0, 2000)}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -403,7 +479,8 @@ export async function startOtlpReceiver(options: { mode?: ReceiverMode } = {}): 
       receiver.requests.length = 0;
     },
     waitForSpans: (wanted: Wanted<ReceivedSpan>, timeoutMs?: number) => waitFor(() => receiver.spans, 'spans', wanted, timeoutMs),
-    waitForMetrics: (wanted: Wanted<ReceivedMetricPoint>, timeoutMs?: number) => waitFor(() => receiver.metrics, 'metric points', wanted, timeoutMs),
+    waitForMetrics: (wanted: Wanted<ReceivedMetricPoint>, timeoutMs?: number) =>
+      waitFor(() => receiver.metrics, 'metric points', wanted, timeoutMs),
     waitForLogs: (wanted: Wanted<ReceivedLogRecord>, timeoutMs?: number) => waitFor(() => receiver.logs, 'log records', wanted, timeoutMs),
     close: () =>
       new Promise<void>((resolve) => {

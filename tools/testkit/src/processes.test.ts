@@ -36,7 +36,9 @@ describe('spawnTracked and stopProcessTree', () => {
   });
 
   it('falls back to SIGKILL when the process ignores the polite signal, and reports how it ended', async () => {
-    const stubborn = spawnTracked('sh', ['-c', "trap '' TERM; echo started; while :; do sleep 0.1; done"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const stubborn = spawnTracked('sh', ['-c', "trap '' TERM; echo started; while :; do sleep 0.1; done"], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     await listening(stubborn);
     expect(await stopProcessTree(stubborn, { graceMs: 300 })).toBe('SIGKILL');
   });

@@ -29,7 +29,10 @@ describe('a throwaway Prometheus server', () => {
     await prom.waitForTargetsUp();
     expect(await prom.waitForValue('sum(jobs_total)', 7)).toBe(7);
     const byQueue = await prom.query('jobs_total');
-    expect(byQueue.map((s) => [s.metric.queue, s.value]).sort()).toEqual([['a', 5], ['b', 2]]);
+    expect(byQueue.map((s) => [s.metric.queue, s.value]).sort()).toEqual([
+      ['a', 5],
+      ['b', 2],
+    ]);
     expect(await prom.waitForValue('jobs:sum', 7)).toBe(7);
     expect(JSON.stringify(await prom.rules())).toContain('jobs:sum');
   }, 120_000);

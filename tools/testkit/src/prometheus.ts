@@ -82,10 +82,16 @@ export interface PrometheusServer {
 }
 
 function findPrometheus(): string {
-  const candidates = [process.env.OGF_PROMETHEUS, '/usr/bin/prometheus', ...(process.env.PATH ?? '').split(':').map((dir) => join(dir, 'prometheus'))];
+  const candidates = [
+    process.env.OGF_PROMETHEUS,
+    '/usr/bin/prometheus',
+    ...(process.env.PATH ?? '').split(':').map((dir) => join(dir, 'prometheus')),
+  ];
   const found = candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate));
   if (!found) {
-    throw new Error('the Prometheus server binary was not found ($OGF_PROMETHEUS, /usr/bin/prometheus, PATH): install the Debian package `prometheus` (scripts/install-test-deps.sh)');
+    throw new Error(
+      'the Prometheus server binary was not found ($OGF_PROMETHEUS, /usr/bin/prometheus, PATH): install the Debian package `prometheus` (scripts/install-test-deps.sh)',
+    );
   }
   return found;
 }
@@ -163,7 +169,10 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       await stop();
       throw new Error(`Prometheus exited during start:\n${output}`);
     }
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();
@@ -193,7 +202,10 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     async queryRange(promql, start, end, step) {
       const params = new URLSearchParams({ query: promql, start: String(start), end: String(end), step: String(step) });
       const data = await api<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>(`/api/v1/query_range?${params}`);
-      return data.result.map((item) => ({ metric: item.metric, values: item.values.map(([t, v]) => [t, parseValue(v)] as [number, number]) }));
+      return data.result.map((item) => ({
+        metric: item.metric,
+        values: item.values.map(([t, v]) => [t, parseValue(v)] as [number, number]),
+      }));
     },
     async waitForValue(promql, expected, waitOptions = {}) {
       const accept = typeof expected === 'number' ? (value: number) => value === expected : expected;
@@ -204,7 +216,9 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
         const first = last[0];
         if (first && accept(first.value)) return first.value;
         if (Date.now() > until) {
-          throw new Error(`Prometheus query ${promql} never matched; last result ${JSON.stringify(last)}\n--- prometheus log ---\n${output}`);
+          throw new Error(
+            `Prometheus query ${promql} never matched; last result ${JSON.stringify(last)}\n--- prometheus log ---\n${output}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

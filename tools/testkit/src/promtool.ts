@@ -14,9 +14,7 @@ export interface PromtoolResult {
 export function promtoolCheckMetrics(exposition: string): PromtoolResult {
   const run = spawnSync('promtool', ['check', 'metrics'], { input: exposition, encoding: 'utf8' });
   if (run.error) {
-    throw new Error(
-      `promtool is required for this test (apt-get install prometheus): ${run.error.message}`,
-    );
+    throw new Error(`promtool is required for this test (apt-get install prometheus): ${run.error.message}`);
   }
   const output = `${run.stdout}\n${run.stderr}`;
   const findings = output

@@ -50,7 +50,8 @@ const requireFromTestkit = createRequire(import.meta.url);
 function runtimeBinary(runtime: 'bun' | 'deno'): string {
   const packageDir = dirname(requireFromTestkit.resolve(`${runtime}/package.json`));
   const binary = runtime === 'bun' ? join(packageDir, 'bin', 'bun.exe') : join(packageDir, 'deno');
-  if (!existsSync(binary)) throw new Error(`${runtime} binary not found at ${binary}: did its install script run (pnpm-workspace.yaml onlyBuiltDependencies)?`);
+  if (!existsSync(binary))
+    throw new Error(`${runtime} binary not found at ${binary}: did its install script run (pnpm-workspace.yaml onlyBuiltDependencies)?`);
   return binary;
 }
 

@@ -90,9 +90,26 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
   }
   const port = await freePort();
   const args = [
-    '-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-    '-c', 'max_connections=50', '-c', 'shared_buffers=16MB', '-c', 'logging_collector=off',
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-h',
+    '127.0.0.1',
+    '-k',
+    dir,
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    '-c',
+    'max_connections=50',
+    '-c',
+    'shared_buffers=16MB',
+    '-c',
+    'logging_collector=off',
   ];
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const ties = createPgTies(url);
@@ -129,8 +146,22 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisHandl
   const dir = mkdtempSync(join(tmpdir(), 'ogf-redis-'));
   const port = await freePort();
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--daemonize', 'no', '--protected-mode', 'no', '--logfile', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--protected-mode',
+    'no',
+    '--logfile',
+    '',
   ];
   const ties = createRedisTies();
   const handle = createHandle({

@@ -21,7 +21,8 @@ export function batchRoutes(service: BatchService, options: { maxBodyBytes: numb
     mutating,
     jsonBody(options.maxBodyBytes),
     zValidator('json', submitBatchSchema, (result, c) => {
-      if (!result.success) return errorResponse(c, 400, 'invalid_request', 'the batch does not match the schema', fieldErrors(result.error));
+      if (!result.success)
+        return errorResponse(c, 400, 'invalid_request', 'the batch does not match the schema', fieldErrors(result.error));
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -36,7 +37,12 @@ export function batchRoutes(service: BatchService, options: { maxBodyBytes: numb
       } catch (error) {
         if (error instanceof ShuttingDownError) {
           c.header('Retry-After', String(error.retryAfterSeconds));
-          return errorResponse(c, 503, 'shutting_down', `the server is shutting down; retry in ${error.retryAfterSeconds} s (another instance may take it)`);
+          return errorResponse(
+            c,
+            503,
+            'shutting_down',
+            `the server is shutting down; retry in ${error.retryAfterSeconds} s (another instance may take it)`,
+          );
         }
         if (!(error instanceof QueueFullError)) throw error;
         c.header('Retry-After', String(error.retryAfterSeconds));

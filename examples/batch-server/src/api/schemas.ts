@@ -6,7 +6,13 @@ import { quantityLimit } from '../factors/limits.ts';
 
 // PostgreSQL text cannot hold U+0000: refused here (400) instead of failing the insert (500).
 const NO_NUL = [(value: string) => !value.includes('\u0000'), 'must not contain NUL (U+0000)'] as const;
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max).refine(...NO_NUL);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max)
+    .refine(...NO_NUL);
 
 /** 1e9 → "1e+9", 264172052.358 → "264172052.358": the bound as a client can compare it. */
 function formatBound(value: number): string {
@@ -22,7 +28,13 @@ export const activitySchema = z.object({
   type: text(64),
   quantity: z.number().nonnegative('must be zero or more'),
   unit: text(32),
-  region: z.string().trim().min(1).max(16).refine(...NO_NUL).optional(),
+  region: z
+    .string()
+    .trim()
+    .min(1)
+    .max(16)
+    .refine(...NO_NUL)
+    .optional(),
 });
 
 export const MAX_ACTIVITIES = 10_000;
@@ -43,7 +55,11 @@ export const submitBatchSchema = z
       const limit = quantityLimit(activity.type, activity.unit);
       if (activity.quantity > limit.max) {
         const canonical = limit.canonicalUnit ? ` (1e9 ${limit.canonicalUnit})` : '';
-        context.addIssue({ code: 'custom', path: ['activities', index, 'quantity'], message: `must be at most ${formatBound(limit.max)} ${activity.unit}${canonical}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['activities', index, 'quantity'],
+          message: `must be at most ${formatBound(limit.max)} ${activity.unit}${canonical}`,
+        });
       }
     });
   });

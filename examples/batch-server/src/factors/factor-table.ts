@@ -25,9 +25,7 @@ export interface EmissionFactor {
 export const emissionFactors: readonly EmissionFactor[] = table.factors as EmissionFactor[];
 const aliases: Record<string, string> = table.aliases;
 
-export type FactorLookup =
-  | { ok: true; factor: EmissionFactor }
-  | { ok: false; code: 'unknown_type' | 'unknown_region'; message: string };
+export type FactorLookup = { ok: true; factor: EmissionFactor } | { ok: false; code: 'unknown_type' | 'unknown_region'; message: string };
 
 function canonicalName(name: string): string {
   return Object.hasOwn(aliases, name) ? (aliases[name] ?? name) : name;

@@ -15,7 +15,14 @@ describe('the emission-factor table', () => {
   });
 
   it('covers electricity by region, natural gas, diesel, petrol and air travel', () => {
-    for (const [type, region] of [['electricity', 'US'], ['electricity', 'GB'], ['natural_gas', undefined], ['diesel', undefined], ['petrol', undefined], ['air_travel_long_haul', undefined]] as const) {
+    for (const [type, region] of [
+      ['electricity', 'US'],
+      ['electricity', 'GB'],
+      ['natural_gas', undefined],
+      ['diesel', undefined],
+      ['petrol', undefined],
+      ['air_travel_long_haul', undefined],
+    ] as const) {
       expect(findFactor(type, region).ok).toBe(true);
     }
   });
@@ -70,7 +77,10 @@ describe('calculateEmissions', () => {
   });
 
   it('fails the activity on an unknown unit', () => {
-    expect(calculateEmissions({ id: 'c', type: 'diesel', quantity: 1, unit: 'kWh' })).toMatchObject({ status: 'failed', errorCode: 'unknown_unit' });
+    expect(calculateEmissions({ id: 'c', type: 'diesel', quantity: 1, unit: 'kWh' })).toMatchObject({
+      status: 'failed',
+      errorCode: 'unknown_unit',
+    });
   });
 
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
@@ -80,7 +90,10 @@ describe('calculateEmissions', () => {
         status: 'failed',
         errorCode: 'unknown_unit',
       });
-      expect(calculateEmissions({ id: 'e', type: word, quantity: 1, unit: 'kWh' })).toMatchObject({ status: 'failed', errorCode: 'unknown_type' });
+      expect(calculateEmissions({ id: 'e', type: word, quantity: 1, unit: 'kWh' })).toMatchObject({
+        status: 'failed',
+        errorCode: 'unknown_type',
+      });
       expect(findFactor('electricity', word)).toMatchObject({ ok: false, code: 'unknown_region' });
     },
   );

@@ -28,4 +28,3 @@ export function quantityLimit(type: string, unit: string): QuantityLimit {
   if (perUnit === undefined || !(perUnit > 0)) return { max: MAX_CANONICAL_QUANTITY, canonicalUnit: undefined };
   return { max: MAX_CANONICAL_QUANTITY / perUnit, canonicalUnit: factor.canonical_unit };
 }
-

@@ -12,11 +12,44 @@ const ORGS = ['acme', 'acme', 'acme', 'globex', 'initech', 'umbrella'];
 const REGIONS = ['US', 'GB'];
 // Typical sizes per unit: a month of a site's electricity, a fuel delivery, a trip.
 const VALID: { type: string; units: [unit: string, upTo: number][]; regions?: (string | undefined)[] }[] = [
-  { type: 'electricity', units: [['kWh', 20_000], ['MWh', 20]], regions: REGIONS },
-  { type: 'natural_gas', units: [['kWh', 15_000], ['therm', 500], ['m3', 1_500]], regions: ['US', 'GB', undefined] },
-  { type: 'diesel', units: [['L', 400], ['gal', 100]] },
-  { type: 'petrol', units: [['L', 300], ['gal', 80]] },
-  { type: 'air_travel_short_haul', units: [['km', 3_000], ['miles', 1_800]] },
+  {
+    type: 'electricity',
+    units: [
+      ['kWh', 20_000],
+      ['MWh', 20],
+    ],
+    regions: REGIONS,
+  },
+  {
+    type: 'natural_gas',
+    units: [
+      ['kWh', 15_000],
+      ['therm', 500],
+      ['m3', 1_500],
+    ],
+    regions: ['US', 'GB', undefined],
+  },
+  {
+    type: 'diesel',
+    units: [
+      ['L', 400],
+      ['gal', 100],
+    ],
+  },
+  {
+    type: 'petrol',
+    units: [
+      ['L', 300],
+      ['gal', 80],
+    ],
+  },
+  {
+    type: 'air_travel_short_haul',
+    units: [
+      ['km', 3_000],
+      ['miles', 1_800],
+    ],
+  },
   { type: 'air_travel_long_haul', units: [['passenger-km', 12_000]] },
 ];
 const INVALID = [
@@ -65,7 +98,9 @@ export function startLoadGenerator(options: {
   async function submitOne(): Promise<void> {
     const allInvalid = Math.random() < allInvalidRate;
     const size = 1 + Math.floor(Math.random() ** 2 * 200);
-    const activities = Array.from({ length: size }, (_, i) => (allInvalid ? { id: `act-${i}`, quantity: 1, ...pick(INVALID) } : activity(i, invalidRate)));
+    const activities = Array.from({ length: size }, (_, i) =>
+      allInvalid ? { id: `act-${i}`, quantity: 1, ...pick(INVALID) } : activity(i, invalidRate),
+    );
     const response = await fetch(`${options.baseUrl}/api/v1/batches`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -34,7 +34,12 @@ export function typedFault(error: unknown): Error {
   return error instanceof TransientError ? typedError(error.errorType, error.message, error) : typedError('internal', String(error), error);
 }
 
-export function processActivity(context: ActivityContext, run: BatchRun, activity: ActivityInput, workerId: string): Promise<{ success: boolean; emissionsKg: number }> {
+export function processActivity(
+  context: ActivityContext,
+  run: BatchRun,
+  activity: ActivityInput,
+  workerId: string,
+): Promise<{ success: boolean; emissionsKg: number }> {
   const { telemetry, faults, config } = context;
   return run.activity({ id: activity.id, type: activity.type }, async (act) => {
     const { value } = await withRetry(

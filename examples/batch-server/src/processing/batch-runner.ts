@@ -64,10 +64,13 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
   let averageBatchMs = 1_000;
 
   function requeueLater(batchId: string, attempt: number): void {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      queue.pushForced(batchId);
-    }, backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2_000 }));
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        queue.pushForced(batchId);
+      },
+      backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2_000 }),
+    );
     timers.add(timer);
   }
 

@@ -83,13 +83,18 @@ describe('retries', () => {
   it('does not retry other errors and gives up after the last attempt', async () => {
     let calls = 0;
     await expect(
-      withRetry(() => {
-        calls += 1;
-        return Promise.reject(new Error('bug'));
-      }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }),
+      withRetry(
+        () => {
+          calls += 1;
+          return Promise.reject(new Error('bug'));
+        },
+        { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      ),
     ).rejects.toThrow('bug');
     expect(calls).toBe(1);
-    await expect(withRetry(() => Promise.reject(new TransientError('network', 'down')), { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 })).rejects.toThrow('down');
+    await expect(
+      withRetry(() => Promise.reject(new TransientError('network', 'down')), { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 }),
+    ).rejects.toThrow('down');
   });
 
   it('injects faults at the configured rate', () => {

@@ -7,7 +7,12 @@ import { transitionBatch } from '../store/batches.ts';
 
 export interface Transitioner {
   /** Moves the batch when it is still in `from`; false when another request moved it first. */
-  move(batchId: string, from: BatchState, to: BatchState, details?: { reason?: string; workerId?: string; error?: string }): Promise<boolean>;
+  move(
+    batchId: string,
+    from: BatchState,
+    to: BatchState,
+    details?: { reason?: string; workerId?: string; error?: string },
+  ): Promise<boolean>;
 }
 
 export function createTransitioner(db: Database): Transitioner {

@@ -42,7 +42,13 @@ export async function recordTransition(
 /** Stores a new batch as pending, then queued, with its activities; all or nothing. */
 export async function createBatch(
   db: Database,
-  batch: { id: string; orgId: string; workspaceId: string | null; activities: readonly ActivityInput[]; traceCarrier: Record<string, string> },
+  batch: {
+    id: string;
+    orgId: string;
+    workspaceId: string | null;
+    activities: readonly ActivityInput[];
+    traceCarrier: Record<string, string>;
+  },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(

@@ -88,10 +88,13 @@ export interface TransitionRow {
 }
 
 export async function batchTransitions(db: Sql, batchId: string): Promise<TransitionRow[]> {
-  const { rows } = await db.query<{ from_state: string | null; to_state: string; at: Date; reason: string | null; worker_id: string | null }>(
-    'SELECT from_state, to_state, at, reason, worker_id FROM batch_transitions WHERE batch_id = $1 ORDER BY id',
-    [batchId],
-  );
+  const { rows } = await db.query<{
+    from_state: string | null;
+    to_state: string;
+    at: Date;
+    reason: string | null;
+    worker_id: string | null;
+  }>('SELECT from_state, to_state, at, reason, worker_id FROM batch_transitions WHERE batch_id = $1 ORDER BY id', [batchId]);
   return rows.map((row) => ({
     from: row.from_state,
     to: row.to_state,

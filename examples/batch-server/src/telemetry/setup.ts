@@ -83,7 +83,10 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
     },
     async shutdown() {
       const report = await obs.shutdown();
-      obs.logger.info({ event: 'shutdown.report', ok: report.ok, drains: report.drains, undelivered_spans: report.undeliveredSpans }, 'observability shut down');
+      obs.logger.info(
+        { event: 'shutdown.report', ok: report.ok, drains: report.drains, undelivered_spans: report.undeliveredSpans },
+        'observability shut down',
+      );
     },
     handleSignals(afterShutdown) {
       installShutdownHandlers(obs, { timeoutMs: config.shutdownTimeoutMs, onShutdown: afterShutdown });

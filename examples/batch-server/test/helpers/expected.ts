@@ -41,5 +41,9 @@ export function knownActivities(count: number, prefix = 'a'): Activity[] {
     { type: 'air_travel_short_haul', quantity: 620, unit: 'miles' },
     { type: 'air_travel_domestic', quantity: 410, unit: 'passenger-km' },
   ];
-  return Array.from({ length: count }, (_, index) => ({ id: `${prefix}${index + 1}`, ...templates[index % templates.length]!, quantity: (templates[index % templates.length]!.quantity * (1 + (index % 7))) / 2 }));
+  return Array.from({ length: count }, (_, index) => ({
+    id: `${prefix}${index + 1}`,
+    ...templates[index % templates.length]!,
+    quantity: (templates[index % templates.length]!.quantity * (1 + (index % 7))) / 2,
+  }));
 }

@@ -57,7 +57,8 @@ export async function startServerProcess(
   // With LOG_FILE the JSON lines (and the ready line) go to that file instead of stdout; only
   // what this process appends counts (an earlier boot may have written to the same file).
   const logFile = env.LOG_FILE;
-  const logText = (): string => (logFile !== undefined && existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '');
+  const logText = (): string =>
+    logFile !== undefined && existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '';
   const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
   await new Promise<void>((resolve, reject) => {
     const check = setInterval(() => {

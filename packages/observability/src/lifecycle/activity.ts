@@ -44,7 +44,8 @@ export class ActivityHandle implements ManualActivity {
     this.deps = deps;
     this.owner = owner;
     this.activityId = ref.id;
-    const activity = ref.type === undefined ? { id: ref.id, batchId: owner.batchId } : { id: ref.id, batchId: owner.batchId, type: ref.type };
+    const activity =
+      ref.type === undefined ? { id: ref.id, batchId: owner.batchId } : { id: ref.id, batchId: owner.batchId, type: ref.type };
     this.span = deps.tracer.startActivityProcessingSpan(activity, owner.childOptions);
     this.context = activityContext(this.span.context, this.span.span, ref.id, owner.propagates);
     this.counted = owner.admit(this, manual);
@@ -59,7 +60,6 @@ export class ActivityHandle implements ManualActivity {
   get signal(): AbortSignal {
     return this.owner.signal;
   }
-
 
   dataRetrieved(attributes?: Attributes): void {
     this.span.dataRetrieved(attributes);

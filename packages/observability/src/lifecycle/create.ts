@@ -101,7 +101,6 @@ export function createBatchLifecycle(options: BatchLifecycleOptions): BatchLifec
       return Promise.resolve(result).then(completed, failed);
     },
 
-
     startProcessing: (ref, startOptions) => new BatchRunHandle(deps, ref, startOptions?.signal),
 
     cancelQueued(ref, reason) {

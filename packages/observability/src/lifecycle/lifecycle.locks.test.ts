@@ -8,7 +8,9 @@ useAsyncContext();
 
 const eventNames = (span: ReadableSpan): string[] => span.events.map((event) => event.name);
 const transitions = (span: ReadableSpan): string[] =>
-  span.events.filter((e) => e.name === 'state.transition').map((e) => `${String(e.attributes?.['batch.state.from'])}→${String(e.attributes?.['batch.state.to'])}`);
+  span.events
+    .filter((e) => e.name === 'state.transition')
+    .map((e) => `${String(e.attributes?.['batch.state.from'])}→${String(e.attributes?.['batch.state.to'])}`);
 
 describe('locks', () => {
   it('records a wait, a timeout, and a requeue that returns the batch to the queue', async () => {
@@ -68,7 +70,9 @@ describe('locks', () => {
       }),
     );
     await expect(
-      rig.batches.process({ id: 'b-2' }, (run) => run.lock('org', () => calls.push('never'), { acquire: () => Promise.resolve(false as const), timeoutMs: 5 })),
+      rig.batches.process({ id: 'b-2' }, (run) =>
+        run.lock('org', () => calls.push('never'), { acquire: () => Promise.resolve(false as const), timeoutMs: 5 }),
+      ),
     ).rejects.toThrow("lock 'org' for b-2 not acquired within 5 ms (timed out)");
     expect(calls).toEqual(['acquire', 'inside', 'release']);
     expect(await rig.sample('batch_failed_total', { error_type: 'timeout' })).toBe(1);
@@ -88,7 +92,9 @@ describe('lock release', () => {
       ),
     ).rejects.toBe(failure);
     // The in-process lock was released: the next run takes it at once.
-    expect(await rig.batches.process({ id: 'b-2', orgId: 'org-1' }, (run) => run.lock('org', () => 'again', { timeoutMs: 50 }))).toBe('again');
+    expect(await rig.batches.process({ id: 'b-2', orgId: 'org-1' }, (run) => run.lock('org', () => 'again', { timeoutMs: 50 }))).toBe(
+      'again',
+    );
     await rig.batches.process({ id: 'b-3' }, (run) =>
       run.lock('org', () => order.push('inside'), {
         acquire: () =>

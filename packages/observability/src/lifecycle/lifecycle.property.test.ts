@@ -24,14 +24,29 @@ type Command =
   | { op: 'process'; batch: number; ids: number[]; how: 'return' | 'throw' | 'cancel' | 'requeue'; activityThrows: boolean };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  fc.record({ op: fc.constant('submit' as const), batch: fc.nat(2), outcome: fc.constantFrom('queued' as const, 'fail' as const, 'both' as const, 'twice' as const) }),
+  fc.record({
+    op: fc.constant('submit' as const),
+    batch: fc.nat(2),
+    outcome: fc.constantFrom('queued' as const, 'fail' as const, 'both' as const, 'twice' as const),
+  }),
   fc.record({ op: fc.constant('start' as const), batch: fc.nat(2), worker: fc.nat(2) }),
   fc.record({ op: fc.constant('activity' as const), run: fc.nat(7), id: fc.nat(2) }),
-  fc.record({ op: fc.constant('endActivity' as const), act: fc.nat(11), how: fc.constantFrom('end' as const, 'fail' as const, 'skip' as const, 'retry' as const) }),
+  fc.record({
+    op: fc.constant('endActivity' as const),
+    act: fc.nat(11),
+    how: fc.constantFrom('end' as const, 'fail' as const, 'skip' as const, 'retry' as const),
+  }),
   fc.record({
     op: fc.constant('endRun' as const),
     run: fc.nat(7),
-    how: fc.constantFrom('end' as const, 'fail' as const, 'cancel' as const, 'requeue' as const, 'cancelOnly' as const, 'requeueOnly' as const),
+    how: fc.constantFrom(
+      'end' as const,
+      'fail' as const,
+      'cancel' as const,
+      'requeue' as const,
+      'cancelOnly' as const,
+      'requeueOnly' as const,
+    ),
   }),
   fc.record({ op: fc.constant('cancelQueued' as const), batch: fc.nat(2) }),
   fc.record({

@@ -10,7 +10,9 @@ useAsyncContext();
 let db: PGlite;
 beforeAll(async () => {
   db = new PGlite();
-  await db.exec('CREATE TABLE batches (id text PRIMARY KEY, org_id text NOT NULL, activity_count int NOT NULL, trace jsonb NOT NULL, created_at timestamptz NOT NULL)');
+  await db.exec(
+    'CREATE TABLE batches (id text PRIMARY KEY, org_id text NOT NULL, activity_count int NOT NULL, trace jsonb NOT NULL, created_at timestamptz NOT NULL)',
+  );
 });
 afterAll(async () => {
   await db.close();
@@ -26,7 +28,9 @@ interface Row {
 
 const eventNames = (span: ReadableSpan): string[] => span.events.map((event) => event.name);
 const transitions = (span: ReadableSpan): string[] =>
-  span.events.filter((e) => e.name === 'state.transition').map((e) => `${String(e.attributes?.['batch.state.from'])}→${String(e.attributes?.['batch.state.to'])}`);
+  span.events
+    .filter((e) => e.name === 'state.transition')
+    .map((e) => `${String(e.attributes?.['batch.state.from'])}→${String(e.attributes?.['batch.state.to'])}`);
 
 describe('one batch from submit to its last activity, through a database column', () => {
   it('makes one trace, exact metrics, ordered audit records and correlated logs', async () => {
@@ -40,7 +44,13 @@ describe('one batch from submit to its last activity, through a database column'
     // API side: store the batch with the carrier.
     const stored = await rig.batches.submit({ id: 'b-1', orgId: 'org-1', activityCount: 3 }, async (sub) => {
       rig.advance(4);
-      await db.query('INSERT INTO batches VALUES ($1, $2, $3, $4, $5)', ['b-1', 'org-1', 3, JSON.stringify(sub.carrier), new Date(rig.now())]);
+      await db.query('INSERT INTO batches VALUES ($1, $2, $3, $4, $5)', [
+        'b-1',
+        'org-1',
+        3,
+        JSON.stringify(sub.carrier),
+        new Date(rig.now()),
+      ]);
       return sub.batchId;
     });
     expect(stored).toBe('b-1');
@@ -51,7 +61,14 @@ describe('one batch from submit to its last activity, through a database column'
       const { rows } = await db.query<Row>('SELECT * FROM batches WHERE id = $1', ['b-1']);
       const row = rows[0]!;
       return rig.batches.process(
-        { id: row.id, orgId: row.org_id, activityCount: row.activity_count, workerId: 'w-1', carrier: row.trace, submittedAt: row.created_at },
+        {
+          id: row.id,
+          orgId: row.org_id,
+          activityCount: row.activity_count,
+          workerId: 'w-1',
+          carrier: row.trace,
+          submittedAt: row.created_at,
+        },
         (run) =>
           run.lock('org', async () => {
             let sum = 0;
@@ -88,10 +105,24 @@ describe('one batch from submit to its last activity, through a database column'
     expect(transitions(submission)).toEqual(['pending→queued']);
     expect(eventNames(processing)).toEqual(['worker.busy', 'state.transition', 'state.transition', 'batch.completed']);
     expect(transitions(processing)).toEqual(['queued→processing', 'processing→completed']);
-    expect(processing.attributes).toMatchObject({ 'batch.id': 'b-1', 'org.id': 'org-1', 'worker.id': 'w-1', 'batch.success_count': 3, 'batch.error_count': 0, 'emissions.kg_co2e': 527, 'batch.duration_s': 0.03 });
+    expect(processing.attributes).toMatchObject({
+      'batch.id': 'b-1',
+      'org.id': 'org-1',
+      'worker.id': 'w-1',
+      'batch.success_count': 3,
+      'batch.error_count': 0,
+      'emissions.kg_co2e': 527,
+      'batch.duration_s': 0.03,
+    });
     expect(eventNames(lock)).toEqual(['lock.wait', 'lock.acquired', 'lock.released']);
     expect(eventNames(acts[0]!)).toEqual(['calculations.performed']);
-    expect(acts[1]!.attributes).toMatchObject({ 'activity.id': 'a-2', 'activity.type': 'diesel', 'batch.id': 'b-1', 'emissions.kg_co2e': 27, 'activity.duration_s': 0.01 });
+    expect(acts[1]!.attributes).toMatchObject({
+      'activity.id': 'a-2',
+      'activity.type': 'diesel',
+      'batch.id': 'b-1',
+      'emissions.kg_co2e': 27,
+      'activity.duration_s': 0.01,
+    });
 
     // Exact metric values, as Prometheus scrapes them.
     const expected: [string, Record<string, string>, number][] = [
@@ -122,7 +153,11 @@ describe('one batch from submit to its last activity, through a database column'
     const audit = rig.audit();
     expect(audit.map((r) => `${String(r.from)}→${String(r.to)}`)).toEqual(['pending→queued', 'queued→processing', 'processing→completed']);
     expect(audit.every((r) => r.batch_id === 'b-1' && r.trace_id === traceId)).toBe(true);
-    expect(audit[1]).toMatchObject({ worker_id: 'w-1', span_id: processing.spanContext().spanId, at: new Date(EPOCH + 1_504).toISOString() });
+    expect(audit[1]).toMatchObject({
+      worker_id: 'w-1',
+      span_id: processing.spanContext().spanId,
+      at: new Date(EPOCH + 1_504).toISOString(),
+    });
     expect(rig.errors).toEqual([]);
   });
 
@@ -140,9 +175,20 @@ describe('one batch from submit to its last activity, through a database column'
     });
     logger.info('outside');
     const activity = rig.span('activity.processing');
-    expect(lines[0]).toMatchObject({ msg: 'batch line', batch_id: 'b-7', worker_id: 'w-2', span_id: rig.span('batch.processing').spanContext().spanId });
+    expect(lines[0]).toMatchObject({
+      msg: 'batch line',
+      batch_id: 'b-7',
+      worker_id: 'w-2',
+      span_id: rig.span('batch.processing').spanContext().spanId,
+    });
     expect(lines[0]).not.toHaveProperty('activity_id');
-    expect(lines[1]).toMatchObject({ msg: 'activity line', batch_id: 'b-7', activity_id: 'a-9', trace_id: activity.spanContext().traceId, span_id: activity.spanContext().spanId });
+    expect(lines[1]).toMatchObject({
+      msg: 'activity line',
+      batch_id: 'b-7',
+      activity_id: 'a-9',
+      trace_id: activity.spanContext().traceId,
+      span_id: activity.spanContext().spanId,
+    });
     expect(lines[2]).not.toHaveProperty('batch_id');
   });
 
@@ -216,18 +262,27 @@ describe('outcomes', () => {
     });
     const controller = new AbortController();
     await expect(
-      rig.batches.process({ id: 'b-5' }, (run) => {
-        controller.abort();
-        seen.push(run.signal.aborted);
-        throw new Error('stopped midway');
-      }, { signal: controller.signal }),
+      rig.batches.process(
+        { id: 'b-5' },
+        (run) => {
+          controller.abort();
+          seen.push(run.signal.aborted);
+          throw new Error('stopped midway');
+        },
+        { signal: controller.signal },
+      ),
     ).rejects.toThrow('stopped midway');
     expect(seen).toEqual([true, true]);
     expect(await rig.sample('batch_cancelled_total')).toBe(2);
     expect(await rig.sample('batch_failed_total', { error_type: 'other' })).toBeUndefined();
     expect(await rig.sample('batch_state_transitions_total', { from: 'processing', to: 'cancelled' })).toBe(2);
     expect(await rig.sample('batch_processing')).toBe(0);
-    expect(rig.audit().filter((r) => r.to === 'cancelled').map((r) => r.reason)).toEqual(['user asked', 'signal aborted']);
+    expect(
+      rig
+        .audit()
+        .filter((r) => r.to === 'cancelled')
+        .map((r) => r.reason),
+    ).toEqual(['user asked', 'signal aborted']);
   });
 
   it('cancels a queued batch with cancelQueued: queued → cancelled, queue_size back to 0', async () => {
@@ -256,7 +311,12 @@ describe('outcomes', () => {
     expect(await rig.sample('batch_retries_total')).toBe(3);
     expect(await rig.sample('batch_retries_success_total')).toBe(2);
     expect(await rig.sample('activity_total')).toBe(1);
-    expect(rig.span('activity.processing').events.filter((e) => e.name === 'retry').map((e) => e.attributes?.attempt)).toEqual([1, 2]);
+    expect(
+      rig
+        .span('activity.processing')
+        .events.filter((e) => e.name === 'retry')
+        .map((e) => e.attributes?.attempt),
+    ).toEqual([1, 2]);
   });
 });
 
@@ -296,6 +356,8 @@ describe('misuse goes to onError and never corrupts telemetry', () => {
 
   it('rejects options it cannot use at construction', async () => {
     const { createBatchLifecycle } = await import('./create.js');
-    expect(() => createBatchLifecycle({} as never)).toThrow('createBatchLifecycle: metrics must be a BatchMetrics from createBatchMetrics()');
+    expect(() => createBatchLifecycle({} as never)).toThrow(
+      'createBatchLifecycle: metrics must be a BatchMetrics from createBatchMetrics()',
+    );
   });
 });

@@ -15,7 +15,9 @@ describe('obs.batches', () => {
       logDestination: { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) },
     });
     try {
-      await obs.batches.process({ id: 'b-1', workerId: 'w-1' }, (run) => run.activity({ id: 'a-1' }, (act) => act.calculated({ emissionsKg: 3 })));
+      await obs.batches.process({ id: 'b-1', workerId: 'w-1' }, (run) =>
+        run.activity({ id: 'a-1' }, (act) => act.calculated({ emissionsKg: 3 })),
+      );
       const manual = obs.batches.startProcessing({ id: 'b-2' });
       manual.end();
       manual.end();

@@ -66,7 +66,10 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       { id: ref.id, orgId: ref.orgId, workspaceId: ref.workspaceId, activityCount: ref.activityCount, workerId: ref.workerId },
       { parent },
     );
-    this.context = withLogFields(this.span.context, ref.workerId === undefined ? { batch_id: ref.id } : { batch_id: ref.id, worker_id: ref.workerId });
+    this.context = withLogFields(
+      this.span.context,
+      ref.workerId === undefined ? { batch_id: ref.id } : { batch_id: ref.id, worker_id: ref.workerId },
+    );
     this.childOptions = { parent: this.context };
 
     deps.dequeue(ref.id);
@@ -104,7 +107,9 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     // One hash lookup: the set grows unless the id was seen before.
     const before = this.seen.size;
     if (this.seen.add(activity.activityId).size === before) {
-      this.deps.misuse(`activity ${activity.activityId} was already recorded in this run of batch ${this.batchId}; it is traced but not counted again`);
+      this.deps.misuse(
+        `activity ${activity.activityId} was already recorded in this run of batch ${this.batchId}; it is traced but not counted again`,
+      );
       return false;
     }
     return true;

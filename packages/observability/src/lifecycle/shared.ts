@@ -147,9 +147,7 @@ export function epochMs(at: Instant | undefined): number | undefined {
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
   );
 }
 
