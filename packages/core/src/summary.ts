@@ -29,6 +29,20 @@ export interface BatchSummary {
   /** kg CO2e (kilograms here, though Prometheus exposes grams). */
   total_emissions: number;
   errors_by_type: Record<string, number>;
+  /** Locks acquired, every lock name together. */
+  lock_acquisitions: number;
+  /** Lock waits that timed out, every lock name together. */
+  lock_timeouts: number;
+  /** Retry attempts. */
+  retry_attempts: number;
+  /** Retry attempts that succeeded. */
+  retry_successes: number;
+  /** Batch state transitions, every from/to pair together. */
+  state_transitions: number;
+  /** Mean processing time of the batches that finished (any outcome), in seconds; 0 when none. */
+  average_processing_time_seconds: number;
+  /** Mean kg CO2e of the completed batches that reported emissions; 0 when none. */
+  average_emissions_per_batch: number;
   /** Finished (completed, failed, cancelled) batches per second over the last minute. */
   batches_per_second: number;
   /** Processed activities per second over the last minute. */

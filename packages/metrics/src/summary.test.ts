@@ -52,6 +52,44 @@ describe('toBatchSummary', () => {
     expect(toBatchSummary(snapshot, { scopeName: 'somebody-else' }).activities_success).toBe(1000);
   });
 
+  it("carries the fields OffGridFlow's Go dashboards read: locks, retries, transitions and averages", async () => {
+    const rig = createRig();
+    const m = rig.metrics;
+    for (const acquired of [true, true, true, false, false]) m.recordLockAcquisition({ lock: 'org', waitMs: 5, acquired });
+    for (const succeeded of [true, true, true, false]) m.recordRetry({ succeeded });
+    for (const [from, to] of [
+      ['pending', 'queued'],
+      ['queued', 'processing'],
+      ['processing', 'completed'],
+    ] as const) {
+      m.recordStateTransition({ from, to });
+    }
+    m.recordBatchStarted();
+    m.recordBatchCompletion({ durationMs: 1_500, emissionsKg: 12.25 });
+    m.recordBatchStarted();
+    m.recordBatchCompletion({ durationMs: 4_500, emissionsKg: 0.75 });
+    m.recordBatchStarted();
+    m.recordBatchFailure({ error: 'timeout', durationMs: 6_000 });
+    const summary = toBatchSummary(toSnapshot(await rig.collect(), '2025-12-04T10:00:00.000Z'));
+    expect(summary).toMatchObject({
+      lock_acquisitions: 3,
+      lock_timeouts: 2,
+      retry_attempts: 4,
+      retry_successes: 3,
+      state_transitions: 3,
+      // every finished batch, failed ones included: (1.5 + 4.5 + 6) / 3
+      average_processing_time_seconds: 4,
+      // completed batches only: (12.25 + 0.75) / 2 kg
+      average_emissions_per_batch: 6.5,
+    });
+  });
+
+  it('reports 0, not NaN, for averages of nothing', () => {
+    const summary = toBatchSummary({ timestamp: '2025-12-04T10:00:00.000Z', resource: {}, metrics: [] });
+    expect(summary.average_processing_time_seconds).toBe(0);
+    expect(summary.average_emissions_per_batch).toBe(0);
+  });
+
   it('keeps error types named like Object.prototype members as plain keys', () => {
     const snapshot = counters('2025-12-04T10:00:00.000Z', { 'batch.errors': 0 });
     const errors = snapshot.metrics[0]!;

@@ -29,6 +29,19 @@ function finiteSum(metric: SnapshotMetric | undefined): number {
   return sum;
 }
 
+/** Sum ÷ count over a histogram's points; 0 when it observed nothing. */
+function mean(metric: SnapshotMetric | undefined): number {
+  let sum = 0;
+  let count = 0;
+  for (const point of metric?.points ?? []) {
+    const pointSum = snapshotNumber(point.histogram?.sum ?? 0);
+    if (!Number.isFinite(pointSum)) continue;
+    sum += pointSum;
+    count += point.histogram?.count ?? 0;
+  }
+  return count > 0 ? sum / count : 0;
+}
+
 function percentiles(histogram: MergedHistogram | undefined): LatencyPercentiles {
   const at = (q: number): number | null => {
     if (histogram === undefined) return null;
@@ -101,6 +114,14 @@ export function toBatchSummary(snapshot: MetricsSnapshot, options: SummaryOption
     // The emissions counter is in grams; the JSON keeps kilograms.
     total_emissions: round(finiteSum(byName.get('emissions')) / 1000, 3),
     errors_by_type: errorsByType,
+    lock_acquisitions: total('lock.acquisitions'),
+    lock_timeouts: total('lock.timeouts'),
+    retry_attempts: total('batch.retries'),
+    retry_successes: total('batch.retries.success'),
+    state_transitions: total('batch.state.transitions'),
+    average_processing_time_seconds: round(mean(byName.get('batch.processing.duration')), 6),
+    // Recorded in grams per batch; the JSON speaks kilograms.
+    average_emissions_per_batch: round(mean(byName.get('emissions.avg.batch')) / 1000, 3),
     batches_per_second: 0,
     activities_per_second: 0,
     batch_latency_seconds: percentiles(mergeHistograms(byName.get('batch.processing.duration')?.points ?? [])),

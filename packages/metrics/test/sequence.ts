@@ -56,6 +56,15 @@ export const EXPECTED_SUMMARY = {
   success_rate: 97.8,
   total_emissions: 15000.5,
   errors_by_type: { timeout: 5, database: 3, network: 2 },
+  lock_acquisitions: 1,
+  lock_timeouts: 0,
+  retry_attempts: 1,
+  retry_successes: 1,
+  state_transitions: 1,
+  // 20 × 0.3 s + 18 × 3 s completed, 2 × 3 s failed: 66 s over 40 batches.
+  average_processing_time_seconds: 1.65,
+  // 37 × 400 kg + 200.5 kg over the 38 completed batches.
+  average_emissions_per_batch: 394.75,
   batches_per_second: 0,
   activities_per_second: 0,
   // 40 durations: 20 × 0.3 s in (0.25, 0.5], 20 × 3 s in (2.5, 5]. p50: rank 20 → top of

@@ -95,6 +95,7 @@ export function statusBody(
       batches_submitted: summary.batches_submitted,
       batches_processing: summary.batches_processing,
       batches_completed: summary.batches_completed,
+      batches_failed: summary.batches_failed,
       workers_active: summary.workers_active,
       queue_size: summary.queue_size,
       success_rate: summary.success_rate,

@@ -15,6 +15,13 @@ export interface StatusBody {
   dependencies: Record<string, { status: HealthStatus; message: string }>;
   metrics: Pick<
     BatchSummary,
-    'batches_submitted' | 'batches_processing' | 'batches_completed' | 'workers_active' | 'queue_size' | 'success_rate' | 'total_emissions'
+    | 'batches_submitted'
+    | 'batches_processing'
+    | 'batches_completed'
+    | 'batches_failed'
+    | 'workers_active'
+    | 'queue_size'
+    | 'success_rate'
+    | 'total_emissions'
   >;
 }

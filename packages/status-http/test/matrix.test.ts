@@ -25,6 +25,13 @@ const SUMMARY_KEYS = [
   'success_rate',
   'total_emissions',
   'errors_by_type',
+  'lock_acquisitions',
+  'lock_timeouts',
+  'retry_attempts',
+  'retry_successes',
+  'state_transitions',
+  'average_processing_time_seconds',
+  'average_emissions_per_batch',
   'batches_per_second',
   'activities_per_second',
   'batch_latency_seconds',
@@ -147,6 +154,7 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
       batches_submitted: 42,
       batches_processing: 2,
       batches_completed: 38,
+      batches_failed: 2,
       workers_active: 3,
       queue_size: 5,
       success_rate: 97.8,
@@ -170,6 +178,14 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
         queue_size: 5,
         success_rate: 97.8,
         errors_by_type: { timeout: 5, database: 3, network: 2 },
+        lock_acquisitions: 40,
+        lock_timeouts: 1,
+        retry_attempts: 6,
+        retry_successes: 4,
+        state_transitions: 124,
+        // (38 completions of 1 s + 50 ms steps, failures of 0.9 and 0.7 s) / 40 batches
+        average_processing_time_seconds: 1.86875,
+        average_emissions_per_batch: 394.75,
       });
     }
   });
