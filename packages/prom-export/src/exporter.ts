@@ -13,6 +13,15 @@ import { planFamilies } from './plan.js';
 import { toMetricsSnapshot } from './snapshot.js';
 import type { PromClientMetric, PromClientRegistryLike, RenderOptions } from './types.js';
 import { checkRegistries } from './registries.js';
+import type { Production } from './production.js';
+import { byteStream, firstChunk, startProduction } from './production.js';
+
+/** An exposition whose body is a stream of UTF-8 chunks (see `PrometheusExporter#renderStream`). */
+export interface StreamedExposition {
+  contentType: string;
+  /** The exposition as UTF-8 bytes, about 20 KiB per chunk, produced while it is read. */
+  body: ReadableStream<Uint8Array>;
+}
 
 /** Options of `new PrometheusExporter(options)`. */
 export interface PrometheusExporterOptions extends RenderOptions {
@@ -59,6 +68,8 @@ export class PrometheusExporter extends MetricReader {
   private readonly options: PrometheusExporterOptions;
   private readonly cache: RenderCache = createRenderCache();
   private readonly report: Reporter;
+  /** The render in flight per format, shared by the scrapes that arrive while it runs. */
+  private readonly inflight = new Map<ExpositionFormat, Production>();
 
   constructor(options: PrometheusExporterOptions = {}) {
     validate(options);
@@ -80,12 +91,44 @@ export class PrometheusExporter extends MetricReader {
    */
   async render(options: { accept?: string | null; format?: ExpositionFormat } = {}): Promise<Exposition> {
     const format = options.format ?? negotiateFormat(options.accept);
-    const resourceMetrics = await this.collectOrExplain();
-    const foreign = await this.collectRegistries();
-    const families = planFamilies(resourceMetrics, foreign, this.options, this.cache, this.report);
-    const sliceMs = this.options.sliceMs ?? 8;
-    const body = await renderSliced(families, cursorOptions(format, this.options), this.cache, this.report, sliceMs);
-    return { contentType: contentTypeOf(format), body };
+    const production = this.produce(format);
+    await production.finished;
+    return { contentType: contentTypeOf(format), body: production.chunks.join('') };
+  }
+
+  /**
+   * Like `render`, but the body is a `ReadableStream` of UTF-8 chunks rendered while it is read, so
+   * the first bytes leave before the last series is rendered. Resolves once the collection worked
+   * and the first chunk exists (a failing collection rejects, as `render` does); scrapes that
+   * arrive while a render of the same format runs share it.
+   *
+   * @example
+   * const { contentType, body } = await exporter.renderStream({ accept: request.headers.get('accept') });
+   * return new Response(body, { headers: { 'Content-Type': contentType } });
+   */
+  async renderStream(options: { accept?: string | null; format?: ExpositionFormat } = {}): Promise<StreamedExposition> {
+    const format = options.format ?? negotiateFormat(options.accept);
+    const production = this.produce(format);
+    await firstChunk(production);
+    return { contentType: contentTypeOf(format), body: byteStream(production) };
+  }
+
+  private produce(format: ExpositionFormat): Production {
+    const running = this.inflight.get(format);
+    if (running) return running;
+    const production = startProduction(async (emit) => {
+      const resourceMetrics = await this.collectOrExplain();
+      const foreign = await this.collectRegistries();
+      const families = planFamilies(resourceMetrics, foreign, this.options, this.cache, this.report);
+      const sliceMs = this.options.sliceMs ?? 8;
+      await renderSliced(families, cursorOptions(format, this.options), this.cache, this.report, sliceMs, emit);
+    });
+    this.inflight.set(format, production);
+    const forget = (): void => {
+      if (this.inflight.get(format) === production) this.inflight.delete(format);
+    };
+    production.finished.then(forget, forget);
+    return production;
   }
 
   /**
@@ -119,7 +162,7 @@ export class PrometheusExporter extends MetricReader {
     // HEAD answers with GET's headers without collecting: collection runs observable callbacks.
     if (request.method === 'HEAD') return new Response(null, { status: 200, headers });
     try {
-      const { body } = await this.render({ format });
+      const { body } = await this.renderStream({ format });
       return new Response(body, { status: 200, headers });
     } catch (error) {
       const known = isOgfError(error);

@@ -49,8 +49,14 @@ function renderNow(resourceMetrics: ResourceMetrics, format: ExpositionFormat, o
   const report = createReporter(options.onError);
   const families = planFamilies(resourceMetrics, options.promClientMetrics ?? [], options, cache, report);
   const cursor = createCursor(families, cursorOptions(format, options), cache, report);
-  while (!cursor.step(Number.MAX_SAFE_INTEGER));
-  return cursor.body();
+  // Chunks joined once at the end: one flat string instead of a rope of every line.
+  const chunks: string[] = [];
+  let done = false;
+  while (!done) {
+    done = cursor.step(LINES_PER_CHUNK);
+    chunks.push(cursor.take());
+  }
+  return chunks.join('');
 }
 
 /**
@@ -76,23 +82,31 @@ export function renderOpenMetrics(resourceMetrics: ResourceMetrics, options: Ren
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-const LINES_PER_CHECK = 256;
+/** Lines per chunk (and per clock check): about 20 KiB of text. */
+const LINES_PER_CHUNK = 256;
 
-/** Renders families in slices of about `sliceMs`, yielding to the event loop between slices. */
+/**
+ * Renders families in slices of about `sliceMs`, yielding to the event loop between slices, and
+ * hands each chunk of text to `emit` as soon as it is rendered (awaiting it: back-pressure).
+ */
 export async function renderSliced(
   families: readonly Family[],
   options: CursorOptions,
   cache: RenderCache,
   report: Reporter,
   sliceMs: number,
-): Promise<string> {
+  emit: (chunk: string) => void | Promise<void>,
+): Promise<void> {
   const cursor = createCursor(families, options, cache, report);
   let deadline = performance.now() + sliceMs;
-  while (!cursor.step(LINES_PER_CHECK)) {
-    if (performance.now() >= deadline) {
+  let done = false;
+  while (!done) {
+    done = cursor.step(LINES_PER_CHUNK);
+    const chunk = cursor.take();
+    if (chunk !== '') await emit(chunk);
+    if (!done && performance.now() >= deadline) {
       await yieldToEventLoop();
       deadline = performance.now() + sliceMs;
     }
   }
-  return cursor.body();
 }

@@ -1,5 +1,5 @@
 export { PrometheusExporter } from './exporter.js';
-export type { PrometheusExporterOptions } from './exporter.js';
+export type { PrometheusExporterOptions, StreamedExposition } from './exporter.js';
 export { renderOpenMetrics, renderPrometheusText } from './exposition.js';
 export type { RenderFunctionOptions } from './exposition.js';
 export { toMetricsSnapshot } from './snapshot.js';

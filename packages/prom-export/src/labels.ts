@@ -2,7 +2,7 @@
 // escaped once per attributes object: the SDK hands back the same attributes object for a series
 // on every collection, so a WeakMap turns the per-scrape label work into one lookup.
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { escapeLabelValue } from './escape.js';
+import { escapeLabelValue, wellFormed } from './escape.js';
 import { prometheusLabelName } from './names.js';
 
 /** Labels the exporter adds itself; an attribute mapping to one of them is renamed `exported_<name>`. */
@@ -15,7 +15,7 @@ const MAX_KEY_CACHE = 10_000;
  */
 export interface RenderCache {
   /** Attributes object → label text. */
-  readonly parts: WeakMap<Attributes, string>;
+  readonly parts: WeakMap<Attributes, LabelPart>;
   /** Attribute key → label name. */
   readonly names: Map<string, string>;
   /** Instrument descriptor → its family name, per kind. */
@@ -33,6 +33,14 @@ export interface RenderCache {
  */
 export function createRenderCache(): RenderCache {
   return { parts: new WeakMap(), names: new Map(), families: new WeakMap(), les: new WeakMap() };
+}
+
+/** The label text of an attributes object, and whether two distinct attribute sets could share it. */
+export interface LabelPart {
+  /** `a="x",b="y"` ('' when empty). */
+  readonly text: string;
+  /** True when a key was sanitised, renamed or dropped, or a value was not a string. */
+  readonly lossy: boolean;
 }
 
 /** Called with an attribute key that sanitises to nothing; the attribute is left out. */
@@ -75,19 +83,26 @@ function byLabelThenKey(a: Entry, b: Entry): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-function build(attributes: Attributes, cache: RenderCache, onInvalidKey: InvalidKeyHandler): string {
+const EMPTY: LabelPart = { text: '', lossy: false };
+
+function build(attributes: Attributes, cache: RenderCache, onInvalidKey: InvalidKeyHandler): LabelPart {
   const entries: Entry[] = [];
+  let lossy = false;
   for (const key in attributes) {
-    const text = attributeText(attributes[key]);
+    const value = attributes[key];
+    const text = attributeText(value);
+    // Non-strings and lone surrogates (which become U+FFFD) can print like another value.
+    if (typeof value !== 'string' || wellFormed(value) !== value) lossy = true;
     if (text === undefined) continue;
     const label = labelNameFor(key, cache);
+    if (label !== key) lossy = true;
     if (label === '') {
       onInvalidKey(key);
       continue;
     }
     entries.push({ label, key, text });
   }
-  if (entries.length === 0) return '';
+  if (entries.length === 0) return lossy ? { text: '', lossy } : EMPTY;
   entries.sort(byLabelThenKey);
   let out = '';
   for (let i = 0; i < entries.length; i++) {
@@ -101,14 +116,14 @@ function build(attributes: Attributes, cache: RenderCache, onInvalidKey: Invalid
     }
     out += `${out === '' ? '' : ','}${entry.label}="${escapeLabelValue(text)}"`;
   }
-  return out;
+  return { text: out, lossy };
 }
 
 /**
  * The label text for a set of attributes, without braces: `a="x",b="y"` ('' when empty). Labels
  * are sorted by name; keys colliding after sanitising are merged.
  */
-export function labelPart(attributes: Attributes, cache: RenderCache, onInvalidKey: InvalidKeyHandler): string {
+export function labelPart(attributes: Attributes, cache: RenderCache, onInvalidKey: InvalidKeyHandler): LabelPart {
   let part = cache.parts.get(attributes);
   if (part === undefined) {
     part = build(attributes, cache, onInvalidKey);

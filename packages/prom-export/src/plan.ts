@@ -120,7 +120,7 @@ export function planFamilies(
         `resource-key:${key}`,
         `resource attribute key ${JSON.stringify(key)} has no valid label characters; left out of target_info`,
       ),
-    );
+    ).text;
     if (labels !== '') {
       info = { name: 'target_info', omName: 'target', type: 'info', help: 'Target metadata', unit: '', sources: [], info: labels };
       reserve('target', 'info');

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedFamily } from '@ogf/testkit/openmetrics';
 import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
 import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
-import { parseText, setup } from '../test/checks.js';
+import { parseText, readChunks, setup } from '../test/checks.js';
 import type { MetricKind } from '@ogf/core';
+import type { PrometheusExporter } from './index.js';
 import { prometheusLabelName, prometheusMetricName, prometheusUnit } from './names.js';
 
 const FRAGMENTS = [
@@ -151,6 +152,10 @@ function comparable(families: ParsedFamily[], om: boolean): unknown[] {
     }));
 }
 
+async function streamedBody(exporter: PrometheusExporter, format: 'text' | 'openmetrics'): Promise<string> {
+  return (await readChunks((await exporter.renderStream({ format })).body)).join('');
+}
+
 const LINT_ALLOWED = [
   /should not include type '/,
   /'snake_case' not 'camelCase'/,
@@ -196,6 +201,9 @@ describe('adversarial input', () => {
         const textBody = (await exporter.render({ format: 'text' })).body;
         const omBody = (await exporter.render({ format: 'openmetrics' })).body;
         expect(textBody.isWellFormed() && omBody.isWellFormed()).toBe(true);
+        // The streamed path writes the same bytes, valid UTF-8 chunk by chunk.
+        expect(await streamedBody(exporter, 'text')).toBe(textBody);
+        expect(await streamedBody(exporter, 'openmetrics')).toBe(omBody);
 
         const lint = promtoolCheckMetrics(textBody);
         const unexpected = lint.findings.filter((finding) => !LINT_ALLOWED.some((allowed) => allowed.test(finding)));

@@ -19,8 +19,8 @@ export interface CursorOptions {
 export interface Cursor {
   /** Renders about `budget` lines; true once everything (and `# EOF`) is written. */
   step(budget: number): boolean;
-  /** The exposition so far (all of it once `step` returned true). */
-  body(): string;
+  /** The text rendered since the last `take` (a chunk of the exposition), and forgets it. */
+  take(): string;
 }
 
 const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -100,18 +100,42 @@ export function createCursor(families: readonly Family[], options: CursorOptions
   let pi = 0;
   let open = false;
   let done = false;
-  let seen = new Set<string>();
+  // Series keys of the open family. Distinct SDK attribute sets can only share a label text when
+  // the mapping is lossy (sanitised or reserved keys, non-string values), so the set is filled
+  // only from the first lossy point on, after back-filling the keys written before it.
+  let seen: Set<string> | undefined;
+  let lossy = false;
   let sample = '';
   let base = '';
   const onInvalidKey = (key: string): void =>
     report('ERR_OGF_INVALID_NAME', `key:${key}`, `attribute key ${JSON.stringify(key)} has no valid label characters; left out`);
 
   // Writes one OTel point; returns how many lines it was worth.
+  const keyOf = (family: Family, scope: string, attrs: string): string => (family.sources.length > 1 ? `${scope}\u0000${attrs}` : attrs);
+  // Keys of the points of the open family written before the current one (their parts are cached).
+  const backfill = (family: Family): Set<string> => {
+    const keys = new Set<string>();
+    for (let s = 0; s <= si; s++) {
+      const source = family.sources[s] as OtelSource;
+      const points = source.metric.dataPoints;
+      const end = s === si ? pi : points.length;
+      for (let p = 0; p < end; p++) {
+        keys.add(keyOf(family, source.scope, labelPart((points[p] as DataPoint<unknown>).attributes, cache, onInvalidKey).text));
+      }
+    }
+    return keys;
+  };
+
   const writePoint = (family: Family, source: OtelSource, point: DataPoint<number | Histogram>): number => {
-    const attrs = labelPart(point.attributes, cache, onInvalidKey);
+    const part = labelPart(point.attributes, cache, onInvalidKey);
+    const attrs = part.text;
     const scope = source.scope;
-    const key = family.sources.length > 1 ? `${scope}\u0000${attrs}` : attrs;
-    if (seen.has(key)) {
+    if (part.lossy && !lossy) {
+      lossy = true;
+      seen = backfill(family);
+    }
+    const key = seen === undefined ? '' : keyOf(family, scope, attrs);
+    if (seen?.has(key)) {
       report(
         'ERR_OGF_DUPLICATE_SERIES',
         `series:${family.name}`,
@@ -119,7 +143,7 @@ export function createCursor(families: readonly Family[], options: CursorOptions
       );
       return 1;
     }
-    seen.add(key);
+    seen?.add(key);
     const labels = attrs === '' ? scope : scope === '' ? attrs : `${attrs},${scope}`;
     const braces = labels === '' ? ' ' : `{${labels}} `;
     if (family.type !== 'histogram') {
@@ -170,7 +194,8 @@ export function createCursor(families: readonly Family[], options: CursorOptions
           continue;
         }
         open = true;
-        seen = new Set();
+        seen = undefined;
+        lossy = false;
         si = 0;
         pi = 0;
         base = om ? family.omName : family.name;
@@ -197,5 +222,11 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     return true;
   };
 
-  return { step, body: () => out };
+  const take = (): string => {
+    const chunk = out;
+    out = '';
+    return chunk;
+  };
+
+  return { step, take };
 }

@@ -54,3 +54,15 @@ export function withoutScope(labels: Record<string, string>): Record<string, str
   const { otel_scope_name: _name, otel_scope_version: _version, ...rest } = labels;
   return rest;
 }
+
+/** A streamed body read chunk by chunk, each decoded as strict UTF-8 (a split character fails). */
+export async function readChunks(body: ReadableStream<Uint8Array>): Promise<string[]> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const reader = body.getReader();
+  const chunks: string[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return chunks;
+    chunks.push(decoder.decode(value));
+  }
+}
