@@ -1,50 +1,276 @@
-// `tsx bench/scale.ts [series…]`: one counter with N label sets, split into SDK collect, pure
-// serialize, `render()`, and the longest gap of a 1 ms interval probe during `render()`.
+// `tsx bench/scale.ts`: the issue-17 scale run. One counter with N label sets (two labels) for
+// N = 10k, 100k, 1M: SDK collect alone, pure serialize after a collect, `render()`, prom-client
+// `registry.metrics()` and exporter-prometheus (collect + serialize) on the same series, the
+// longest gap of a 1 ms interval probe during a scrape (and during the SDK's collect alone), a
+// scrape over a real socket (node:http, streamed body) and the peak extra memory of a 1M-series
+// streamed scrape. Appends its section to bench/results.md (after `bench/run.ts` wrote it).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { PrometheusExporter as OtelPrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { Counter, Registry } from 'prom-client';
 import { PrometheusExporter, createRenderCache, renderPrometheusText } from '../src/index.js';
 
-async function gapDuring(work: () => Promise<unknown>): Promise<number> {
-  let last = performance.now();
-  let longest = 0;
-  const probe = setInterval(() => {
-    const now = performance.now();
-    longest = Math.max(longest, now - last);
-    last = now;
-  }, 1);
-  await new Promise((resolve) => setTimeout(resolve, 3));
-  await work();
-  clearInterval(probe);
-  return longest;
+const label = (i: number): { route: string; status: string } => ({ route: `/api/v1/items/${i}`, status: String(200 + (i % 5)) });
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const heap = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+interface Probe {
+  /** Longest gap between ticks. */
+  gap: number;
+  /** Longest gap that started after `since()` (e.g. after the SDK's collect returned). */
+  gapAfter: number;
+  peak: number;
 }
 
-async function measure(series: number): Promise<void> {
+/** Runs `work` under a 1 ms interval probe: the longest gaps between ticks, and the peak heap. */
+async function probe(work: () => Promise<unknown>, since: () => number = () => 0): Promise<Probe> {
+  let last = performance.now();
+  let gap = 0;
+  let gapAfter = 0;
+  let peak = heap();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    gap = Math.max(gap, now - last);
+    if (last >= since()) gapAfter = Math.max(gapAfter, now - last);
+    last = now;
+    peak = Math.max(peak, heap());
+  }, 1);
+  await pause(3);
+  await work();
+  await pause(2);
+  clearInterval(timer);
+  return { gap, gapAfter, peak: Math.max(peak, heap()) };
+}
+
+async function time(runs: number, work: () => unknown): Promise<number> {
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const start = performance.now();
+    await work();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function ours(series: number): { exporter: PrometheusExporter; provider: MeterProvider } {
   const exporter = new PrometheusExporter({ cardinalityLimit: series + 10 });
   const provider = new MeterProvider({ readers: [exporter] });
   const counter = provider.getMeter('bench').createCounter('requests', { description: 'Requests.' });
-  for (let i = 0; i < series; i++) counter.add(i + 1, { route: `/api/v1/items/${i}`, status: String(200 + (i % 5)) });
-  const cache = createRenderCache();
-  const runs = series >= 1_000_000 ? 3 : 7;
-  const t = { collect: [] as number[], pure: [] as number[], render: [] as number[], gap: [] as number[], stream: [] as number[] };
-  let bytes = 0;
-  for (let r = 0; r < runs; r++) {
-    let s = performance.now();
-    const { resourceMetrics } = await exporter.collect();
-    t.collect.push(performance.now() - s);
-    s = performance.now();
-    bytes = renderPrometheusText(resourceMetrics, { cache }).length;
-    t.pure.push(performance.now() - s);
-    s = performance.now();
-    await exporter.render();
-    t.render.push(performance.now() - s);
-    t.gap.push(await gapDuring(() => exporter.render()));
-  }
-  const med = (v: number[]): string => [...v].sort((a, b) => a - b)[v.length >> 1]!.toFixed(1);
-  process.stdout.write(
-    `${series}\tcollect ${med(t.collect)}\tpure ${med(t.pure)}\trender ${med(t.render)}\tgap ${med(t.gap)}\tbytes ${bytes}\tload ${loadavg()[0]!.toFixed(1)}\n`,
-  );
-  await provider.shutdown();
+  for (let i = 0; i < series; i++) counter.add(i + 1, label(i));
+  return { exporter, provider };
 }
 
-const sizes = process.argv.slice(2).map(Number);
-for (const n of sizes.length ? sizes : [10_000, 100_000]) await measure(n);
+async function overSocket(exporter: PrometheusExporter, runs: number): Promise<number> {
+  const server = createServer((request, response) => {
+    void (async () => {
+      const { contentType, body } = await exporter.renderStream();
+      response.writeHead(200, { 'Content-Type': contentType });
+      const reader = body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!response.write(value)) await new Promise((resolve) => response.once('drain', resolve));
+      }
+      response.end();
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+  const scrape = async (): Promise<number> => (await (await fetch(url)).arrayBuffer()).byteLength;
+  await scrape();
+  const ms = await time(runs, scrape);
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  return ms;
+}
+
+interface Row {
+  series: number;
+  collect: number;
+  pure: number;
+  render: number;
+  promClient: number;
+  otel: number | undefined;
+  gap: number;
+  collectGap: number;
+  socket: number | undefined;
+  bytes: number;
+  peakExtra: number | undefined;
+}
+
+async function measure(series: number, runs: number, withOtel: boolean): Promise<Row> {
+  const { exporter, provider } = ours(series);
+  const cache = createRenderCache();
+  let bytes = 0;
+  const collect = await time(runs, () => exporter.collect());
+  const pureSamples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const { resourceMetrics } = await exporter.collect();
+    const start = performance.now();
+    bytes = renderPrometheusText(resourceMetrics, { cache }).length;
+    pureSamples.push(performance.now() - start);
+  }
+  const render = await time(runs, () => exporter.render());
+  // When the SDK's collect returns inside a render: gaps that start later are ours alone.
+  let collectEnd = Infinity;
+  const collectOf = exporter.collect.bind(exporter);
+  exporter.collect = async (options) => {
+    const result = await collectOf(options);
+    collectEnd = performance.now();
+    return result;
+  };
+  const gaps: number[] = [];
+  const collectGaps: number[] = [];
+  for (let r = 0; r < Math.min(runs, 5); r++) {
+    collectEnd = Infinity;
+    const p = await probe(
+      () => exporter.render(),
+      () => collectEnd,
+    );
+    gaps.push(p.gap);
+    collectGaps.push(p.gapAfter);
+  }
+  const socket = series <= 100_000 ? await overSocket(exporter, runs) : undefined;
+  let peakExtra: number | undefined;
+  if (series >= 1_000_000) {
+    const streamed = async (): Promise<void> => {
+      const reader = (await exporter.renderStream()).body.getReader();
+      while (!(await reader.read()).done);
+    };
+    await streamed();
+    global.gc?.();
+    const before = heap();
+    peakExtra = (await probe(streamed)).peak - before;
+  }
+  await provider.shutdown();
+
+  const registry = new Registry();
+  const counter = new Counter({ name: 'requests_total', help: 'Requests.', labelNames: ['route', 'status'], registers: [registry] });
+  for (let i = 0; i < series; i++) counter.inc(label(i), i + 1);
+  const promClient = await time(runs, () => registry.metrics());
+  registry.clear();
+
+  let otel: number | undefined;
+  if (withOtel) {
+    const reader = new OtelPrometheusExporter({ preventServerStart: true });
+    // Its reader takes no cardinality option: a view lifts the SDK's 2,000-series default.
+    const otelProvider = new MeterProvider({
+      readers: [reader],
+      views: [{ instrumentName: 'requests', aggregationCardinalityLimit: series + 10 }],
+    });
+    const c = otelProvider.getMeter('bench').createCounter('requests', { description: 'Requests.' });
+    for (let i = 0; i < series; i++) c.add(i + 1, label(i));
+    const serializer = new PrometheusSerializer();
+    otel = await time(Math.min(runs, 3), async () => serializer.serialize((await reader.collect()).resourceMetrics));
+    await otelProvider.shutdown();
+  }
+  return {
+    series,
+    collect,
+    pure: median(pureSamples),
+    render,
+    promClient,
+    otel,
+    gap: median(gaps),
+    collectGap: median(collectGaps),
+    socket,
+    bytes,
+    peakExtra,
+  };
+}
+
+const f = (ms: number | undefined): string => (ms === undefined ? '–' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const x = (a: number | undefined, b: number): string => (a === undefined ? '–' : `${(a / b).toFixed(1)}×`);
+
+const met = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+function verdicts(rows: Row[]): string[] {
+  const base = rows[0] as Row;
+  const last = rows.at(-1) as Row;
+  const per = (r: Row): number => r.render / r.series;
+  const out = [
+    `- \`render()\` time per series grows at most 1.3× from ${base.series.toLocaleString('en')} to ${last.series.toLocaleString('en')}: ${met(per(last) / per(base) <= 1.3)} (${(per(last) / per(base)).toFixed(2)}×).`,
+  ];
+  for (const r of rows.filter((row) => row.series >= 100_000)) {
+    const n = r.series.toLocaleString('en');
+    out.push(`- ${n}: ≥ 2× faster than prom-client: ${met(r.promClient / r.render >= 2)} (${x(r.promClient, r.render)}).`);
+    out.push(
+      r.otel === undefined
+        ? `- ${n}: ≥ 5× faster than exporter-prometheus: not measured (set OGF_BENCH_OTEL_1M=1).`
+        : `- ${n}: ≥ 5× faster than exporter-prometheus: ${met(r.otel / r.render >= 5)} (${x(r.otel, r.render)}).`,
+    );
+  }
+  for (const r of rows.filter((row) => row.socket !== undefined && row.series === 10_000)) {
+    out.push(
+      `- Socket scrape of 10,000 series ≤ 1.3× of \`render()\`: ${met((r.socket as number) / r.render <= 1.3)} (${((r.socket as number) / r.render).toFixed(2)}×; client and server share this process).`,
+    );
+  }
+  for (const r of rows.filter((row) => row.series === 100_000)) {
+    out.push(
+      `- Longest gap during a 100,000-series scrape beyond the SDK's collect ≤ 20 ms: ${met(r.collectGap <= 20)} (${f(r.collectGap)} ms; the collect itself: ${f(r.collect)} ms).`,
+    );
+  }
+  for (const r of rows.filter((row) => row.peakExtra !== undefined)) {
+    out.push(
+      `- Peak extra memory of a ${r.series.toLocaleString('en')}-series streamed scrape ≤ 2× the exposition: ${met((r.peakExtra as number) <= 2 * r.bytes)} (${((r.peakExtra as number) / r.bytes).toFixed(2)}×, SDK points included).`,
+    );
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg()[0] as number;
+  const rows: Row[] = [];
+  for (const [series, runs, withOtel] of [
+    [10_000, 15, true],
+    [100_000, 7, true],
+    [1_000_000, 3, process.env.OGF_BENCH_OTEL_1M === '1'],
+  ] as const) {
+    if (series > Number(process.env.OGF_BENCH_MAX_SERIES ?? Infinity)) continue;
+    rows.push(await measure(series, runs, withOtel));
+    process.stdout.write(`${JSON.stringify(rows.at(-1))}\n`);
+  }
+  const base = rows[0] as Row;
+  const perSeries = (r: Row): number => (r.render * 1000) / r.series;
+  const md = [
+    '### At scale: one counter with N label sets',
+    '',
+    "Median ms per scrape, text 0.0.4. `collect` is the SDK's own `collect()`; `pure` is `renderPrometheusText` after it; `render()` is both plus slicing. Gaps: the longest gap between ticks of a 1 ms `setInterval` probe during `render()` (median of up to 5 scrapes); the SDK's `collect()` is one synchronous stretch, so the first gap column is about the collect time, and the second counts only gaps that began after `collect()` returned (our planning, slices and GC). Socket: a `node:http` server writing `renderStream()` chunks, fetched over one keep-alive connection.",
+    '',
+    '| series | collect | pure | `render()` | µs/series (× of 10k) | prom-client | exporter-prometheus | vs prom-client | vs exporter-prometheus | longest gap in `render()` (SDK collect included) | longest gap after the SDK collect returned | socket scrape (× of `render()`) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.series.toLocaleString('en')} | ${f(r.collect)} | ${f(r.pure)} | ${f(r.render)} | ${perSeries(r).toFixed(2)} (${(perSeries(r) / perSeries(base)).toFixed(2)}×) | ${f(r.promClient)} | ${f(r.otel)} | ${x(r.promClient, r.render)} | ${x(r.otel, r.render)} | ${f(r.gap)} | ${f(r.collectGap)} | ${r.socket === undefined ? '–' : `${f(r.socket)} (${(r.socket / r.render).toFixed(2)}×)`} |`,
+    ),
+    '',
+    'Targets (issue 17):',
+    '',
+    ...verdicts(rows),
+    '',
+    ...rows
+      .filter((r) => r.peakExtra !== undefined)
+      .map(
+        (r) =>
+          `Peak extra heap (V8 heap + array buffers) during a ${r.series.toLocaleString('en')}-series streamed scrape: ${((r.peakExtra as number) / 2 ** 20).toFixed(0)} MiB, for an exposition of ${(r.bytes / 2 ** 20).toFixed(0)} MiB (${((r.peakExtra as number) / r.bytes).toFixed(2)}×); it includes the SDK's collected points.`,
+      ),
+    '',
+    `Load average (1 min) before ${loadBefore.toFixed(1)}, after ${(loadavg()[0] as number).toFixed(1)}, on a shared 2-core machine; Node ${process.version}. Reproduce: \`pnpm --filter @ogf/prom-export bench\`.`,
+    '',
+  ].join('\n');
+  const file = join(import.meta.dirname, 'results.md');
+  const previous = readFileSync(file, 'utf8');
+  const cut = previous.indexOf('### At scale');
+  writeFileSync(file, `${(cut === -1 ? previous : previous.slice(0, cut)).trimEnd()}\n\n${md}`);
+  process.stdout.write(md);
+}
+
+await main();
