@@ -71,8 +71,8 @@ describe('the dashboard in a browser', () => {
     data.remove();
   });
 
-  async function open(colorScheme: 'light' | 'dark'): Promise<Watched> {
-    const context = await chrome.browser.newContext({ colorScheme, viewport: { width: 1200, height: 1000 } });
+  async function open(colorScheme: 'light' | 'dark', viewport = { width: 1200, height: 1000 }): Promise<Watched> {
+    const context = await chrome.browser.newContext({ colorScheme, viewport });
     const page = await context.newPage();
     const watched: Watched = { page, requests: [], problems: [], summaries: new Map() };
     page.on('request', (request) => watched.requests.push(request.url()));
@@ -176,6 +176,23 @@ describe('the dashboard in a browser', () => {
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(15, 18, 23)');
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-dark.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('fits a phone screen without sideways scrolling and can be used from the keyboard', async () => {
+    const { page, problems } = await open('light', { width: 390, height: 844 });
+    await page.getByLabel('Status token').waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Tab reaches the token field, then the button; Enter on the button submits.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('token');
+    await page.keyboard.type(TOKEN);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('#metrics-panels').waitFor({ state: 'visible' });
+    await waitForRefreshes(page, 1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(problems).toEqual([]);
     await page.context().close();
   });

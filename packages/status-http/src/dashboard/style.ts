@@ -6,7 +6,7 @@ export const DASHBOARD_STYLE: string = `
 :root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--fg:#1b1f24;--muted:#4f5863;--line:#d0d7de;--accent:#0b5cad;--ok:#116329;--warn:#7a4d00;--bad:#b3261e}
 @media (prefers-color-scheme:dark){:root{--bg:#0f1217;--card:#171b22;--fg:#e6edf3;--muted:#a4afbb;--line:#30363d;--accent:#6cb6ff;--ok:#57d17a;--warn:#e3b341;--bad:#ff7b72}}
 *{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
+body{margin:0;overflow-wrap:anywhere;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 header,main{max-width:1200px;margin:0 auto;padding:12px 16px}
 header{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:baseline;justify-content:space-between}
 h1{font-size:1.3rem;margin:0}
