@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChromium, type HeadlessChromium } from './helpers/chromium.ts';
+import { startChromium, type HeadlessChromium } from '@ogf/testkit/chromium';
 import { startServerProcess, tempDataDir, type ServerProcess } from './helpers/server-process.ts';
 
 const TOKEN = 'dashboard-test-token';

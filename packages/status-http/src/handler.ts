@@ -3,7 +3,7 @@ import { isHealthStatus, negotiateFormat } from '@ogf/core';
 import type { BatchSummary, Exposition, ExpositionFormat, HealthReport, HealthStatus } from '@ogf/core';
 import { OgfError } from './errors.js';
 import { resolveOptions, type StatusAppOptions } from './options.js';
-import { dashboardHtml, dashboardPolicy } from './dashboard/page.js';
+import { createDashboardServer } from './dashboard/serve.js';
 import { createRouteTable, dashboardRoutes, rawPathOf, type RouteName, type StatusRoute } from './paths.js';
 import { baseHeaders, errorReply, JSON_CONTENT_TYPE, toResponse, type HeaderRecord, type Reply } from './responses.js';
 
@@ -39,6 +39,7 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     (route) => {
       if (route.name === 'status') return health !== undefined && metrics !== undefined;
       if (route.name === 'metrics' || route.name === 'metricsJson') return metrics !== undefined;
+      if (route.name === 'dashboard') return true;
       return health !== undefined;
     },
     config.dashboardPath === undefined ? [] : dashboardRoutes(config.dashboardPath),
@@ -162,25 +163,7 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     }
   }
 
-  const pages = new Map<string, string>();
-
-  async function serveDashboard(route: StatusRoute): Promise<Reply> {
-    let html = pages.get(route.path);
-    if (html === undefined) {
-      const api = route.path.startsWith('/api/v1/');
-      const depth = (config.dashboardPath ?? '').split('/').length - 1;
-      const tokenRequired = config.verifyToken !== undefined;
-      const endpoints = { depth, metrics: api ? '/metrics' : '/metrics/json', status: '/status', health: '/health', tokenRequired };
-      html = dashboardHtml(endpoints, config.service.name);
-      pages.set(route.path, html);
-    }
-    const headers = baseHeaders('text/html; charset=utf-8', {
-      'content-security-policy': await dashboardPolicy(),
-      'referrer-policy': 'no-referrer',
-      'x-frame-options': 'DENY',
-    });
-    return { status: 200, headers, body: html };
-  }
+  const serveDashboard = createDashboardServer(config);
 
   function corsHeaders(request: Request): HeaderRecord | undefined {
     const cors = config.cors;

@@ -55,6 +55,12 @@ describe('the dashboard page', () => {
     expect((await get(off, '/api/v1/dashboard')).status).toBe(404);
   });
 
+  it('is served whichever sources the app has', async () => {
+    for (const options of [{ health: sources.health }, { metrics: sources.metrics }]) {
+      expect((await get(createStatusHandler(options), '/dashboard')).status).toBe(200);
+    }
+  });
+
   it('answers HEAD with the length of the page and no body', async () => {
     const handler = createStatusHandler(sources);
     const body = await (await get(handler, '/dashboard')).text();

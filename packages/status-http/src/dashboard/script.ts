@@ -14,7 +14,9 @@ export const DASHBOARD_SCRIPT: string = `
   var keep = Math.max(2, Math.round(300000 / interval));
   var parts = location.pathname.split('/').filter(Boolean);
   var base = parts.length > depth ? '/' + parts.slice(0, parts.length - depth).join('/') : '';
-  var urls = { metrics: base + body.dataset.metrics, status: base + body.dataset.status, health: base + body.dataset.health };
+  // An empty data-* endpoint means the app does not serve that route (no metrics or no health source).
+  var at = function (path) { return path ? base + path : ''; };
+  var urls = { metrics: at(body.dataset.metrics), status: at(body.dataset.status), health: at(body.dataset.health) };
   var history = { batches_per_second: [], success_rate: [], queue_size: [], worker_utilization_percent: [] };
   var refreshes = 0;
   var timer;
@@ -27,6 +29,7 @@ export const DASHBOARD_SCRIPT: string = `
   function setToken(value) { try { if (value) sessionStorage.setItem(KEY, value); else sessionStorage.removeItem(KEY); } catch (e) { /* storage off */ } }
 
   function get(url) {
+    if (!url) return Promise.resolve({ ok: false });
     var headers = { accept: 'application/json' };
     var t = token();
     if (t) headers.authorization = 'Bearer ' + t;
@@ -107,6 +110,12 @@ export const DASHBOARD_SCRIPT: string = `
     node.className = 'badge ' + status;
   }
 
+  function renderHealth(health) {
+    var checks = (health.data && health.data.checks) || {};
+    renderDependencies(checks);
+    if (health.data && health.data.status) renderOverall(health.data.status);
+  }
+
   function uptime(seconds) {
     var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
     return (h ? h + 'h ' : '') + (h || m ? m + 'm ' : '') + s + 's';
@@ -127,25 +136,21 @@ export const DASHBOARD_SCRIPT: string = `
       if (metrics.locked || status.locked) {
         if (token()) { setToken(''); $('auth-error').hidden = false; }
         lock(true);
-        return get(urls.health).then(function (health) {
-          var deps = {};
-          Object.keys(health.data.checks || {}).forEach(function (k) { deps[k] = health.data.checks[k]; });
-          renderDependencies(deps);
-          renderOverall(health.data.status);
-        });
+        return get(urls.health).then(renderHealth);
       }
       lock(false);
       $('auth-error').hidden = true;
+      $('metrics-panels').hidden = !metrics.ok;
       if (metrics.ok) renderMetrics(metrics.data);
-      if (status.ok) {
-        var s = status.data;
-        put('service_name', s.service_name);
-        put('service_version', s.service_version);
-        put('environment', s.environment);
-        put('uptime', uptime(s.uptime));
-        renderDependencies(s.dependencies);
-        renderOverall(s.status);
-      }
+      // An app with health but no metrics has no /status: its dependencies come from /health.
+      if (!status.ok) return get(urls.health).then(renderHealth);
+      var s = status.data;
+      put('service_name', s.service_name);
+      put('service_version', s.service_version);
+      put('environment', s.environment);
+      put('uptime', uptime(s.uptime));
+      renderDependencies(s.dependencies);
+      renderOverall(s.status);
     }).then(function () {
       $('banner').hidden = true;
       refreshes += 1;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { spawnTracked, stopProcessTree } from '@ogf/testkit/processes';
+import { spawnTracked, stopProcessTree } from './processes.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -13,6 +13,7 @@ export interface HeadlessChromium {
   stop(): Promise<void>;
 }
 
+/** Starts headless Chromium on a fresh profile and connects playwright-core to it; `stop()` ends the process tree. */
 export async function startChromium(): Promise<HeadlessChromium> {
   const profile = mkdtempSync(join(tmpdir(), 'ogf-chromium-'));
   const child = spawnTracked(
