@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: promtool and the Prometheus server
 # (prometheus), the strict OpenMetrics parser (python3-prometheus-client), PostgreSQL and Redis
-# (tests start their own throwaway instances on 127.0.0.1), and wrk for the HTTP benchmarks.
+# (tests start their own throwaway instances on 127.0.0.1), wrk for the HTTP benchmarks, and
+# Chromium for the dashboard's browser test (driven by playwright-core; no browser download).
 set -euo pipefail
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
@@ -9,6 +10,7 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   echo "test dependencies present"
   exit 0

@@ -20,6 +20,8 @@ export function createApp(options: {
     // Every body is JSON or Prometheus text: browsers must not guess otherwise.
     if (!c.res.headers.has('x-content-type-options')) c.header('X-Content-Type-Options', 'nosniff');
   });
+  // A person who opens the server's root in a browser lands on the live dashboard.
+  if (options.observabilityApp) app.get('/', (c) => c.redirect('/dashboard', 302));
   app.route('/api/v1/batches', batchRoutes(options.service, { maxBodyBytes: options.maxBodyBytes, apiToken: options.apiToken }));
   if (options.observabilityApp) app.route('/', options.observabilityApp);
   app.notFound((c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));

@@ -33,6 +33,7 @@ console.log(
   [
     '',
     'OffGridFlow batch server: demo with live load',
+    line('Dashboard', '/dashboard'),
     line('Batches API', '/api/v1/batches'),
     line('Prometheus', '/metrics'),
     line('Metrics JSON', '/metrics/json'),

@@ -3,7 +3,8 @@ import { isHealthStatus, negotiateFormat } from '@ogf/core';
 import type { BatchSummary, Exposition, ExpositionFormat, HealthReport, HealthStatus } from '@ogf/core';
 import { OgfError } from './errors.js';
 import { resolveOptions, type StatusAppOptions } from './options.js';
-import { createRouteTable, rawPathOf, type RouteName, type StatusRoute } from './paths.js';
+import { createDashboardServer } from './dashboard/serve.js';
+import { createRouteTable, dashboardRoutes, rawPathOf, type RouteName, type StatusRoute } from './paths.js';
 import { baseHeaders, errorReply, JSON_CONTENT_TYPE, toResponse, type HeaderRecord, type Reply } from './responses.js';
 
 /** A Web-standard request handler: `(Request) => Promise<Response>`. */
@@ -33,11 +34,16 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
   const config = resolveOptions(options);
   const { health, metrics } = config;
   const createdAt = Date.now();
-  const table = createRouteTable(config.basePath, (route) => {
-    if (route.name === 'status') return health !== undefined && metrics !== undefined;
-    if (route.name === 'metrics' || route.name === 'metricsJson') return metrics !== undefined;
-    return health !== undefined;
-  });
+  const table = createRouteTable(
+    config.basePath,
+    (route) => {
+      if (route.name === 'status') return health !== undefined && metrics !== undefined;
+      if (route.name === 'metrics' || route.name === 'metricsJson') return metrics !== undefined;
+      if (route.name === 'dashboard') return true;
+      return health !== undefined;
+    },
+    config.dashboardPath === undefined ? [] : dashboardRoutes(config.dashboardPath),
+  );
   const allow = config.cors ? `${READ_METHODS}, OPTIONS` : READ_METHODS;
 
   function json(status: number, value: unknown, extra: HeaderRecord | undefined): Reply {
@@ -157,6 +163,8 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     }
   }
 
+  const serveDashboard = createDashboardServer(config);
+
   function corsHeaders(request: Request): HeaderRecord | undefined {
     const cors = config.cors;
     if (!cors) return undefined;
@@ -197,6 +205,8 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     }
     const audience: Audience = { authorized, publicDetails: config.publicDetails };
     switch (match.name) {
+      case 'dashboard':
+        return serveDashboard(match);
       case 'metrics':
         return serveMetrics(match, request, cors);
       case 'metricsJson':

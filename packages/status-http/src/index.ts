@@ -14,5 +14,5 @@ export type {
 export { isOgfError, OgfError } from '@ogf/core';
 export type { StatusHttpErrorCode } from './errors.js';
 export { createStatusHandler, type StatusHandler } from './handler.js';
-export type { CorsOptions, StatusAppOptions } from './options.js';
+export type { CorsOptions, DashboardOptions, StatusAppOptions } from './options.js';
 export { STATUS_ROUTES, type RouteName, type StatusRoute } from './paths.js';

@@ -10,6 +10,12 @@ export interface CorsOptions {
   origin: string | readonly string[];
 }
 
+/** The live dashboard page. */
+export interface DashboardOptions {
+  /** Where the page is served (under `basePath`; also under `/api/v1`). Default: `/dashboard`. */
+  path?: string;
+}
+
 /** Options of {@link createStatusApp} and {@link createStatusHandler}. */
 export interface StatusAppOptions {
   /** Serves `/health`, `/health/live`, `/health/ready`; with `metrics`, also `/status`. */
@@ -26,6 +32,8 @@ export interface StatusAppOptions {
   publicDetails?: boolean;
   /** Send CORS headers and answer preflights for these origins. Default: no CORS headers. */
   cors?: CorsOptions;
+  /** The live HTML dashboard over `/metrics/json` and `/status`; `false` turns it off. Default: `true` at `/dashboard`. */
+  dashboard?: boolean | DashboardOptions;
   /** Hears about failing sources and non-finite numbers; never called for a normal request. Default: OTel's `diag.warn`. */
   onError?: (error: OgfError) => void;
 }
@@ -39,6 +47,8 @@ export interface ResolvedOptions {
   verifyToken: TokenVerifier | undefined;
   publicDetails: boolean;
   cors: { anyOrigin: boolean; origins: ReadonlySet<string> } | undefined;
+  /** The dashboard's path, `undefined` when it is off. */
+  dashboardPath: string | undefined;
   report(error: OgfError): void;
 }
 
@@ -80,6 +90,22 @@ function resolveCors(cors: CorsOptions | undefined): ResolvedOptions['cors'] {
   return { anyOrigin: list.includes('*'), origins: new Set(list as string[]) };
 }
 
+const RESERVED = new Set(['/health', '/status', '/metrics', '/api/v1', '/api']);
+
+function resolveDashboard(dashboard: boolean | DashboardOptions | undefined): string | undefined {
+  if (dashboard === undefined || dashboard === true) return '/dashboard';
+  if (dashboard === false) return undefined;
+  if (typeof dashboard !== 'object' || dashboard === null)
+    throw invalid(`dashboard must be true, false or { path }, got ${JSON.stringify(dashboard)}`);
+  const path: unknown = dashboard.path ?? '/dashboard';
+  if (typeof path !== 'string' || !/^(?:\/[A-Za-z0-9\-._~]+)+$/.test(path) || RESERVED.has(`/${path.split('/')[1]?.toLowerCase()}`)) {
+    throw invalid(
+      `dashboard.path must look like '/dashboard' (no trailing slash, not under /health, /status, /metrics or /api), got ${JSON.stringify(path)}`,
+    );
+  }
+  return path;
+}
+
 /** Validates options once; misconfiguration throws an {@link OgfError} with code ERR_OGF_INVALID_OPTION. */
 export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalid('expected an options object');
@@ -107,6 +133,7 @@ export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
     verifyToken: token === undefined ? undefined : createTokenVerifier(token),
     publicDetails: options.publicDetails === true,
     cors: resolveCors(options.cors),
+    dashboardPath: resolveDashboard(options.dashboard),
     // A failing error hook must not turn a scrape into a failure: errorReporter swallows it.
     report: errorReporter(onError, (error) => diag.warn(`@ogf/status-http: ${error.message}`)),
   };

@@ -3,7 +3,7 @@
 // handler without the token check that its canonical form gets.
 
 /** What a route serves. */
-export type RouteName = 'health' | 'live' | 'ready' | 'status' | 'metrics' | 'metricsJson';
+export type RouteName = 'health' | 'live' | 'ready' | 'status' | 'metrics' | 'metricsJson' | 'dashboard';
 
 /** One route of OffGridFlow's HTTP surface. */
 export interface StatusRoute {
@@ -77,10 +77,22 @@ export interface RouteTable {
   match(rawPath: string, mountPrefix?: string): RouteMatch;
 }
 
-/** Builds the lookup for the routes whose sources exist, under `basePath`. */
-export function createRouteTable(basePath: string, enabled: (route: StatusRoute) => boolean): RouteTable {
+/** The dashboard page's two routes: `path` and `/api/v1` + `path`; public, the page holds no data. */
+export function dashboardRoutes(path: string): StatusRoute[] {
+  return [
+    { path, name: 'dashboard', protected: false },
+    { path: `/api/v1${path}`, name: 'dashboard', protected: false },
+  ];
+}
+
+/** Builds the lookup for the routes whose sources exist (and any `extra` ones), under `basePath`. */
+export function createRouteTable(
+  basePath: string,
+  enabled: (route: StatusRoute) => boolean,
+  extra: readonly StatusRoute[] = [],
+): RouteTable {
   const byCanonical = new Map<string, StatusRoute>();
-  for (const route of STATUS_ROUTES) {
+  for (const route of [...STATUS_ROUTES, ...extra]) {
     if (!enabled(route)) continue;
     byCanonical.set(canonicalPath(`${basePath}${route.path}`) ?? route.path, route);
   }

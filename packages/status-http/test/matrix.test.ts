@@ -270,6 +270,21 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
     expect(authorised.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('serves the dashboard page, public, with its hash-based CSP and the data paths of its prefix', async () => {
+    for (const path of ['/dashboard', '/api/v1/dashboard', '/sick/dashboard']) {
+      const response = await get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('content-security-policy')).toMatch(
+        /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]{43}='; style-src 'sha256-/,
+      );
+      const html = await response.text();
+      expect(html).toMatch(/^<!doctype html>/);
+      expect(html).toContain(path === '/api/v1/dashboard' ? 'data-metrics="/metrics"' : 'data-metrics="/metrics/json"');
+    }
+  });
+
   it('answers unknown paths with 404', async () => {
     for (const path of ['/nope', '/metricsx', '/health/livez', '/api/v2/health']) {
       expect((await get(path, AUTH)).status).toBe(404);

@@ -50,6 +50,13 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
     ...(config.statusToken ? { statusOptions: { token: config.statusToken } } : {}),
   });
   obs.health.register('database', healthKit.databaseCheck(db, { degradedAfterMs: 500 }));
+  // DEMO_FAILING_CHECK=name: a non-critical dependency that is always down, to see how an outage looks.
+  const failing = process.env.DEMO_FAILING_CHECK;
+  if (failing) {
+    obs.health.register(failing, () => ({ status: 'unhealthy', message: `simulated outage of ${failing} (DEMO_FAILING_CHECK)` }), {
+      critical: false,
+    });
+  }
 
   return Promise.resolve({
     telemetry: {
