@@ -30,6 +30,10 @@ import { buildProviders } from './providers.js';
 import type { Providers } from './providers.js';
 import { createBatchLifecycle } from './lifecycle/create.js';
 import type { BatchLifecycle, BatchLifecycleOptions } from './lifecycle/types.js';
+import { createRequestAdapters } from './requests/adapters.js';
+import type { RequestTelemetry } from './requests/adapters.js';
+import type { RequestTelemetryOptions } from './requests/options.js';
+import { createRequestTelemetryCore } from './requests/request-telemetry.js';
 import { createShutdownController } from './shutdown.js';
 import type { DrainHook, DrainOptions, PendingWork, ShutdownReport } from './shutdown.js';
 
@@ -58,6 +62,8 @@ export interface ObservabilityConfig extends ConfigOptions {
   statusOptions?: Omit<StatusAppOptions, 'health' | 'metrics' | 'service'>;
   /** Passed to `createBatchLifecycle` (e.g. `queue: 'external'`, `lockTimeoutMs`); metrics, tracer, audit and logger are ours. */
   lifecycleOptions?: Omit<BatchLifecycleOptions, 'metrics' | 'tracer' | 'audit' | 'logger'>;
+  /** Options of `obs.requests` (trusting incoming trace context, excluded paths, request id header, access log). */
+  requestOptions?: RequestTelemetryOptions;
 }
 
 /** A state transition for `recordStateTransition`, optionally with the span to mark. */
@@ -90,6 +96,12 @@ export interface Observability {
   readonly batches: BatchLifecycle;
   /** The Hono app from @ogf/status-http: /health, /health/live, /health/ready, /status, /metrics, /metrics/json, /api/v1/…. */
   readonly app: Hono;
+  /**
+   * Request telemetry: a server span per request (continuing the caller's `traceparent`), request
+   * metrics, `X-Request-ID`, an access log line. `app.use(obs.requests.hono())` or
+   * `obs.requests.fetch(handler)`.
+   */
+  readonly requests: RequestTelemetry;
   /** The providers, for your own instruments and spans. */
   readonly meterProvider: MeterProvider;
   readonly tracerProvider: TracerProvider;
@@ -234,6 +246,13 @@ function compose(
     logger,
   });
 
+  const requests = createRequestAdapters(
+    createRequestTelemetryCore(
+      { tracerProvider: providers.tracerProvider, meterProvider: providers.meterProvider, logger },
+      options.requestOptions,
+    ),
+  );
+
   const contextManager = options.contextManager === false ? undefined : (options.contextManager ?? createAsyncContextManager());
   const unregister =
     config.registerGlobals && !config.disabled
@@ -267,6 +286,7 @@ function compose(
     audit,
     batches,
     app,
+    requests,
     meterProvider: providers.meterProvider,
     tracerProvider: providers.tracerProvider,
     recordStateTransition(transition) {
