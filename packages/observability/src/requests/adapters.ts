@@ -46,7 +46,7 @@ export function createRequestAdapters(core: RequestTelemetryCore): RequestTeleme
   return {
     hono() {
       return async (c, next) => {
-        const scope = core.begin(c.req.raw);
+        const scope = core.begin(c.req.raw, c.req.path);
         if (scope === undefined) return next();
         // The middleware's own pattern: still current after next() when no route matched.
         const own = routePath(c);

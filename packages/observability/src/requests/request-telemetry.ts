@@ -29,8 +29,8 @@ export interface RequestScope {
 
 /** The framework-neutral core. */
 export interface RequestTelemetryCore {
-  /** Opens a request; `undefined` when its path is excluded. Never throws. */
-  begin(request: Request): RequestScope | undefined;
+  /** Opens a request; `undefined` when its path is excluded. `path`: the URL's path when the caller already has it. */
+  begin(request: Request, path?: string): RequestScope | undefined;
 }
 
 /** What the core needs from `createObservability`. */
@@ -45,13 +45,17 @@ function methodOf(method: string): string {
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
 
+/** The path (no query) and scheme of an absolute URL, without a full URL parse on the hot path. */
 function urlParts(url: string): { path: string; scheme: string } {
-  try {
-    const parsed = new URL(url);
-    return { path: parsed.pathname, scheme: parsed.protocol.replace(/:$/, '') };
-  } catch {
-    return { path: '/', scheme: 'http' };
-  }
+  const colon = url.indexOf(':');
+  const scheme = colon > 0 ? url.slice(0, colon).toLowerCase() : 'http';
+  const authority = url.indexOf('//', colon);
+  const start = authority === -1 ? -1 : url.indexOf('/', authority + 2);
+  if (start === -1) return { path: '/', scheme };
+  const query = url.indexOf('?', start);
+  const hash = url.indexOf('#', start);
+  const end = Math.min(query === -1 ? url.length : query, hash === -1 ? url.length : hash);
+  return { path: url.slice(start, end), scheme };
 }
 
 /**
@@ -80,8 +84,10 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
   });
 
   return {
-    begin(request) {
-      const { path, scheme } = urlParts(request.url);
+    begin(request, knownPath) {
+      const url = urlParts(request.url);
+      const path = knownPath ?? url.path;
+      const scheme = url.scheme;
       if (resolved.excluded.has(canonicalPath(path))) return undefined;
       const method = methodOf(request.method);
       const requestId = acceptRequestId(request.headers.get(resolved.header)) ?? generateRequestId();
