@@ -4,16 +4,11 @@
 // destination), each on a real Node server under wrk on loopback, in paired rounds of one run.
 // Writes its section into bench/results.md (between the request-telemetry markers). For attribution:
 // BENCH_NO_OTLP=1 (spans made but not exported), BENCH_NO_LOG=1 (no access log line).
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
-import { createObservability } from '../src/index.js';
 
 const run = promisify(execFile);
 const DURATION = process.env.BENCH_DURATION ?? '5s';
@@ -29,36 +24,26 @@ async function wrk(url: string): Promise<number> {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-async function serveApp(app: Hono): Promise<{ url: string; server: Server }> {
-  const listener = getRequestListener((request) => app.fetch(request), { overrideGlobalObjects: false });
-  const server = createServer((request, response) => void listener(request, response));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-function routes(app: Hono): Hono {
-  app.get('/api/v1/batches/:id', (c) => c.json({ batch_id: c.req.param('id'), status: 'completed', counts: { activities: 100 } }));
-  return app;
-}
-
 // An OTLP sink in its own process (as a collector would be) that accepts and drops span exports,
 // so the BatchSpanProcessor really serialises and sends them.
 const SINK = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'content-type': 'application/json' }).end('{}')); });
-s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
-const sink = spawn(process.execPath, ['-e', SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
-const sinkPort = await new Promise<number>((resolve) => sink.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
-const obs = createObservability({
-  logDestination: { write: () => undefined },
-  env: {
-    OTEL_SERVICE_NAME: 'bench',
-    ...(process.env.BENCH_NO_OTLP ? {} : { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}` }),
-  },
-  ...(process.env.BENCH_NO_LOG ? { requestOptions: { accessLog: false } } : {}),
-});
-const bare = await serveApp(routes(new Hono()));
-const instrumentedApp = new Hono();
-instrumentedApp.use(obs.requests.hono());
-const instrumented = await serveApp(routes(instrumentedApp));
+s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));`;
+
+function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve({ url: String(chunk).trim(), child })));
+}
+
+const sink = await startProcess(['-e', SINK]);
+const bare = await startProcess(['--import', 'tsx', 'bench/request-server.ts', 'bare']);
+const instrumented = await startProcess(
+  ['--import', 'tsx', 'bench/request-server.ts', 'instrumented'],
+  process.env.BENCH_NO_OTLP ? {} : { OTLP_URL: sink.url },
+);
 const path = '/api/v1/batches/b-42';
 
 const loadBefore = loadavg()[0] ?? 0;
@@ -77,10 +62,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const loadAfter = loadavg()[0] ?? 0;
 const ratio = median(ratios);
-const spans = obs.delivery().spans;
-await obs.shutdown({ timeoutMs: 5_000 });
-for (const s of [bare.server, instrumented.server]) s.close();
-sink.kill();
+for (const p of [bare, instrumented, sink]) p.child.kill('SIGTERM');
 
 const section = `<!-- request-telemetry:start -->
 ### Request telemetry
@@ -88,14 +70,13 @@ const section = `<!-- request-telemetry:start -->
 A Hono route returning JSON (\`GET /api/v1/batches/:id\`), bare and behind \`app.use(obs.requests.hono())\` (SERVER span
 exported over OTLP/HTTP to a sink in another process by the BatchSpanProcessor, \`http.server.request.duration\`,
 \`http.server.active_requests\`, request id generated and echoed, one access log line through pino to a discarding
-destination), each on a real Node server (\`@hono/node-server\` listener) under \`wrk -t1 -c10 -d${DURATION}\` on loopback,
+destination), each in its own Node process (\`@hono/node-server\` listener; one process, so neither side pays for the other's AsyncLocalStorage) under \`wrk -t1 -c10 -d${DURATION}\` on loopback,
 ${ROUNDS} paired rounds alternating which goes first. Cost = bare req/s ÷ instrumented req/s (median of the paired ratios).
 
 | bare req/s (median) | instrumented req/s (median) | cost | target | met |
 |---:|---:|---:|---:|:-:|
 | ${median(bareRates).toFixed(0)} | ${median(instrumentedRates).toFixed(0)} | ${ratio.toFixed(2)}× | ≤ ${TARGET}× | ${ratio <= TARGET ? 'yes' : 'no'} |
 
-Spans ended during the run: ${spans.ended}, exported: ${spans.exported}, failed exports: ${spans.failed} (the span queue drops what it cannot hold: spans are never a back-pressure on requests).
 Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}, Node ${process.version};
 1-minute load average ${loadBefore.toFixed(2)} at the start and ${loadAfter.toFixed(2)} at the end (wrk shares the machine).
 Reproduce: \`pnpm --filter @ogf/observability bench\` (or \`tsx bench/requests.ts\` in the package).
