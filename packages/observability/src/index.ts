@@ -35,6 +35,7 @@ export type {
 } from './lifecycle/types.js';
 export type { FetchHandler, FetchTelemetryOptions, RequestTelemetry } from './requests/adapters.js';
 export type { RequestTelemetryOptions } from './requests/options.js';
+export type { ExpressMiddleware, ExpressRequestLike, ExpressResponseLike } from './requests/express.js';
 export { acceptRequestId, requestIdOf, MAX_REQUEST_ID_LENGTH } from './requests/request-id.js';
 export { REQUEST_ID_ATTRIBUTE } from './requests/span-processor.js';
 export { createAsyncContextManager } from './context.js';

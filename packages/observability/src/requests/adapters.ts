@@ -3,6 +3,8 @@
 import { context } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { createExpressAdapter } from './express.js';
+import type { ExpressMiddleware } from './express.js';
 import type { RequestScope, RequestTelemetryCore } from './request-telemetry.js';
 
 /** A fetch handler: `(request, ...rest) => Response`, as Bun, Deno, workerd and `@hono/node-server` call it. */
@@ -18,6 +20,8 @@ export interface FetchTelemetryOptions {
 export interface RequestTelemetry {
   /** Hono middleware: `app.use(obs.requests.hono())`, before your routes. */
   hono(): MiddlewareHandler;
+  /** Express (or Connect) middleware: `app.use(obs.requests.express())`, before your routes. */
+  express(): ExpressMiddleware;
   /** Wraps a fetch handler: `export default { fetch: obs.requests.fetch(app.fetch) }`. */
   fetch<A extends unknown[]>(
     handler: FetchHandler<A>,
@@ -44,6 +48,7 @@ function echo(headers: Headers, scope: RequestScope): void {
  */
 export function createRequestAdapters(core: RequestTelemetryCore): RequestTelemetry {
   return {
+    express: () => createExpressAdapter(core),
     hono() {
       return async (c, next) => {
         const scope = core.begin(c.req.raw, c.req.path);

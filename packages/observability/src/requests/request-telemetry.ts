@@ -16,6 +16,14 @@ const SCOPE = '@ogf/observability';
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 
+/** What the core reads of a request: a fetch `Request`, or the Express adapter's view of a Node request. */
+export interface RequestLike {
+  readonly method: string;
+  /** Absolute URL. */
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+}
+
 /** One request being observed. */
 export interface RequestScope {
   /** Run the handler in this context: spans it starts are children of the server span. */
@@ -30,7 +38,7 @@ export interface RequestScope {
 /** The framework-neutral core. */
 export interface RequestTelemetryCore {
   /** Opens a request; `undefined` when its path is excluded. `path`: the URL's path when the caller already has it. */
-  begin(request: Request, path?: string): RequestScope | undefined;
+  begin(request: RequestLike, path?: string): RequestScope | undefined;
 }
 
 /** What the core needs from `createObservability`. */

@@ -10,8 +10,13 @@ const MAX_TRACEPARENT = 256;
 /** W3C Trace Context: a `tracestate` longer than 512 characters may be dropped. */
 const MAX_TRACESTATE = 512;
 
+/** Anything with `get(name)`: `Headers`, or the Express adapter's view of Node headers. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
+
 const propagator = new W3CTraceContextPropagator();
-const getter: TextMapGetter<Headers> = {
+const getter: TextMapGetter<HeaderSource> = {
   keys: () => ['traceparent', 'tracestate'],
   get(headers, key) {
     const value = headers.get(key);
@@ -23,7 +28,7 @@ const getter: TextMapGetter<Headers> = {
 };
 
 /** The caller's span context when the headers carry a valid one, else `undefined`. */
-export function incomingSpanContext(headers: Headers): SpanContext | undefined {
+export function incomingSpanContext(headers: HeaderSource): SpanContext | undefined {
   const extracted = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, getter));
   return extracted !== undefined && isSpanContextValid(extracted) ? extracted : undefined;
 }
