@@ -13,9 +13,7 @@ import { createStatusApp } from '@ogf/status-http';
 import type { StatusAppOptions } from '@ogf/status-http';
 import { createBatchTracer } from '@ogf/tracing';
 import type { BatchTracer, BatchTracerOptions } from '@ogf/tracing';
-import { context, diag, metrics as metricsApi, propagation, trace } from '@opentelemetry/api';
 import type { ContextManager, MeterProvider, TracerProvider } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { resolveConfig } from './config.js';
@@ -23,7 +21,6 @@ import type { ConfigOptions, ResolvedConfig } from './config.js';
 import { createAsyncContextManager } from './context.js';
 import { createDeliveryTracker } from './delivery.js';
 import type { DeliveryStats, DeliveryTracker } from './delivery.js';
-import { createDiagLogger, diagLevelFor } from './diag.js';
 import { createAuditLog, createLogger } from './logger.js';
 import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
 import { buildProviders } from './providers.js';
@@ -34,6 +31,7 @@ import { createRequestAdapters } from './requests/adapters.js';
 import type { RequestTelemetry } from './requests/adapters.js';
 import type { RequestTelemetryOptions } from './requests/options.js';
 import { createRequestTelemetryCore } from './requests/request-telemetry.js';
+import { registerGlobals } from './globals.js';
 import { createShutdownController } from './shutdown.js';
 import type { DrainHook, DrainOptions, PendingWork, ShutdownReport } from './shutdown.js';
 
@@ -117,48 +115,6 @@ export interface Observability {
   forceFlush(options?: { timeoutMs?: number }): Promise<void>;
   /** Readiness fails, drain hooks run, telemetry is flushed, providers stop; all within the deadline. Idempotent. */
   shutdown(options?: { timeoutMs?: number }): Promise<ShutdownReport>;
-}
-
-const W3C_PROPAGATOR = (): CompositePropagator =>
-  new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
-
-function registerGlobals(
-  config: ResolvedConfig,
-  parts: {
-    contextManager: ContextManager | undefined;
-    tracerProvider: TracerProvider | undefined;
-    meterProvider: MeterProvider | undefined;
-  },
-  logger: Logger,
-): () => void {
-  const undo: (() => void)[] = [];
-  const conflicts: string[] = [];
-  const claim = (what: string, ok: boolean, disable: () => void): void => {
-    if (ok) undo.push(disable);
-    else conflicts.push(what);
-  };
-  if (parts.contextManager)
-    claim('context manager', context.setGlobalContextManager(parts.contextManager.enable()), () => context.disable());
-  if (parts.tracerProvider) claim('tracer provider', trace.setGlobalTracerProvider(parts.tracerProvider), () => trace.disable());
-  if (parts.meterProvider) claim('meter provider', metricsApi.setGlobalMeterProvider(parts.meterProvider), () => metricsApi.disable());
-  if (parts.tracerProvider) claim('propagator', propagation.setGlobalPropagator(W3C_PROPAGATOR()), () => propagation.disable());
-  // The diag logger cannot refuse a second registration, so only the instance that owns the
-  // providers routes OpenTelemetry's own messages into its logs.
-  if (
-    undo.length > 0 &&
-    diag.setLogger(createDiagLogger(logger), { logLevel: diagLevelFor(config.logging.level), suppressOverrideMessage: true })
-  ) {
-    undo.push(() => diag.disable());
-  }
-  if (conflicts.length > 0) {
-    logger.warn(
-      { event: 'otel.globals', already_registered: conflicts },
-      'another OpenTelemetry global was already registered; obs.metrics and obs.tracer still use their own providers',
-    );
-  }
-  return () => {
-    for (const disable of undo.reverse()) disable();
-  };
 }
 
 /**
