@@ -1,6 +1,6 @@
 // The HTTP application: the batch API plus whatever the observability layer serves
 // (health, status, metrics), with JSON answers for unknown routes and unexpected errors.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { batchRoutes } from './api/routes.ts';
 import { errorResponse } from './api/errors.ts';
 import type { BatchService } from './service.ts';
@@ -12,8 +12,11 @@ export function createApp(options: {
   apiToken?: string | undefined;
   logger: Logger;
   observabilityApp?: Hono | undefined;
+  /** Mounted first, so it sees every request (and the status routes it leaves out by default). */
+  requestTelemetry?: MiddlewareHandler | undefined;
 }): Hono {
   const app = new Hono();
+  if (options.requestTelemetry) app.use(options.requestTelemetry);
   app.use(async (c, next) => {
     await next();
     if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');

@@ -34,6 +34,7 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
     apiToken: config.apiToken,
     logger: telemetry.logger,
     observabilityApp: observed.app,
+    requestTelemetry: observed.requests,
   });
   const server = serve({
     fetch: app.fetch,

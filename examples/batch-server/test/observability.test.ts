@@ -170,7 +170,10 @@ describe('the instrumented server', () => {
     const lock = one('lock.acquisition');
     const activities = mine.filter((s) => s.name === 'activity.processing');
 
-    expect(submission.parentSpanId).toBeUndefined();
+    // The submission is a child of the API's server span for the POST (request telemetry), which is the root.
+    const request = spans.find((s) => s.spanId === submission.parentSpanId);
+    expect(request).toMatchObject({ kind: 'server', name: 'POST /api/v1/batches', traceId: submission.traceId });
+    expect(request?.parentSpanId).toBeUndefined();
     expect(processing.parentSpanId).toBe(submission.spanId);
     expect(lock.parentSpanId).toBe(processing.spanId);
     for (const activity of activities) expect(activity.parentSpanId).toBe(processing.spanId);

@@ -33,6 +33,11 @@ export type {
   Submission,
   SubmitRef,
 } from './lifecycle/types.js';
+export type { FetchHandler, FetchTelemetryOptions, RequestTelemetry } from './requests/adapters.js';
+export type { RequestTelemetryOptions } from './requests/options.js';
+export type { ExpressMiddleware, ExpressRequestLike, ExpressResponseLike } from './requests/express.js';
+export { acceptRequestId, requestIdOf, MAX_REQUEST_ID_LENGTH } from './requests/request-id.js';
+export { REQUEST_ID_ATTRIBUTE } from './requests/span-processor.js';
 export { createAsyncContextManager } from './context.js';
 export type { AsyncLocalStorageClass, AsyncLocalStorageLike } from './context.js';
 export type { DeliveryStats } from './delivery.js';

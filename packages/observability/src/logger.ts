@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 import type { LogLevel } from './config.js';
 import { activityIdOf, logFieldsOf } from './lifecycle/log-fields.js';
+import { requestIdOf } from './requests/request-id.js';
 
 /** Where log lines go instead of stdout: anything with `write(line)`, e.g. a pino destination. */
 export interface LogDestination {
@@ -26,7 +27,7 @@ export interface CreateLoggerOptions {
 /**
  * The ids of the active span as log fields: `trace_id`, `span_id` and `trace_flags` (empty
  * when no valid span is active), plus `batch_id`, `worker_id` and `activity_id` inside the
- * lifecycle's `process` and `activity` callbacks. Pass it as `mixin` to your own pino logger to get the same
+ * lifecycle's `process` and `activity` callbacks, and `request_id` while `obs.requests` handles a request. Pass it as `mixin` to your own pino logger to get the same
  * correlation `createObservability` gives its logger.
  *
  * @example
@@ -41,6 +42,8 @@ export function traceContextFields(): Record<string, string> {
   const activityId = activityIdOf(active, span);
   const fields: Record<string, string> = batchFields === undefined ? {} : Object.assign({}, batchFields);
   if (activityId !== undefined) fields.activity_id = activityId;
+  const requestId = requestIdOf(active);
+  if (requestId !== undefined) fields.request_id = requestId;
   const ctx = span?.spanContext();
   if (ctx === undefined || !isSpanContextValid(ctx)) return fields;
   fields.trace_id = ctx.traceId;

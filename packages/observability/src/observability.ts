@@ -13,9 +13,7 @@ import { createStatusApp } from '@ogf/status-http';
 import type { StatusAppOptions } from '@ogf/status-http';
 import { createBatchTracer } from '@ogf/tracing';
 import type { BatchTracer, BatchTracerOptions } from '@ogf/tracing';
-import { context, diag, metrics as metricsApi, propagation, trace } from '@opentelemetry/api';
 import type { ContextManager, MeterProvider, TracerProvider } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { resolveConfig } from './config.js';
@@ -23,13 +21,17 @@ import type { ConfigOptions, ResolvedConfig } from './config.js';
 import { createAsyncContextManager } from './context.js';
 import { createDeliveryTracker } from './delivery.js';
 import type { DeliveryStats, DeliveryTracker } from './delivery.js';
-import { createDiagLogger, diagLevelFor } from './diag.js';
 import { createAuditLog, createLogger } from './logger.js';
 import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
 import { buildProviders } from './providers.js';
 import type { Providers } from './providers.js';
 import { createBatchLifecycle } from './lifecycle/create.js';
 import type { BatchLifecycle, BatchLifecycleOptions } from './lifecycle/types.js';
+import { createRequestAdapters } from './requests/adapters.js';
+import type { RequestTelemetry } from './requests/adapters.js';
+import type { RequestTelemetryOptions } from './requests/options.js';
+import { createRequestTelemetryCore } from './requests/request-telemetry.js';
+import { registerGlobals } from './globals.js';
 import { createShutdownController } from './shutdown.js';
 import type { DrainHook, DrainOptions, PendingWork, ShutdownReport } from './shutdown.js';
 
@@ -58,6 +60,8 @@ export interface ObservabilityConfig extends ConfigOptions {
   statusOptions?: Omit<StatusAppOptions, 'health' | 'metrics' | 'service'>;
   /** Passed to `createBatchLifecycle` (e.g. `queue: 'external'`, `lockTimeoutMs`); metrics, tracer, audit and logger are ours. */
   lifecycleOptions?: Omit<BatchLifecycleOptions, 'metrics' | 'tracer' | 'audit' | 'logger'>;
+  /** Options of `obs.requests` (trusting incoming trace context, excluded paths, request id header, access log). */
+  requestOptions?: RequestTelemetryOptions;
 }
 
 /** A state transition for `recordStateTransition`, optionally with the span to mark. */
@@ -90,6 +94,12 @@ export interface Observability {
   readonly batches: BatchLifecycle;
   /** The Hono app from @ogf/status-http: /health, /health/live, /health/ready, /status, /metrics, /metrics/json, /api/v1/…. */
   readonly app: Hono;
+  /**
+   * Request telemetry: a server span per request (continuing the caller's `traceparent`), request
+   * metrics, `X-Request-ID`, an access log line. `app.use(obs.requests.hono())` or
+   * `obs.requests.fetch(handler)`.
+   */
+  readonly requests: RequestTelemetry;
   /** The providers, for your own instruments and spans. */
   readonly meterProvider: MeterProvider;
   readonly tracerProvider: TracerProvider;
@@ -105,48 +115,6 @@ export interface Observability {
   forceFlush(options?: { timeoutMs?: number }): Promise<void>;
   /** Readiness fails, drain hooks run, telemetry is flushed, providers stop; all within the deadline. Idempotent. */
   shutdown(options?: { timeoutMs?: number }): Promise<ShutdownReport>;
-}
-
-const W3C_PROPAGATOR = (): CompositePropagator =>
-  new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] });
-
-function registerGlobals(
-  config: ResolvedConfig,
-  parts: {
-    contextManager: ContextManager | undefined;
-    tracerProvider: TracerProvider | undefined;
-    meterProvider: MeterProvider | undefined;
-  },
-  logger: Logger,
-): () => void {
-  const undo: (() => void)[] = [];
-  const conflicts: string[] = [];
-  const claim = (what: string, ok: boolean, disable: () => void): void => {
-    if (ok) undo.push(disable);
-    else conflicts.push(what);
-  };
-  if (parts.contextManager)
-    claim('context manager', context.setGlobalContextManager(parts.contextManager.enable()), () => context.disable());
-  if (parts.tracerProvider) claim('tracer provider', trace.setGlobalTracerProvider(parts.tracerProvider), () => trace.disable());
-  if (parts.meterProvider) claim('meter provider', metricsApi.setGlobalMeterProvider(parts.meterProvider), () => metricsApi.disable());
-  if (parts.tracerProvider) claim('propagator', propagation.setGlobalPropagator(W3C_PROPAGATOR()), () => propagation.disable());
-  // The diag logger cannot refuse a second registration, so only the instance that owns the
-  // providers routes OpenTelemetry's own messages into its logs.
-  if (
-    undo.length > 0 &&
-    diag.setLogger(createDiagLogger(logger), { logLevel: diagLevelFor(config.logging.level), suppressOverrideMessage: true })
-  ) {
-    undo.push(() => diag.disable());
-  }
-  if (conflicts.length > 0) {
-    logger.warn(
-      { event: 'otel.globals', already_registered: conflicts },
-      'another OpenTelemetry global was already registered; obs.metrics and obs.tracer still use their own providers',
-    );
-  }
-  return () => {
-    for (const disable of undo.reverse()) disable();
-  };
 }
 
 /**
@@ -234,6 +202,13 @@ function compose(
     logger,
   });
 
+  const requests = createRequestAdapters(
+    createRequestTelemetryCore(
+      { tracerProvider: providers.tracerProvider, meterProvider: providers.meterProvider, logger },
+      options.requestOptions,
+    ),
+  );
+
   const contextManager = options.contextManager === false ? undefined : (options.contextManager ?? createAsyncContextManager());
   const unregister =
     config.registerGlobals && !config.disabled
@@ -267,6 +242,7 @@ function compose(
     audit,
     batches,
     app,
+    requests,
     meterProvider: providers.meterProvider,
     tracerProvider: providers.tracerProvider,
     recordStateTransition(transition) {

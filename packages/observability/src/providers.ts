@@ -21,6 +21,7 @@ import {
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from './config.js';
 import type { DeliveryTracker } from './delivery.js';
+import { requestIdSpanProcessor } from './requests/span-processor.js';
 
 /** The providers and the pieces shutdown needs. */
 export interface Providers {
@@ -76,7 +77,7 @@ export function buildProviders(config: ResolvedConfig, pullReader: MetricReader,
   if (!config.tracing.enabled) {
     return { meterProvider, tracerProvider: new ProxyTracerProvider(), sdkMeterProvider, sdkTracerProvider: undefined };
   }
-  const spanProcessors: SpanProcessor[] = [];
+  const spanProcessors: SpanProcessor[] = [requestIdSpanProcessor()];
   const target = config.tracing.otlp;
   if (target !== undefined) {
     const exporter = new OTLPTraceExporter({ url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs });

@@ -7,7 +7,7 @@ import { createObservability, health as healthKit, type Observability } from '@o
 import { installShutdownHandlers } from '@ogf/observability/node';
 import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import type { ServerConfig } from '../config.ts';
 import type { BatchService } from '../service.ts';
 import type { Database } from '../store/database.ts';
@@ -17,6 +17,8 @@ export interface ObservedSetup {
   telemetry: Telemetry;
   /** Health, status and metrics routes, mounted at the root. */
   app: Hono | undefined;
+  /** Request telemetry for the whole API: server spans continuing `traceparent`, RED metrics, `X-Request-ID`, access log. */
+  requests: MiddlewareHandler | undefined;
   /** Registers the health checks and the drain hook that need the running service; marks start-up done. */
   attachService(service: BatchService): void;
   /** Readiness fails, in-flight batches drain, telemetry is flushed and the providers stop. */
@@ -67,6 +69,7 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
       recordError: (error) => void obs.metrics.recordError({ error }),
     },
     app: obs.app,
+    requests: obs.requests.hono(),
     attachService(service) {
       obs.health.register(
         'queue',

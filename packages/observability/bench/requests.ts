@@ -1,0 +1,89 @@
+// `pnpm bench` for @ogf/observability, request telemetry: requests per second of a Hono route that
+// returns JSON, bare and with `app.use(obs.requests.hono())` (server span exported over OTLP/HTTP to
+// a sink process, duration histogram, in-flight gauge, request id, access log line to a discarding
+// destination), each on a real Node server under wrk on loopback, in paired rounds of one run.
+// Writes its section into bench/results.md (between the request-telemetry markers). For attribution:
+// BENCH_NO_OTLP=1 (spans made but not exported), BENCH_NO_LOG=1 (no access log line).
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const DURATION = process.env.BENCH_DURATION ?? '5s';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const TARGET = 1.15;
+
+async function wrk(url: string): Promise<number> {
+  const { stdout } = await run('wrk', ['-t1', '-c10', `-d${DURATION}`, url]);
+  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  if (!match) throw new Error(`wrk printed no rate:\n${stdout}`);
+  return Number(match[1]);
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+// An OTLP sink in its own process (as a collector would be) that accepts and drops span exports,
+// so the BatchSpanProcessor really serialises and sends them.
+const SINK = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'content-type': 'application/json' }).end('{}')); });
+s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));`;
+
+function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, {
+    cwd: join(import.meta.dirname, '..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve) => child.stdout?.once('data', (chunk: Buffer) => resolve({ url: String(chunk).trim(), child })));
+}
+
+const sink = await startProcess(['-e', SINK]);
+const bare = await startProcess(['--import', 'tsx', 'bench/request-server.ts', 'bare']);
+const instrumented = await startProcess(
+  ['--import', 'tsx', 'bench/request-server.ts', 'instrumented'],
+  process.env.BENCH_NO_OTLP ? {} : { OTLP_URL: sink.url },
+);
+const path = '/api/v1/batches/b-42';
+
+const loadBefore = loadavg()[0] ?? 0;
+await wrk(bare.url + path); // warm-up both
+await wrk(instrumented.url + path);
+const bareRates: number[] = [];
+const instrumentedRates: number[] = [];
+const ratios: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 === 0 ? ['bare', 'instrumented'] : ['instrumented', 'bare'];
+  const rates: Record<string, number> = {};
+  for (const name of order) rates[name] = await wrk((name === 'bare' ? bare.url : instrumented.url) + path);
+  bareRates.push(rates.bare ?? 0);
+  instrumentedRates.push(rates.instrumented ?? 0);
+  ratios.push((rates.bare ?? 0) / (rates.instrumented ?? 1));
+}
+const loadAfter = loadavg()[0] ?? 0;
+const ratio = median(ratios);
+for (const p of [bare, instrumented, sink]) p.child.kill('SIGTERM');
+
+const section = `<!-- request-telemetry:start -->
+### Request telemetry
+
+A Hono route returning JSON (\`GET /api/v1/batches/:id\`), bare and behind \`app.use(obs.requests.hono())\` (SERVER span
+exported over OTLP/HTTP to a sink in another process by the BatchSpanProcessor, \`http.server.request.duration\`,
+\`http.server.active_requests\`, request id generated and echoed, one access log line through pino to a discarding
+destination), each in its own Node process (\`@hono/node-server\` listener; one process, so neither side pays for the other's AsyncLocalStorage) under \`wrk -t1 -c10 -d${DURATION}\` on loopback,
+${ROUNDS} paired rounds alternating which goes first. Cost = bare req/s ÷ instrumented req/s (median of the paired ratios).
+
+| bare req/s (median) | instrumented req/s (median) | cost | target | met |
+|---:|---:|---:|---:|:-:|
+| ${median(bareRates).toFixed(0)} | ${median(instrumentedRates).toFixed(0)} | ${ratio.toFixed(2)}× | ≤ ${TARGET}× | ${ratio <= TARGET ? 'yes' : 'no'} |
+
+Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}, Node ${process.version};
+1-minute load average ${loadBefore.toFixed(2)} at the start and ${loadAfter.toFixed(2)} at the end (wrk shares the machine).
+Reproduce: \`pnpm --filter @ogf/observability bench\` (or \`tsx bench/requests.ts\` in the package).
+<!-- request-telemetry:end -->`;
+
+const file = join(import.meta.dirname, 'results.md');
+const current = existsSync(file) ? readFileSync(file, 'utf8') : '## @ogf/observability\n';
+const marked = /<!-- request-telemetry:start -->[\s\S]*<!-- request-telemetry:end -->/;
+writeFileSync(file, marked.test(current) ? current.replace(marked, section) : `${current.trimEnd()}\n\n${section}\n`);
+console.log(section);
