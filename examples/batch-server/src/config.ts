@@ -1,5 +1,11 @@
 // Server settings from the environment, validated once at start.
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+
+/** `memory`: one process, an in-memory queue. `bullmq`: a BullMQ queue on Redis shared by api and worker processes. */
+export type QueueKind = 'memory' | 'bullmq';
+/** `api` accepts and enqueues, `worker` processes, `all` does both. */
+export type Role = 'api' | 'worker' | 'all';
 
 export interface ServerConfig {
   port: number;
@@ -37,6 +43,18 @@ export interface ServerConfig {
   statusToken: string | undefined;
   /** Finished batches older than this are deleted; undefined keeps everything. */
   retentionMs: number | undefined;
+  /** Where batches wait for a worker (QUEUE). */
+  queue: QueueKind;
+  /** Redis of the BullMQ queue (REDIS_URL); set exactly when `queue` is `bullmq`. */
+  redisUrl: string | undefined;
+  /** What this process does (ROLE). */
+  role: Role;
+  /** `service.instance.id` and the `/status` field `instance_id` (INSTANCE_ID; default hostname-pid). */
+  instanceId: string;
+  /** BullMQ's job lock (BULLMQ_LOCK_DURATION_MS): a worker that stops renewing it loses the job after this. */
+  bullmqLockDurationMs: number;
+  /** How often BullMQ looks for stalled jobs (BULLMQ_STALLED_INTERVAL_MS). */
+  bullmqStalledIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -77,6 +95,42 @@ function minutes(env: Env, name: string): number | undefined {
   return Math.round(value * 60_000);
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be a URL (${protocols.map((p) => `${p}//…`).join(' or ')}), got something else`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new Error(`${name} must start with ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  return raw;
+}
+
+function distributed(env: Env): Pick<ServerConfig, 'queue' | 'redisUrl' | 'role' | 'instanceId'> {
+  const queue = oneOf<QueueKind>(env, 'QUEUE', ['memory', 'bullmq'], 'memory');
+  const role = oneOf<Role>(env, 'ROLE', ['api', 'worker', 'all'], 'all');
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  if (queue === 'bullmq') {
+    if (redisUrl === undefined) throw new Error('QUEUE=bullmq needs REDIS_URL (redis://host:6379)');
+    if (!env.DATABASE_URL)
+      throw new Error('QUEUE=bullmq needs DATABASE_URL (postgres://…): every process shares the batches in PostgreSQL');
+  } else if (role !== 'all') {
+    throw new Error(`ROLE=${role} needs QUEUE=bullmq: with the in-memory queue one process does everything`);
+  }
+  const instanceId = env.INSTANCE_ID || `${hostname()}-${process.pid}`;
+  if (!/^[\w.:-]{1,128}$/.test(instanceId)) throw new Error(`INSTANCE_ID must be 1 to 128 letters, digits or _.:-, got "${instanceId}"`);
+  return { queue, role, redisUrl: queue === 'bullmq' ? redisUrl : undefined, instanceId };
+}
+
 export function loadConfig(env: Env = process.env): ServerConfig {
   const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000);
   const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000);
@@ -107,6 +161,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     apiToken: token(env, 'API_TOKEN'),
     statusToken: token(env, 'STATUS_TOKEN'),
     retentionMs: minutes(env, 'RETENTION_MINUTES'),
+    ...distributed(env),
+    bullmqLockDurationMs: integer(env, 'BULLMQ_LOCK_DURATION_MS', 30_000, 500, 600_000),
+    bullmqStalledIntervalMs: integer(env, 'BULLMQ_STALLED_INTERVAL_MS', 30_000, 500, 600_000),
   };
   if (config.apiToken !== undefined && config.apiToken === config.statusToken) {
     throw new Error('API_TOKEN and STATUS_TOKEN must differ: whoever reads metrics must not be able to submit or cancel batches');

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
+import { createMemoryDispatch } from './processing/memory-dispatch.ts';
 import { createBatchService, type BatchService } from './service.ts';
 import { openDatabase } from './store/database.ts';
 import { setupTelemetry } from './telemetry/setup.ts';
@@ -24,7 +25,12 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const observed = await setupTelemetry({ config, db });
   const { telemetry } = observed;
-  const service = createBatchService({ config, db, telemetry });
+  const service = createBatchService({
+    config,
+    db,
+    telemetry,
+    dispatch: (transitions) => createMemoryDispatch({ config, db, telemetry, transitions }),
+  });
   await service.start();
   observed.attachService(service);
 

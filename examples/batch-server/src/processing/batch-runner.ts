@@ -10,33 +10,36 @@ import { bumpAttempts, getBatch } from '../store/batches.ts';
 import { unprocessedActivities } from '../store/results.ts';
 import { typedError, type Telemetry } from '../telemetry/telemetry.ts';
 import { processActivity, typedFault } from './activity-step.ts';
-import type { BoundedQueue, QueueEntry } from './bounded-queue.ts';
+import type { AcquireLock } from './advisory-locks.ts';
+import type { QueueEntry } from './bounded-queue.ts';
 import type { FaultInjector } from './faults.ts';
-import { LockTimeoutError, type OrgLocks } from './org-locks.ts';
 import { backoffDelay } from './retry.ts';
 import type { Transitioner } from './transitions.ts';
 
 export interface BatchRunnerDeps {
   db: Database;
-  queue: BoundedQueue;
-  locks: OrgLocks;
+  /** The per-organisation lock: in process, or a PostgreSQL advisory lock shared by every worker process. */
+  acquireLock: AcquireLock;
+  /** Sends a batch back to the queue after `delayMs` (its org lock timed out). */
+  requeue(batchId: string, delayMs: number): void | Promise<void>;
+  /** Whether someone asked to cancel the batch (in this process, or in the store from another one). */
+  cancelRequested(batchId: string): boolean | Promise<boolean>;
   telemetry: Telemetry;
   transitions: Transitioner;
   faults: FaultInjector;
   config: ServerConfig;
-  /** Batches whose cancellation was requested while they run. */
-  cancelRequests: Set<string>;
 }
 
 export interface BatchRunner {
+  /** Takes a batch from the in-memory queue and runs it in `batches.process`. */
   run(entry: QueueEntry, workerId: string): Promise<void>;
-  /** Stops pending requeue timers (shutdown); the batches stay queued in the store. */
-  stop(): void;
+  /** Runs a batch inside a `batches.process` someone else started (a BullMQ job's); returns its counts. */
+  runIn(run: BatchRun, batchId: string, workerId: string): Promise<Counts | undefined>;
   /** Mean processing time of recent batches, for Retry-After. */
   readonly averageBatchMs: number;
 }
 
-interface Counts {
+export interface Counts {
   successCount: number;
   errorCount: number;
 }
@@ -58,21 +61,9 @@ export function refOf(batch: BatchRecord, workerId?: string, enqueuedAt?: number
 }
 
 export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
-  const { db, queue, locks, telemetry, transitions, config } = deps;
+  const { db, telemetry, transitions, config } = deps;
   const { batches, logger } = telemetry;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
   let averageBatchMs = 1_000;
-
-  function requeueLater(batchId: string, attempt: number): void {
-    const timer = setTimeout(
-      () => {
-        timers.delete(timer);
-        queue.pushForced(batchId);
-      },
-      backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2_000 }),
-    );
-    timers.add(timer);
-  }
 
   function finished(batch: BatchRecord, state: string, counts: Counts & { emissionsKg: number }, processingMs: number): void {
     averageBatchMs = averageBatchMs * 0.8 + processingMs * 0.2;
@@ -87,7 +78,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     if (attempts < config.lockAttempts) {
       run.requeue('lock_timeout');
       logger.info({ org_id: batch.orgId, attempts }, 'org lock timed out, batch requeued');
-      requeueLater(batch.id, attempts);
+      await deps.requeue(batch.id, backoffDelay(attempts, { baseDelayMs: 100, maxDelayMs: 2_000 }));
       return;
     }
     const error = `org lock not acquired after ${attempts} attempts (timed out)`;
@@ -99,7 +90,20 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     }
   }
 
-  async function processLocked(batch: BatchRecord, run: BatchRun, workerId: string): Promise<Counts | undefined> {
+  async function processLocked(batchId: string, run: BatchRun, workerId: string): Promise<Counts | undefined> {
+    // Read again under the lock: another process may have moved it meanwhile.
+    let batch = await getBatch(db, batchId);
+    if (!batch) return undefined;
+    if (batch.state === 'processing') {
+      // Still `processing` while we hold its org's lock: the worker that ran it is gone (kill -9,
+      // its job stalled and came back to us). Resume it: only the activities without a result run.
+      if (!(await transitions.move(batch.id, 'processing', 'queued', { workerId, reason: 'resumed after worker loss' }))) {
+        run.requeue('state changed while waiting for the lock');
+        return undefined;
+      }
+      logger.info({ org_id: batch.orgId }, 'batch resumed after worker loss');
+      batch = { ...batch, state: 'queued' };
+    }
     const resumed = batch.startedAt !== null;
     if (!(await transitions.move(batch.id, 'queued', 'processing', { workerId, reason: resumed ? 'resumed' : 'started' }))) {
       // Cancelled (or taken by another worker) while this one waited for the lock.
@@ -112,7 +116,7 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     let cancelled = false;
     try {
       for (const activity of pending) {
-        if (deps.cancelRequests.has(batch.id)) {
+        if (await deps.cancelRequested(batch.id)) {
           cancelled = true;
           break;
         }
@@ -148,11 +152,24 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     return counts;
   }
 
+  async function underOrgLock(batch: BatchRecord, run: BatchRun, workerId: string): Promise<Counts | undefined> {
+    try {
+      return await run.lock('org', () => processLocked(batch.id, run, workerId), {
+        key: batch.orgId,
+        acquire: (signal) => deps.acquireLock(batch.orgId, config.lockTimeoutMs, signal),
+      });
+    } catch (error) {
+      if (!isOgfError(error) || error.code !== 'ERR_OGF_LOCK_TIMEOUT') throw error;
+      await onLockTimeout(batch, run, workerId);
+      return undefined;
+    }
+  }
+
   async function run(entry: QueueEntry, workerId: string): Promise<void> {
     const batch = await getBatch(db, entry.batchId);
     if (!batch || batch.state !== 'queued') return;
     const ref = refOf(batch, workerId, entry.enqueuedAt);
-    if (batch.cancelRequested || deps.cancelRequests.has(batch.id)) {
+    if (batch.cancelRequested || (await deps.cancelRequested(batch.id))) {
       if (await transitions.move(batch.id, 'queued', 'cancelled', { workerId, reason: 'cancel requested' })) {
         batches.cancelQueued(ref, 'cancel requested');
         logger.info({ batch_id: batch.id, org_id: batch.orgId, state: 'cancelled' }, 'batch cancelled');
@@ -161,33 +178,32 @@ export function createBatchRunner(deps: BatchRunnerDeps): BatchRunner {
     }
     await batches.process(
       ref,
-      async (run) => {
-        try {
-          return await run.lock('org', () => processLocked(batch, run, workerId), {
-            key: batch.orgId,
-            acquire: () =>
-              locks.acquire(batch.orgId, config.lockTimeoutMs).catch((error: unknown) => {
-                if (error instanceof LockTimeoutError) return false as const;
-                throw error;
-              }),
-          });
-        } catch (error) {
-          if (!isOgfError(error) || error.code !== 'ERR_OGF_LOCK_TIMEOUT') throw error;
-          await onLockTimeout(batch, run, workerId);
-          return undefined;
-        }
-      },
+      (run) => underOrgLock(batch, run, workerId),
       // The span shows the whole batch's counts (a resumed batch has results from before the restart).
       { result: (counts) => counts ?? {} },
     );
   }
 
+  async function runIn(run: BatchRun, batchId: string, workerId: string): Promise<Counts | undefined> {
+    const batch = await getBatch(db, batchId);
+    if (!batch || (batch.state !== 'queued' && batch.state !== 'processing')) {
+      // Cancelled while queued (the API process counted it), finished by an earlier delivery of
+      // this job, or never stored: nothing to do, and no outcome to count twice.
+      run.requeue(batch ? `batch already ${batch.state}` : 'no such batch');
+      return undefined;
+    }
+    if (batch.state === 'queued' && batch.cancelRequested) {
+      if (await transitions.move(batch.id, 'queued', 'cancelled', { workerId, reason: 'cancel requested' })) {
+        run.cancel('cancel requested');
+        return { successCount: 0, errorCount: 0 };
+      }
+    }
+    return underOrgLock(batch, run, workerId);
+  }
+
   return {
     run,
-    stop() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
+    runIn,
     get averageBatchMs() {
       return averageBatchMs;
     },

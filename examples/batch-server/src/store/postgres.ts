@@ -1,7 +1,14 @@
 import pg from 'pg';
 import type { Database, Sql } from './database.ts';
 
-export function openPostgres(connectionString: string): Database {
+/** PostgreSQL adds dedicated sessions: what session-level advisory locks need. */
+export interface PostgresDatabase extends Database {
+  readonly kind: 'postgres';
+  /** A connection of its own until `release()` (with an error: closed, which ends its session and its locks). */
+  session(): Promise<pg.PoolClient>;
+}
+
+export function openPostgres(connectionString: string): PostgresDatabase {
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -32,6 +39,7 @@ export function openPostgres(connectionString: string): Database {
         client.release();
       }
     },
+    session: () => pool.connect(),
     close: () => pool.end(),
   };
 }
