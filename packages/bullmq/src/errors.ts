@@ -5,7 +5,7 @@ import { OgfError as CoreOgfError } from '@ogf/core';
 /**
  * What went wrong: an option it cannot use (thrown), a job whose trace carrier could not be read
  * (`ERR_OGF_BULLMQ_CARRIER`, the job still runs in a new trace), a queue that could not be read at
- * collect time (`ERR_OGF_BULLMQ_COLLECT`, its gauges are left out of that collection), or a
+ * collect time (`ERR_OGF_BULLMQ_COLLECT`, no new reading of its gauges in that collection), or a
  * telemetry call that failed inside BullMQ (`ERR_OGF_RECORDING`). All but the first go to `onError`.
  */
 export type BullMQErrorCode = 'ERR_OGF_INVALID_OPTION' | 'ERR_OGF_BULLMQ_CARRIER' | 'ERR_OGF_BULLMQ_COLLECT' | 'ERR_OGF_RECORDING';

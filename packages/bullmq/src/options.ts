@@ -21,7 +21,7 @@ export interface BullMQObservabilityOptions {
    * Default true.
    */
   jobMetrics?: boolean;
-  /** How long reading a queue at collect time may take before it is left out of that collection. Default 2000 ms. */
+  /** How long reading a queue at collect time may take; past it, that collection has no new reading of the queue. Default 2000 ms. */
   collectTimeoutMs?: number;
   /** Epoch milliseconds, for ages. Default `Date.now`. */
   now?: () => number;

@@ -1,8 +1,8 @@
 // Queue gauges read from the queue at collect time, so every process observing a queue reports
 // the same value: `bullmq.queue.jobs{queue,state}` and `bullmq.queue.oldest_waiting.age{queue}` (s).
 // Aggregate them across instances with `max by (queue)`, never `sum`. One batch callback serves
-// every observed queue; a queue that cannot be read in time is reported and left out of that
-// collection (no stale value).
+// every observed queue; a queue that cannot be read in time is reported and gets no new reading
+// in that collection (the SDK keeps reporting its last one), so a scrape never waits on Redis.
 import type { BatchObservableResult, Meter, ObservableGauge } from '@opentelemetry/api';
 import { OgfError } from './errors.js';
 import type { Report } from './errors.js';
@@ -34,7 +34,7 @@ export function createQueueGauges(meter: Meter, report: Report, timeoutMs: numbe
           report(
             new OgfError(
               'ERR_OGF_BULLMQ_COLLECT',
-              `queue ${queue.name}: its gauges could not be read (${String(error)}); left out of this collection`,
+              `queue ${queue.name}: its gauges could not be read (${String(error)}); no new reading in this collection`,
               {
                 cause: error,
               },
