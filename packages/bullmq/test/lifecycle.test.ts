@@ -1,0 +1,80 @@
+// The processor wrapper and `submit` against a real Redis and real BullMQ (newest and oldest
+// supported): every job runs in `obs.batches.process`, the batch metrics come out in Prometheus
+// names, and the `batch.submission` and `batch.processing` spans share a trace at a real OTLP receiver.
+import type { Queue, Worker } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startRig, VERSIONS } from './rig.js';
+import type { BullMQ, Rig } from './rig.js';
+
+describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
+  let rig: Rig;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeEach(async () => {
+    rig = await startRig();
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+    await rig.close();
+  });
+
+  function queueAndWorker(
+    name: string,
+    fn: Parameters<Rig['bull']['processor']>[0],
+    workerOptions: Record<string, unknown> = {},
+  ): { queue: Queue; worker: Worker } {
+    const { telemetry } = rig.bull;
+    const queue = rig.redis.tie(new bullmq.Queue(name, { connection: rig.connection, telemetry }));
+    const worker = rig.redis.tie(
+      new bullmq.Worker(name, rig.bull.processor(fn), { connection: rig.connection, telemetry, ...workerOptions }),
+    );
+    closers.push(
+      () => queue.close(),
+      () => worker.close(),
+    );
+    return { queue, worker };
+  }
+
+  it('runs a submitted job in obs.batches.process: batch metrics, and one trace from submission to processing', async () => {
+    const { queue, worker } = queueAndWorker('emissions', (job, run) => {
+      const data = job.data as { activities: { id: string; kg: number }[] };
+      let total = 0;
+      for (const activity of data.activities)
+        total += run.activity({ id: activity.id }, (act) => act.calculated({ emissionsKg: activity.kg }));
+      return total;
+    });
+    const done = new Promise((resolve) => worker.on('completed', resolve));
+    const job = await rig.bull.submit(queue, { id: 'batch-1', orgId: 'org-1', activityCount: 2 }, 'batch', {
+      batchId: 'batch-1',
+      orgId: 'org-1',
+      activities: [
+        { id: 'a1', kg: 1.5 },
+        { id: 'a2', kg: 2.5 },
+      ],
+    });
+    expect(job.id).toBeDefined();
+    await done;
+
+    expect(await rig.sample('batch_submitted_total')).toBe(1);
+    expect(await rig.sample('batch_completed_total')).toBe(1);
+    expect(await rig.sample('activity_success_total')).toBe(2);
+    expect(await rig.sample('emissions_grams_total')).toBe(4000);
+    expect(await rig.sample('queue_wait_duration_seconds_count')).toBe(1);
+    expect(await rig.sample('batch_processing_duration_seconds_count')).toBe(1);
+
+    await rig.obs.forceFlush();
+    const spans = await rig.receiver.waitForSpans((all) => all.some((s) => s.name === 'batch.processing'));
+    const submission = spans.find((s) => s.name === 'batch.submission')!;
+    const processing = spans.find((s) => s.name === 'batch.processing')!;
+    expect(processing.traceId).toBe(submission.traceId);
+    expect(processing.attributes['batch.id']).toBe('batch-1');
+    // BullMQ's own spans, through our telemetry, are in the same trace: add under the submission,
+    // process under add, batch.processing under process.
+    const add = spans.find((s) => s.name.startsWith('add emissions'))!;
+    const process = spans.find((s) => s.name === 'process emissions')!;
+    expect(add.parentSpanId).toBe(submission.spanId);
+    expect(process.traceId).toBe(submission.traceId);
+    expect(processing.parentSpanId).toBe(process.spanId);
+    expect(rig.errors).toEqual([]);
+  });
+});
