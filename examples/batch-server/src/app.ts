@@ -8,6 +8,8 @@ import type { Logger } from './telemetry/telemetry.ts';
 
 export function createApp(options: {
   service: BatchService;
+  /** Serve /api/v1/batches (default true; a worker-only process does not). */
+  batchApi?: boolean;
   maxBodyBytes: number;
   apiToken?: string | undefined;
   logger: Logger;
@@ -25,7 +27,8 @@ export function createApp(options: {
   });
   // A person who opens the server's root in a browser lands on the live dashboard.
   if (options.observabilityApp) app.get('/', (c) => c.redirect('/dashboard', 302));
-  app.route('/api/v1/batches', batchRoutes(options.service, { maxBodyBytes: options.maxBodyBytes, apiToken: options.apiToken }));
+  if (options.batchApi !== false)
+    app.route('/api/v1/batches', batchRoutes(options.service, { maxBodyBytes: options.maxBodyBytes, apiToken: options.apiToken }));
   if (options.observabilityApp) app.route('/', options.observabilityApp);
   app.notFound((c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {

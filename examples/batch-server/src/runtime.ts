@@ -5,9 +5,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
+import { createBullMQDispatch } from './processing/bullmq-dispatch.ts';
 import { createMemoryDispatch } from './processing/memory-dispatch.ts';
 import { createBatchService, type BatchService } from './service.ts';
 import { openDatabase } from './store/database.ts';
+import { openPostgres } from './store/postgres.ts';
 import { setupTelemetry } from './telemetry/setup.ts';
 import type { Logger } from './telemetry/telemetry.ts';
 
@@ -22,20 +24,27 @@ export interface RunningServer {
 }
 
 export async function startBatchServer(config: ServerConfig): Promise<RunningServer> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // Distributed mode shares PostgreSQL (config validation makes DATABASE_URL required with BullMQ).
+  const pg = config.queue === 'bullmq' ? openPostgres(config.databaseUrl!) : undefined;
+  const db = pg ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const observed = await setupTelemetry({ config, db });
-  const { telemetry } = observed;
+  const { telemetry, obs } = observed;
   const service = createBatchService({
     config,
     db,
     telemetry,
-    dispatch: (transitions) => createMemoryDispatch({ config, db, telemetry, transitions }),
+    dispatch: (transitions) =>
+      pg
+        ? createBullMQDispatch({ config, db: pg, obs, telemetry, transitions })
+        : createMemoryDispatch({ config, db, telemetry, transitions }),
   });
   await service.start();
   observed.attachService(service);
 
   const app = createApp({
     service,
+    // A worker process serves only the status routes (health, /metrics, /status).
+    batchApi: config.role !== 'worker',
     maxBodyBytes: config.maxBodyBytes,
     apiToken: config.apiToken,
     logger: telemetry.logger,
@@ -63,7 +72,18 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  telemetry.logger.info({ url, store: db.kind, workers: config.workers, queue_capacity: config.queueCapacity }, 'batch server listening');
+  telemetry.logger.info(
+    {
+      url,
+      store: db.kind,
+      queue: config.queue,
+      role: config.role,
+      instance_id: config.instanceId,
+      workers: config.workers,
+      queue_capacity: config.queueCapacity,
+    },
+    'batch server listening',
+  );
 
   const closeRest = async (): Promise<void> => {
     await connections.close();

@@ -36,4 +36,6 @@ export interface ServiceInfo {
   name: string;
   version: string;
   environment: string;
+  /** Which process of the service answers (`service.instance.id`), when several run: `/status` field `instance_id`. */
+  instance?: string;
 }

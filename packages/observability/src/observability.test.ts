@@ -92,6 +92,17 @@ describe('createObservability end to end in one process', () => {
     });
   });
 
+  it('names the process on /status as instance_id from service.instance.id (config or OTEL_RESOURCE_ATTRIBUTES)', async () => {
+    const { obs: fromConfig } = setup({ resourceAttributes: { 'service.instance.id': 'worker-2' } });
+    expect(await (await fromConfig.app.request('/status')).json()).toMatchObject({ service_name: 'offgridflow', instance_id: 'worker-2' });
+    await fromConfig.shutdown({ timeoutMs: 2_000 });
+    const { obs: fromEnv } = setup({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.instance.id=api-1' });
+    expect(await (await fromEnv.app.request('/status')).json()).toMatchObject({ instance_id: 'api-1' });
+    await fromEnv.shutdown({ timeoutMs: 2_000 });
+    const { obs: unnamed } = setup();
+    expect(await (await unnamed.app.request('/status')).json()).not.toHaveProperty('instance_id');
+  });
+
   it('delivers the span tree and, with otlp in OTEL_METRICS_EXPORTER, the metric points to an OTLP receiver', async () => {
     const { obs } = setup({}, { OTEL_METRICS_EXPORTER: 'prometheus,otlp' });
     await recordOneBatch(obs);

@@ -178,6 +178,8 @@ function compose(
   const summarizer = createBatchSummarizer(
     options.metricsOptions?.scopeName === undefined ? {} : { scopeName: options.metricsOptions.scopeName },
   );
+  // `service.instance.id` (OTEL_RESOURCE_ATTRIBUTES or resourceAttributes) names the process on /status.
+  const instance = config.resourceAttributes['service.instance.id'];
   const app = createStatusApp({
     onError: warn('status-http'),
     ...options.statusOptions,
@@ -190,6 +192,7 @@ function compose(
       name: config.serviceName,
       ...(config.serviceVersion === undefined ? {} : { version: config.serviceVersion }),
       ...(config.environment === undefined ? {} : { environment: config.environment }),
+      ...(instance === undefined ? {} : { instance: String(instance) }),
     },
   });
   const audit = createAuditLog(logger);

@@ -87,6 +87,7 @@ export function statusBody(
     service_name: service.name,
     service_version: service.version,
     environment: service.environment,
+    ...(service.instance === undefined ? {} : { instance_id: service.instance }),
     status,
     uptime: typeof uptime === 'number' && Number.isFinite(uptime) ? Math.floor(uptime) : uptime,
     timestamp: now.toISOString(),

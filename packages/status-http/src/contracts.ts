@@ -8,6 +8,8 @@ export interface StatusBody {
   service_name: string;
   service_version: string;
   environment: string;
+  /** Which process answers (`service.instance.id`); present when the service info names one. */
+  instance_id?: string;
   status: HealthStatus;
   /** Whole seconds. */
   uptime: number;

@@ -195,6 +195,18 @@ describe('the /status body', () => {
   });
 });
 
+describe('the /status instance_id', () => {
+  it('names the process answering when the service info has an instance, and is absent otherwise', async () => {
+    const named = createStatusHandler({ health: degradedHealth(), metrics: seedMetrics(), service: { name: 'svc', instance: 'worker-2' } });
+    expect(await (await get(named, '/status')).json()).toMatchObject({ service_name: 'svc', instance_id: 'worker-2' });
+    const anonymous = createStatusHandler({ health: degradedHealth(), metrics: seedMetrics(), service: { name: 'svc' } });
+    expect(await (await get(anonymous, '/status')).json()).not.toHaveProperty('instance_id');
+    expect(() => createStatusHandler({ health: degradedHealth(), service: { instance: '' } })).toThrow(
+      'service.instance must be a non-empty string, got ""',
+    );
+  });
+});
+
 describe('routes follow the sources given', () => {
   it('serves only health routes without a metrics source, and only metrics routes without health', async () => {
     const healthOnly = createStatusHandler({ health: degradedHealth() });

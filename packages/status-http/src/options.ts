@@ -128,6 +128,7 @@ export function resolveOptions(options: StatusAppOptions): ResolvedOptions {
       name: serviceField(options.service, 'name', 'unknown_service'),
       version: serviceField(options.service, 'version', 'unknown'),
       environment: serviceField(options.service, 'environment', 'unknown'),
+      ...(options.service?.instance === undefined ? {} : { instance: serviceField(options.service, 'instance', '') }),
     },
     basePath: resolveBasePath(options.basePath),
     verifyToken: token === undefined ? undefined : createTokenVerifier(token),

@@ -62,6 +62,16 @@ export async function createBatch(
   });
 }
 
+/** Removes a batch that was stored but could not be enqueued, with its activities and transitions. */
+export async function deleteBatch(db: Database, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const table of ['activity_results', 'activities', 'batch_transitions']) {
+      await tx.query(`DELETE FROM ${table} WHERE batch_id = $1`, [id]);
+    }
+    await tx.query('DELETE FROM batches WHERE id = $1', [id]);
+  });
+}
+
 export async function getBatch(db: Sql, id: string): Promise<BatchRecord | undefined> {
   const { rows } = await db.query<BatchRow>('SELECT * FROM batches WHERE id = $1', [id]);
   return rows[0] && toBatchRecord(rows[0]);

@@ -1,6 +1,6 @@
 // Tables and constraints. `activity_results` has one row per activity at most (primary key),
 // which with INSERT … ON CONFLICT DO NOTHING makes storing a result idempotent.
-import type { Sql } from './database.ts';
+import type { Database } from './database.ts';
 
 const STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS batches (
@@ -63,6 +63,18 @@ const STATEMENTS = [
   `CREATE INDEX IF NOT EXISTS batch_transitions_batch ON batch_transitions (batch_id, id)`,
 ];
 
-export async function migrate(db: Sql): Promise<void> {
-  for (const statement of STATEMENTS) await db.query(statement);
+/**
+ * Creates what is missing. On PostgreSQL several processes may start at once (an api and N
+ * workers): a transaction-scoped advisory lock lets one migrate while the others wait, since
+ * concurrent CREATE TABLE IF NOT EXISTS can still collide.
+ */
+export async function migrate(db: Database): Promise<void> {
+  if (db.kind === 'pglite') {
+    for (const statement of STATEMENTS) await db.query(statement);
+    return;
+  }
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('ogf.batch-server.migrate'))`);
+    for (const statement of STATEMENTS) await tx.query(statement);
+  });
 }

@@ -14,6 +14,8 @@ import type { Database } from '../store/database.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface ObservedSetup {
+  /** The whole Observability, for adapters that take it (@ogf/bullmq). */
+  obs: Observability;
   telemetry: Telemetry;
   /** Health, status and metrics routes, mounted at the root. */
   app: Hono | undefined;
@@ -45,9 +47,12 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
     ...(config.logFile ? { logDestination: fileDestination(config.logFile) } : {}),
     serviceName: process.env.OTEL_SERVICE_NAME || 'batch-server',
     serviceVersion: process.env.OTEL_SERVICE_VERSION || '0.1.0',
+    // Which process of the service this is: api and workers share the service name.
+    resourceAttributes: { 'service.instance.id': config.instanceId },
     shutdownTimeoutMs: config.shutdownTimeoutMs,
-    metricsOptions: { workerCapacity: config.workers, lockNames: ['org'] },
-    // queue.size is read from the BoundedQueue itself (service.ts), not counted by the lifecycle.
+    metricsOptions: { workerCapacity: config.role === 'api' ? 0 : config.workers, lockNames: ['org'] },
+    // queue.size is read from the BoundedQueue itself (memory-dispatch.ts), not counted by the
+    // lifecycle; with BullMQ the queue gauges of @ogf/bullmq say what waits.
     lifecycleOptions: { queue: 'external', lockTimeoutMs: config.lockTimeoutMs },
     ...(config.statusToken ? { statusOptions: { token: config.statusToken } } : {}),
   });
@@ -61,6 +66,7 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
   }
 
   return Promise.resolve({
+    obs,
     telemetry: {
       batches: obs.batches,
       logger: obs.logger,
@@ -71,23 +77,26 @@ export function setupTelemetry(options: { config: ServerConfig; db: Database }):
     app: obs.app,
     requests: obs.requests.hono(),
     attachService(service) {
-      obs.health.register(
-        'queue',
-        healthKit.queueCheck({
-          ping: () => true,
-          backlog: {
-            read: () => service.stats.queueSize,
-            degradedAbove: Math.floor(config.queueCapacity * 0.8),
-            unhealthyAbove: config.queueCapacity - 1,
-          },
-        }),
-        { critical: false },
-      );
-      obs.health.register(
-        'scheduler',
-        healthKit.schedulerCheck({ workers: () => ({ capacity: service.stats.workers, healthy: service.stats.workers }) }),
-        { critical: false },
-      );
+      // With BullMQ, @ogf/bullmq registers the queue's checks (Redis reachable, backlog) and the worker's.
+      if (config.queue === 'memory') {
+        obs.health.register(
+          'queue',
+          healthKit.queueCheck({
+            ping: () => true,
+            backlog: {
+              read: () => service.stats.queueSize,
+              degradedAbove: Math.floor(config.queueCapacity * 0.8),
+              unhealthyAbove: config.queueCapacity - 1,
+            },
+          }),
+          { critical: false },
+        );
+        obs.health.register(
+          'scheduler',
+          healthKit.schedulerCheck({ workers: () => ({ capacity: service.stats.workers, healthy: service.stats.workers }) }),
+          { critical: false },
+        );
+      }
       obs.addDrainHook('in-flight batches', () => service.drain());
       obs.health.markStarted();
     },
