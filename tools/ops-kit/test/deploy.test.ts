@@ -77,12 +77,17 @@ interface ComposeService {
   environment?: Record<string, string>;
   volumes?: string[];
   stop_grace_period?: string;
-  depends_on?: string[];
+  depends_on?: string[] | Record<string, { condition: string }>;
 }
+
+/** Service names a service depends on, from either compose syntax (a list, or a map with conditions). */
+const dependenciesOf = (service: ComposeService): string[] =>
+  Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
 
 describe('deploy/docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
-  const { app, jaeger, prometheus, grafana } = compose.services;
+  const { api, worker, jaeger, prometheus, grafana, postgres, redis } = compose.services;
+  const batchServers = { api, worker };
   const containerPorts = (service: ComposeService | undefined): number[] => (service?.ports ?? []).map((p) => Number(p.split(':').at(-1)));
   /** Host path (resolved from deploy/) of a bind mount by its container path. */
   const hostPathOf = (service: ComposeService | undefined, containerPath: string): string | undefined => {
@@ -95,48 +100,77 @@ describe('deploy/docker-compose.yml', () => {
     return undefined;
   };
 
-  it('has the app, Jaeger, Prometheus and Grafana', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['app', 'grafana', 'jaeger', 'prometheus']);
+  it('has the api, the workers, PostgreSQL, Redis, Jaeger, Prometheus and Grafana', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'jaeger', 'postgres', 'prometheus', 'redis', 'worker']);
     for (const [name, service] of Object.entries(compose.services)) {
       expect(service.image, name).toMatch(/:[\w.-]+$/);
       expect(service.image, `${name} pins a version`).not.toMatch(/:latest$/);
     }
   });
 
-  it('builds the app from deploy/Dockerfile with the repository root as context', () => {
-    const context = resolve(deployDir, app!.build!.context);
-    expect(context).toBe(resolve(repoRoot));
-    expect(existsSync(join(context, app!.build!.dockerfile))).toBe(true);
+  it.each(Object.entries(batchServers))(
+    'builds the %s from deploy/Dockerfile with the repository root as context, as one image',
+    (_name, service) => {
+      const context = resolve(deployDir, service!.build!.context);
+      expect(context).toBe(resolve(repoRoot));
+      expect(existsSync(join(context, service!.build!.dockerfile))).toBe(true);
+      expect(service!.image).toBe(api!.image);
+    },
+  );
+
+  it('runs one api, publishing its port, and workers that publish none (so `--scale worker=N` cannot collide)', () => {
+    const apiConfig = loadConfig(api!.environment);
+    expect(apiConfig).toMatchObject({ host: '0.0.0.0', queue: 'bullmq', role: 'api', instanceId: 'api' });
+    expect(containerPorts(api)).toEqual([apiConfig.port]);
+    const workerConfig = loadConfig(worker!.environment);
+    expect(workerConfig).toMatchObject({ host: '0.0.0.0', queue: 'bullmq', role: 'worker' });
+    expect(worker!.ports).toBeUndefined();
+    // No INSTANCE_ID: each replica is named after its container (hostname-pid).
+    expect(worker!.environment!.INSTANCE_ID).toBeUndefined();
   });
 
-  it('gives the app settings the server accepts, on the port it publishes', () => {
-    const config = loadConfig(app!.environment);
-    expect(config.host).toBe('0.0.0.0');
-    expect(containerPorts(app)).toEqual([config.port]);
+  it.each(Object.entries(batchServers))('points the %s at the compose Redis and PostgreSQL, started healthy first', (_name, service) => {
+    const config = loadConfig(service!.environment);
+    expect(new URL(config.redisUrl!).hostname).toBe('redis');
+    const database = new URL(config.databaseUrl!);
+    expect(database.hostname).toBe('postgres');
+    expect(database.username).toBe(postgres!.environment!.POSTGRES_USER);
+    expect(database.password).toBe(postgres!.environment!.POSTGRES_PASSWORD);
+    expect(database.pathname).toBe(`/${postgres!.environment!.POSTGRES_DB}`);
+    expect(service!.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(redis!.command).toContain('noeviction');
   });
 
-  it('waits longer than the drain deadline before killing the app', () => {
-    const config = loadConfig(app!.environment);
-    expect(Number(/^(\d+)s$/.exec(app!.stop_grace_period!)?.[1]) * 1000).toBeGreaterThan(config.shutdownTimeoutMs);
+  it.each(Object.entries(batchServers))('waits longer than the drain deadline before killing the %s', (_name, service) => {
+    const config = loadConfig(service!.environment);
+    expect(Number(/^(\d+)s$/.exec(service!.stop_grace_period!)?.[1]) * 1000).toBeGreaterThan(config.shutdownTimeoutMs);
   });
 
-  it('exports spans to Jaeger over OTLP HTTP on a port Jaeger listens on', () => {
-    const endpoint = new URL(app!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT!);
-    expect(endpoint.hostname).toBe('jaeger');
-    expect(containerPorts(jaeger)).toContain(Number(endpoint.port));
-    expect(endpoint.port).toBe('4318');
-  });
+  it.each(Object.entries(batchServers))(
+    'exports the spans of the %s to Jaeger over OTLP HTTP on a port Jaeger listens on',
+    (_name, service) => {
+      const endpoint = new URL(service!.environment!.OTEL_EXPORTER_OTLP_ENDPOINT!);
+      expect(endpoint.hostname).toBe('jaeger');
+      expect(containerPorts(jaeger)).toContain(Number(endpoint.port));
+      expect(endpoint.port).toBe('4318');
+    },
+  );
 
-  it('starts Prometheus with a mounted config that scrapes the app service and loads the rules', () => {
+  it('starts Prometheus with a mounted config that finds every api and worker container by DNS and loads the rules', () => {
     const flag = prometheus!.command!.find((c) => c.startsWith('--config.file='))!;
     const configFile = hostPathOf(prometheus, flag.slice('--config.file='.length));
     expect(configFile && existsSync(configFile), `${flag} is mounted from the repository`).toBe(true);
     const config = parse(readFileSync(configFile!, 'utf8')) as {
       rule_files: string[];
-      scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[] }[] }[];
+      scrape_configs: { job_name: string; metrics_path: string; dns_sd_configs: { names: string[]; type: string; port: number }[] }[];
     };
     const [scrape] = config.scrape_configs;
-    expect(scrape!.static_configs.flatMap((s) => s.targets)).toEqual([`app:${loadConfig(app!.environment).port}`]);
+    // One job for both services: the rules sum counters by job and take the max of queue gauges.
+    expect(config.scrape_configs).toHaveLength(1);
+    const [discovery] = scrape!.dns_sd_configs;
+    expect([...discovery!.names].sort()).toEqual(['api', 'worker']);
+    expect(discovery).toMatchObject({ type: 'A', port: loadConfig(worker!.environment).port });
+    expect(loadConfig(api!.environment).port).toBe(discovery!.port);
     expect(routePaths('metrics')).toContain(scrape!.metrics_path);
     expect(scrape!.job_name).toBe(alertJob);
     for (const rules of config.rule_files) expect(existsSync(resolve(configFile!, '..', rules)), rules).toBe(true);
@@ -169,7 +203,7 @@ describe('deploy/docker-compose.yml', () => {
         if (host!.startsWith('.')) expect(existsSync(resolve(deployDir, host!)), `${name}: ${volume}`).toBe(true);
         else expect(Object.keys(compose.volumes), `${name}: ${volume}`).toContain(host);
       }
-      for (const dependency of service.depends_on ?? []) expect(Object.keys(compose.services)).toContain(dependency);
+      for (const dependency of dependenciesOf(service)) expect(Object.keys(compose.services)).toContain(dependency);
     }
   });
 });
@@ -237,7 +271,7 @@ describe('deploy/kubernetes', () => {
 
   it('runs the image compose builds, listening on all interfaces on its named port', () => {
     const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
-    expect(container.image).toBe(compose.services.app!.image);
+    expect(container.image).toBe(compose.services.api!.image);
     expect(config.host).toBe('0.0.0.0');
     expect(container.ports).toEqual([{ name: 'http', containerPort: config.port }]);
   });
