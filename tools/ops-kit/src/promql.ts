@@ -41,6 +41,17 @@ export function gaugeSum(name: MetricName): string {
   return `sum(${prometheusName}${JOB_SELECTOR})`;
 }
 
+/**
+ * Batches waiting for a worker. With @ogf/bullmq every process reads the shared queue from Redis
+ * and reports the same `bullmq_queue_jobs` (its Prometheus name; the gauge is not in the batch
+ * catalog): waiting + prioritized per process, the max over processes per queue, summed over
+ * queues. Without it (the in-memory queue), each process's own `queue.size`, summed.
+ */
+export function queuedBatches(): string {
+  const shared = `sum(max by (queue) (sum by (instance, queue) (bullmq_queue_jobs{job=~"$job",state=~"waiting|prioritized"})))`;
+  return `${shared} or ${gaugeSum('queue.size')}`;
+}
+
 /** The `quantile` (0..1) of a histogram over the rate window, from its buckets. */
 export function histogramQuantile(name: MetricName, quantile: number, labels: readonly string[] = []): string {
   const { prometheusName } = catalogMetric(name, ['histogram']);

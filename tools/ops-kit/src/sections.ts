@@ -11,6 +11,7 @@ import {
   histogramMean,
   histogramQuantile,
   orZero,
+  queuedBatches,
   secondsSince,
 } from './promql.ts';
 
@@ -88,12 +89,12 @@ const batchOverview: SectionSpec = {
     {
       kind: 'stat',
       title: 'Batches processing / queued',
-      description: `${describe('batch.processing')} ${describe('queue.size')}`,
+      description: `${describe('batch.processing')} ${describe('queue.size')} With BullMQ, queued is the shared queue's waiting + prioritized jobs (max over the processes that read it).`,
       unit: 'short',
       width: 6,
       targets: [
         { expr: gaugeSum('batch.processing'), legend: 'processing' },
-        { expr: gaugeSum('queue.size'), legend: 'queued' },
+        { expr: queuedBatches(), legend: 'queued' },
       ],
     },
     {
@@ -179,13 +180,13 @@ const workerPool: SectionSpec = {
     {
       kind: 'timeseries',
       title: 'Workers and queue',
-      description: `${describe('workers.active')} ${describe('workers.capacity')} ${describe('queue.size')}`,
+      description: `${describe('workers.active')} ${describe('workers.capacity')} ${describe('queue.size')} With BullMQ, queued is the shared queue's waiting + prioritized jobs (max over the processes that read it).`,
       unit: 'short',
       width: 12,
       targets: [
         { expr: gaugeSum('workers.active'), legend: 'active' },
         { expr: gaugeSum('workers.capacity'), legend: 'capacity' },
-        { expr: gaugeSum('queue.size'), legend: 'queued' },
+        { expr: queuedBatches(), legend: 'queued' },
       ],
       min: 0,
     },

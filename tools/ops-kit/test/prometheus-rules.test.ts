@@ -132,6 +132,48 @@ describe('the unit tests can fail', () => {
       'slis.test.yml',
       'ratios, percentiles',
     ],
+    [
+      'the shared queue backlog summed over the processes that report it',
+      'max by (job, queue) (sum by (job, instance, queue) (bullmq_queue_jobs',
+      'sum by (job, queue) (sum by (job, instance, queue) (bullmq_queue_jobs',
+      'instances.test.yml',
+      'two workers add up',
+    ],
+    [
+      'the backlog alert fed by the summed shared queue',
+      'max by (job, queue) (sum by (job, instance, queue) (bullmq_queue_jobs',
+      'sum by (job, queue) (sum by (job, instance, queue) (bullmq_queue_jobs',
+      'instances.test.yml',
+      'QueueBacklogGrowing counts',
+    ],
+    [
+      'the queue gauges by state summed over processes',
+      'max by (job, queue, state) (bullmq_queue_jobs)',
+      'sum by (job, queue, state) (bullmq_queue_jobs)',
+      'instances.test.yml',
+      'two workers add up',
+    ],
+    [
+      'the oldest-waiting age summed over processes',
+      'max by (job, queue) (bullmq_queue_oldest_waiting_age_seconds)',
+      'sum by (job, queue) (bullmq_queue_oldest_waiting_age_seconds)',
+      'instances.test.yml',
+      'two workers add up',
+    ],
+    [
+      'completions kept per instance instead of summed by job',
+      'sum by (job) (rate(batch_completed_total[5m])) or',
+      'sum by (job, instance) (rate(batch_completed_total[5m])) or',
+      'instances.test.yml',
+      'two workers add up',
+    ],
+    [
+      'the in-memory queues of replicas taken with max',
+      'sum by (job) (queue_size)',
+      'max by (job) (queue_size)',
+      'instances.test.yml',
+      'two single-process replicas',
+    ],
   ];
 
   it.each(mutations)('promtool test rules fails when %s', (_name, from, to, testFile, testName) => {
