@@ -180,6 +180,23 @@ describe('the batch server distributed over Redis and PostgreSQL', () => {
     expect(row).toMatchObject({ n: 120, distinct_ids: 120 });
   });
 
+  it('cancels a running batch from the api process: the worker reads the request in PostgreSQL and stops', async () => {
+    const response = await submitBatch(api.url, { org_id: 'org-cancel', activities: knownActivities(120, 'c') });
+    const batchId = response.json.batch_id;
+    await waitFor(async () => {
+      const { json } = await getJson(`${api.url}/api/v1/batches/${batchId}`);
+      return json.status === 'processing' && json.counts.processed >= 5 ? true : undefined;
+    }, 'the batch to be running');
+    const cancel = await fetch(`${api.url}/api/v1/batches/${batchId}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(202);
+    const done = await waitForBatch(api.url, batchId, 60_000);
+    expect(done.status).toBe('cancelled');
+    expect(done.counts.processed).toBeLessThan(120);
+    const stopped = done.transitions.at(-1)!;
+    expect(stopped).toMatchObject({ from: 'processing', to: 'cancelled', reason: 'cancel requested' });
+    expect(WORKERS).toContain(stopped.worker_id);
+  });
+
   it('fails readiness while Redis is away and recovers without a restart', async () => {
     const ready = async (process: ServerProcess): Promise<number> => (await fetch(`${process.url}/health/ready`)).status;
     expect(await ready(api)).toBe(200);
