@@ -25,6 +25,7 @@ describe('the distributed mode settings', () => {
     [{ ...distributed, DATABASE_URL: '' }, 'QUEUE=bullmq needs DATABASE_URL'],
     [{ ...distributed, REDIS_URL: 'http://redis:6379' }, 'REDIS_URL must start with redis: or rediss:, got http:'],
     [{ ...distributed, REDIS_URL: 'not a url' }, 'REDIS_URL must be a URL'],
+    [{ ...distributed, REDIS_URL: 'redis://redis:6379/queues' }, 'REDIS_URL must end with a database number'],
     [{ ROLE: 'worker' }, 'ROLE=worker needs QUEUE=bullmq'],
     [{ ...distributed, ROLE: 'both' }, 'ROLE must be one of api, worker, all, got "both"'],
     [{ INSTANCE_ID: 'a b' }, 'INSTANCE_ID must be 1 to 128 letters'],

@@ -1,6 +1,7 @@
 // Server settings from the environment, validated once at start.
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { redisConnection } from './processing/redis-connection.ts';
 
 /** `memory`: one process, an in-memory queue. `bullmq`: a BullMQ queue on Redis shared by api and worker processes. */
 export type QueueKind = 'memory' | 'bullmq';
@@ -121,6 +122,7 @@ function distributed(env: Env): Pick<ServerConfig, 'queue' | 'redisUrl' | 'role'
   const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
   if (queue === 'bullmq') {
     if (redisUrl === undefined) throw new Error('QUEUE=bullmq needs REDIS_URL (redis://host:6379)');
+    redisConnection(redisUrl);
     if (!env.DATABASE_URL)
       throw new Error('QUEUE=bullmq needs DATABASE_URL (postgres://…): every process shares the batches in PostgreSQL');
   } else if (role !== 'all') {

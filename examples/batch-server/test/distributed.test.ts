@@ -125,9 +125,9 @@ describe('the batch server distributed over Redis and PostgreSQL', () => {
     expect(waiting).toHaveLength(4);
     expect(new Set(waiting.map((s) => s.value))).toEqual(new Set([0]));
     // Each process says who it is.
-    for (const process of [api, ...workers.values()]) {
+    for (const [id, process] of [['api-1', api] as const, ...workers.entries()]) {
       const { json } = await getJson<{ instance_id?: string }>(`${process.url}/status`);
-      expect(json.instance_id).toBeDefined();
+      expect(json.instance_id).toBe(id);
     }
   });
 

@@ -6,7 +6,7 @@
 // job lock: BullMQ's stalled-job check gives the job to another worker, which resumes the batch.
 import { createBullMQObservability } from '@ogf/bullmq';
 import type { Observability } from '@ogf/observability';
-import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { ServerConfig } from '../config.ts';
 import { deleteBatch, getBatch } from '../store/batches.ts';
 import type { PostgresDatabase } from '../store/postgres.ts';
@@ -15,6 +15,7 @@ import { createAdvisoryLocks } from './advisory-locks.ts';
 import { createBatchRunner } from './batch-runner.ts';
 import { QueueFullError, type Dispatch } from './dispatch.ts';
 import { createFaultInjector } from './faults.ts';
+import { redisConnection } from './redis-connection.ts';
 import type { Transitioner } from './transitions.ts';
 
 /** The one queue every api and worker process shares. */
@@ -25,20 +26,6 @@ export interface BatchJob {
   batchId: string;
   orgId: string;
   activityCount: number;
-}
-
-/** ioredis options from a redis:// or rediss:// URL (user, password, database number, TLS). */
-export function redisConnection(url: string): ConnectionOptions {
-  const parsed = new URL(url);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
-  return {
-    host: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 6379,
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(Number.isInteger(db) ? { db } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
 }
 
 export function createBullMQDispatch(options: {
