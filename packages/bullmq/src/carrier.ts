@@ -13,11 +13,15 @@ export interface CarrierJob {
   opts?: { telemetry?: { metadata?: string | undefined } | undefined } | undefined;
 }
 
-const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
+const TRACEPARENT = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
 
 /** The carrier object of a job: undefined when it has none, or (reported) when it is malformed. */
 export function readCarrier(job: CarrierJob, report: Report): Record<string, string> | undefined {
-  const metadata = job.opts?.telemetry?.metadata;
+  return parseCarrier(job.opts?.telemetry?.metadata, job, report);
+}
+
+/** A carrier from its JSON text: undefined when there is none, or (reported) when it is malformed. */
+export function parseCarrier(metadata: unknown, job: CarrierJob, report: Report): Record<string, string> | undefined {
   if (metadata === undefined || metadata === null || metadata === '') return undefined;
   let parsed: unknown;
   try {
@@ -41,19 +45,13 @@ export function readCarrier(job: CarrierJob, report: Report): Record<string, str
 function carrierError(job: CarrierJob, what: string, cause?: unknown): OgfError {
   return new OgfError(
     'ERR_OGF_BULLMQ_CARRIER',
-    `job ${job.id ?? '?'}: its trace carrier (opts.telemetry.metadata) ${what}; the job runs in a new trace`,
+    `job ${job.id ?? '(id unknown)'}: its trace carrier (opts.telemetry.metadata) ${what}; the job runs in a new trace`,
     cause === undefined ? undefined : { cause },
   );
 }
 
-/** The trace id in a carrier's traceparent, if any. */
-export function carrierTraceId(carrier: Record<string, string> | undefined): string | undefined {
-  const match = carrier === undefined ? null : TRACEPARENT.exec(carrier['traceparent'] ?? '');
-  return match?.[1];
-}
-
-/** The active span's trace id when one is recording or remote (e.g. BullMQ's `process` span). */
-export function activeTraceId(ctx: Context = context.active()): string | undefined {
+/** Whether a valid span is active (e.g. BullMQ's `process` span, with our `telemetry` on the worker). */
+export function hasActiveSpan(ctx: Context = context.active()): boolean {
   const spanContext = trace.getSpanContext(ctx);
-  return spanContext !== undefined && trace.isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+  return spanContext !== undefined && trace.isSpanContextValid(spanContext);
 }

@@ -4,7 +4,7 @@
 // the log fields all come from the lifecycle, and the callback gets the run handle.
 import type { BatchCompletion, BatchLifecycle, BatchRun, ProcessRef } from '@ogf/observability';
 import type { Job } from 'bullmq';
-import { activeTraceId, carrierTraceId, readCarrier } from './carrier.js';
+import { hasActiveSpan, readCarrier } from './carrier.js';
 import type { Report } from './errors.js';
 import { jobRef } from './job-ref.js';
 
@@ -40,11 +40,13 @@ export function wrapProcessor<T, R, N extends string>(
   return function processBatch(job: Job<T, R, N>, _token?: string, signal?: AbortSignal): Promise<R> {
     track(job);
     const ref = jobRef(job as Job, workerId);
-    const carrier = readCarrier(job, report);
-    // With `telemetry` on the worker, BullMQ's `process` span is active and already continues the
-    // job's trace: nest `batch.processing` under it. Otherwise continue from the carrier.
-    const active = activeTraceId();
-    if (carrier !== undefined && (active === undefined || active !== carrierTraceId(carrier))) ref.carrier = carrier;
+    // With `telemetry` on the worker, BullMQ's `process` span is active: it continued the job's
+    // carrier (or started a new trace, reported, when the carrier was malformed), so
+    // `batch.processing` nests under it. Otherwise the carrier is read here.
+    if (!hasActiveSpan()) {
+      const carrier = readCarrier(job, report);
+      if (carrier !== undefined) ref.carrier = carrier;
+    }
     const full = override === undefined ? ref : { ...ref, ...override(job) };
     const processOptions =
       signal === undefined ? (result === undefined ? undefined : { result }) : { signal, ...(result ? { result } : {}) };

@@ -7,6 +7,7 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import type { Context, Span as OtelSpan, Tracer as OtelTracer, TracerProvider } from '@opentelemetry/api';
 import type { Attributes, ContextManager, Exception, Meter, Span, SpanOptions, Telemetry, Time, Tracer } from 'bullmq';
+import { parseCarrier } from './carrier.js';
 import { OgfError } from './errors.js';
 import type { Report } from './errors.js';
 
@@ -82,20 +83,10 @@ class OtelBullContextManager implements ContextManager<Context> {
     return JSON.stringify(carrier);
   }
 
-  /** A malformed carrier must not fail the job: it is reported and the active context is kept. */
+  /** A malformed carrier must not fail the job: it is reported and the active context is kept (a new trace). */
   fromMetadata(activeContext: Context, metadata: string): Context {
-    try {
-      const carrier: unknown = JSON.parse(metadata);
-      if (typeof carrier !== 'object' || carrier === null) throw new TypeError('not a JSON object');
-      return propagation.extract(activeContext, carrier);
-    } catch (error) {
-      this.report(
-        new OgfError('ERR_OGF_BULLMQ_CARRIER', `BullMQ job trace metadata is not a JSON carrier (${String(error)}); a new trace starts`, {
-          cause: error,
-        }),
-      );
-      return activeContext;
-    }
+    const carrier = parseCarrier(metadata, {}, this.report);
+    return carrier === undefined ? activeContext : propagation.extract(activeContext, carrier);
   }
 }
 

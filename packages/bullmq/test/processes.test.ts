@@ -5,7 +5,7 @@
 import type { Worker } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startRole } from './processes.js';
-import type { RoleProcess } from './processes.js';
+import type { RoleProcess, RoleRuntime } from './processes.js';
 import { eventually, sampleOf, startRig, VERSIONS } from './rig.js';
 import type { BullMQ, Rig } from './rig.js';
 
@@ -24,37 +24,40 @@ describe.each(VERSIONS)('%s', (label, bullmq: BullMQ) => {
     await rig.close();
   });
 
-  const role = (env: Record<string, string>): RoleProcess => {
-    const p = startRole({ BULLMQ: version, REDIS_PORT: String(rig.redis.port), OTLP_ENDPOINT: rig.receiver.url, ...env });
+  const role = (env: Record<string, string>, runtime: RoleRuntime = 'node'): RoleProcess => {
+    const p = startRole({ BULLMQ: version, REDIS_PORT: String(rig.redis.port), OTLP_ENDPOINT: rig.receiver.url, ...env }, runtime);
     processes.push(p);
     return p;
   };
 
-  it('continues the submission trace of a producer process in a worker process', async () => {
-    const worker = role({ ROLE: 'worker', QUEUE: 'traced' });
-    await worker.waitFor((e) => e.event === 'ready');
-    const producer = role({ ROLE: 'producer', QUEUE: 'traced', BATCHES: '2' });
-    await producer.waitFor((e) => e.event === 'done');
-    expect(await producer.exited).toBe(0);
-    await worker.waitFor((e) => e.event === 'completed' && e.jobId === '2');
-    await worker.stop(); // SIGTERM: the worker closes and flushes its spans
+  it.each<RoleRuntime>(['node', 'bun', 'deno'])(
+    'continues the submission trace of a Node producer process in a worker process on %s',
+    async (runtime) => {
+      const worker = role({ ROLE: 'worker', QUEUE: 'traced' }, runtime);
+      await worker.waitFor((e) => e.event === 'ready');
+      const producer = role({ ROLE: 'producer', QUEUE: 'traced', BATCHES: '2' });
+      await producer.waitFor((e) => e.event === 'done');
+      expect(await producer.exited).toBe(0);
+      await worker.waitFor((e) => e.event === 'completed' && e.jobId === '2');
+      await worker.stop(); // SIGTERM: the worker closes and flushes its spans
 
-    const spans = await rig.receiver.waitForSpans((all) => all.filter((s) => s.name === 'batch.processing').length === 2);
-    for (const batchId of ['batch-0', 'batch-1']) {
-      const submission = spans.find((s) => s.name === 'batch.submission' && s.attributes['batch.id'] === batchId)!;
-      const processing = spans.find((s) => s.name === 'batch.processing' && s.attributes['batch.id'] === batchId)!;
-      expect(submission.resource['service.name']).toBe('bullmq-producer');
-      expect(processing.resource['service.name']).toBe('bullmq-worker');
-      expect(processing.traceId).toBe(submission.traceId);
-      // batch.processing nests under BullMQ's `process` span, which continues the producer's `add` span.
-      const processSpan = spans.find((s) => s.spanId === processing.parentSpanId)!;
-      expect(processSpan.name).toBe('process traced');
-      const add = spans.find((s) => s.spanId === processSpan.parentSpanId)!;
-      expect(add.name).toBe('add traced.batch');
-      expect(add.parentSpanId).toBe(submission.spanId);
-    }
-    expect(worker.events.filter((e) => e.event === 'error')).toEqual([]);
-  });
+      const spans = await rig.receiver.waitForSpans((all) => all.filter((s) => s.name === 'batch.processing').length === 2);
+      for (const batchId of ['batch-0', 'batch-1']) {
+        const submission = spans.find((s) => s.name === 'batch.submission' && s.attributes['batch.id'] === batchId)!;
+        const processing = spans.find((s) => s.name === 'batch.processing' && s.attributes['batch.id'] === batchId)!;
+        expect(submission.resource['service.name']).toBe('bullmq-producer');
+        expect(processing.resource['service.name']).toBe('bullmq-worker');
+        expect(processing.traceId).toBe(submission.traceId);
+        // batch.processing nests under BullMQ's `process` span, which continues the producer's `add` span.
+        const processSpan = spans.find((s) => s.spanId === processing.parentSpanId)!;
+        expect(processSpan.name).toBe('process traced');
+        const add = spans.find((s) => s.spanId === processSpan.parentSpanId)!;
+        expect(add.name).toBe('add traced.batch');
+        expect(add.parentSpanId).toBe(submission.spanId);
+      }
+      expect(worker.events.filter((e) => e.event === 'error')).toEqual([]);
+    },
+  );
 
   async function killMidJob(queueName: string): Promise<void> {
     const doomed = role({ ROLE: 'worker', QUEUE: queueName, JOB: 'hang', LOCK_MS: '1000', STALLED_MS: '300' });

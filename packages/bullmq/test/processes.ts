@@ -1,9 +1,43 @@
 // Runs test/fixtures/role.ts in its own process (through spawnTracked) and reads its JSON lines.
 import type { ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { spawnTracked, stopProcessTree } from '@ogf/testkit/processes';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
+
+/** Bun's or Deno's own executable (the testkit's packages), not the .bin wrapper that would outlive a signal. */
+function runtimeBinary(runtime: 'bun' | 'deno'): string {
+  const fromTestkit = createRequire(join(import.meta.dirname, '..', '..', '..', 'tools', 'testkit', 'package.json'));
+  const dir = dirname(fromTestkit.resolve(`${runtime}/package.json`));
+  const binary = runtime === 'bun' ? join(dir, 'bin', 'bun.exe') : join(dir, 'deno');
+  if (!existsSync(binary)) throw new Error(`${runtime} binary not found at ${binary}: did its install script run?`);
+  return binary;
+}
+
+/**
+ * Where a role runs: Node with tsx (default); Bun, which reads the fixture's tsconfig paths; Deno,
+ * with an import map to the @ogf sources and npm packages from node_modules.
+ */
+export type RoleRuntime = 'node' | 'bun' | 'deno';
+
+function command(runtime: RoleRuntime): [string, string[]] {
+  const entry = join(fixtures, 'role.ts');
+  if (runtime === 'bun') return [runtimeBinary('bun'), ['--tsconfig-override', join(fixtures, 'tsconfig.json'), entry]];
+  if (runtime === 'deno') {
+    const flags = [
+      'run',
+      '-A',
+      '--node-modules-dir=manual',
+      '--unstable-sloppy-imports',
+      '--import-map',
+      join(fixtures, 'deno-import-map.json'),
+    ];
+    return [runtimeBinary('deno'), [...flags, entry]];
+  }
+  return [process.execPath, ['--import', 'tsx', entry]];
+}
 
 export interface RoleProcess {
   child: ChildProcess;
@@ -15,8 +49,9 @@ export interface RoleProcess {
   stop(): Promise<unknown>;
 }
 
-export function startRole(env: Record<string, string>): RoleProcess {
-  const child = spawnTracked(process.execPath, ['--import', 'tsx', join(fixtures, 'role.ts')], {
+export function startRole(env: Record<string, string>, runtime: RoleRuntime = 'node'): RoleProcess {
+  const [binary, args] = command(runtime);
+  const child = spawnTracked(binary, args, {
     cwd: fixtures,
     env: { PATH: process.env.PATH ?? '', TSX_TSCONFIG_PATH: join(fixtures, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
