@@ -5,7 +5,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './config.ts';
-import { createBullMQDispatch } from './processing/bullmq-dispatch.ts';
 import { createMemoryDispatch } from './processing/memory-dispatch.ts';
 import { createBatchService, type BatchService } from './service.ts';
 import { openDatabase } from './store/database.ts';
@@ -29,12 +28,14 @@ export async function startBatchServer(config: ServerConfig): Promise<RunningSer
   const db = pg ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const observed = await setupTelemetry({ config, db });
   const { telemetry, obs } = observed;
+  // BullMQ (and ioredis) load only in distributed mode: `pnpm demo` starts as before.
+  const createBullMQDispatch = pg ? (await import('./processing/bullmq-dispatch.ts')).createBullMQDispatch : undefined;
   const service = createBatchService({
     config,
     db,
     telemetry,
     dispatch: (transitions) =>
-      pg
+      pg && createBullMQDispatch
         ? createBullMQDispatch({ config, db: pg, obs, telemetry, transitions })
         : createMemoryDispatch({ config, db, telemetry, transitions }),
   });
