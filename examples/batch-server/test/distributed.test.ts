@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '@ogf/testkit/otlp-receiver';
 import { startPrometheus, type PrometheusServer } from '@ogf/testkit/prometheus';
@@ -11,6 +13,7 @@ import { startServerProcess, type ServerProcess } from './helpers/server-process
 const BATCHES = 200;
 const ORGS = 8;
 const WORKERS = ['worker-1', 'worker-2', 'worker-3'];
+const rulesDir = join(import.meta.dirname, '..', '..', '..', 'deploy', 'prometheus', 'rules');
 const batchActivities = (index: number): Activity[] => knownActivities(1 + (index % 3), `b${index}-`);
 
 describe('the batch server distributed over Redis and PostgreSQL', () => {
@@ -47,7 +50,9 @@ describe('the batch server distributed over Redis and PostgreSQL', () => {
     api = await startServerProcess(env('api', 'api-1'));
     const started = await Promise.all(WORKERS.map((id) => startServerProcess(env('worker', id))));
     WORKERS.forEach((id, index) => workers.set(id, started[index]!));
-    prometheus = await startPrometheus({ targets: [api, ...started].map((p) => `127.0.0.1:${p.port}`), jobName: 'batch-server' });
+    // With the repository's recording and alert rules, to see them aggregate across the four processes.
+    const rules = Object.fromEntries(['slis.yml', 'alerts.yml'].map((file) => [file, readFileSync(join(rulesDir, file), 'utf8')]));
+    prometheus = await startPrometheus({ targets: [api, ...started].map((p) => `127.0.0.1:${p.port}`), jobName: 'batch-server', rules });
   });
 
   afterAll(async () => {
@@ -121,6 +126,14 @@ describe('the batch server distributed over Redis and PostgreSQL', () => {
     await prometheus!.waitForValue(`count(${completedJobs} == ${BATCHES})`, 4, { timeoutMs: 30_000 });
     expect(await prometheus!.query(`max by (queue) (${completedJobs})`)).toMatchObject([{ value: BATCHES }]);
     expect(await prometheus!.query(`sum(${completedJobs})`)).toMatchObject([{ value: 4 * BATCHES }]);
+    // The repository's rules take the queue once and the counters of every process.
+    await prometheus!.waitForValue('job_queue_state:bullmq_queue_jobs:max{job="batch-server",queue="batches",state="completed"}', BATCHES, {
+      timeoutMs: 30_000,
+    });
+    expect(await prometheus!.query('job:queue_backlog:size')).toMatchObject([{ metric: { job: 'batch-server' }, value: 0 }]);
+    // One series for the job, not one per process.
+    await prometheus!.waitForValue('count(job:batch_completed:rate5m)', 1, { timeoutMs: 30_000 });
+    expect(await prometheus!.query('job:batch_completed:rate5m')).toMatchObject([{ metric: { job: 'batch-server' } }]);
     const waiting = await prometheus!.query('bullmq_queue_jobs{queue="batches",state="waiting"}');
     expect(waiting).toHaveLength(4);
     expect(new Set(waiting.map((s) => s.value))).toEqual(new Set([0]));

@@ -21,6 +21,12 @@ interface RuleFile {
 }
 const ruleText = (file: string): string => readFileSync(join(prometheusDir, 'rules', file), 'utf8');
 const recordingRules = (parse(ruleText('slis.yml')) as RuleFile).groups.flatMap((g) => g.rules.filter((r) => r.record));
+/**
+ * Rules over @ogf/bullmq's queue gauges, which only the distributed mode (QUEUE=bullmq) exports;
+ * the single process run here has none. examples/batch-server/test/distributed.test.ts loads the
+ * same rule files into a Prometheus scraping one api and three workers and checks their values.
+ */
+const DISTRIBUTED_ONLY = new Set(['job_queue_state:bullmq_queue_jobs:max', 'job_queue:bullmq_queue_oldest_waiting_age_seconds:max']);
 const alertCount = (parse(ruleText('alerts.yml')) as RuleFile).groups.flatMap((g) => g.rules.filter((r) => r.alert)).length;
 const queries = panelQueries(JSON.parse(readFileSync(dashboardFile, 'utf8')));
 
@@ -200,7 +206,7 @@ describe('against the example server under load, scraped by a real Prometheus', 
     await expectData(expandVariables(expr, { job: JOB, rateInterval: '1m', range: '5m' }));
   });
 
-  it.each(recordingRules.map((r) => [r.record!, r.expr]))(
+  it.each(recordingRules.filter((r) => !DISTRIBUTED_ONLY.has(r.record!)).map((r) => [r.record!, r.expr]))(
     'the recording rule %s returns data, computed and recorded',
     async (record, expr) => {
       await expectData(expr);
