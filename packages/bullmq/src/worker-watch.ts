@@ -1,7 +1,7 @@
 // What `observe(worker)` records from the worker's events: stalled jobs (`bullmq.jobs.stalled`),
-// worker errors (`bullmq.worker.errors`), and batches that failed without running in a wrapped
-// processor (a job past its stalled limit, failed by the stalled checker): `batch.failed` with its
-// error type. It also keeps what the worker health check judges: jobs in progress and stalls.
+// worker errors (`bullmq.worker.errors`), and batches BullMQ failed without running a processor (a
+// job past `maxStalledCount`, failed by the stalled checker, or past `maxStartedAttempts`):
+// `batch.failed` and `batch.errors` with their error type. It also keeps what the worker health check judges: jobs in progress and stalls.
 import type { Observability } from '@ogf/observability';
 import type { Counter, Meter } from '@opentelemetry/api';
 import type { Job, Worker } from 'bullmq';
@@ -20,6 +20,9 @@ export interface WorkerWatch {
 }
 
 const MAX_STALLS = 256;
+
+/** BullMQ's reasons for failing a job without running it: `job stalled|started more than allowable limit`. */
+const UNRUN = /more than allowable limit/;
 
 export interface WatchParts {
   meter: Meter;
@@ -64,7 +67,9 @@ export function watchWorker(worker: WatchedWorker, parts: WatchParts): WorkerWat
   const onFailed = (job: Job | undefined, error: Error): void => {
     if (job !== undefined) running.delete(String(job.id));
     state.failed += 1;
-    if (job === undefined || !parts.wrapped(job)) {
+    // A job BullMQ failed without running a processor (stalled or started too often): the lifecycle
+    // never saw that attempt end, so the batch failure is counted here.
+    if (UNRUN.test(error?.message ?? '') && (job === undefined || !parts.wrapped(job))) {
       parts.metrics.recordBatchFailure({ error, ...(job?.timestamp ? { submittedAt: job.timestamp } : {}) });
       parts.metrics.recordError({ error });
     }

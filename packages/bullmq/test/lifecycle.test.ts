@@ -77,4 +77,39 @@ describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
     expect(processing.parentSpanId).toBe(process.spanId);
     expect(rig.errors).toEqual([]);
   });
+
+  it('traces a FlowProducer flow with the same telemetry, and processes its jobs in the wrapper', async () => {
+    const flows = rig.redis.tie(new bullmq.FlowProducer({ connection: rig.connection, telemetry: rig.bull.telemetry }));
+    closers.push(() => flows.close());
+    const processed: string[] = [];
+    const { worker } = queueAndWorker('flow', (job) => {
+      processed.push(job.name);
+      return job.name;
+    });
+    const parentDone = new Promise((resolve) => worker.on('completed', (job: { name: string }) => job.name === 'parent' && resolve(job)));
+    await flows.add({
+      name: 'parent',
+      queueName: 'flow',
+      data: { batchId: 'flow-parent' },
+      children: [
+        { name: 'child', queueName: 'flow', data: { batchId: 'flow-child-1' } },
+        { name: 'child', queueName: 'flow', data: { batchId: 'flow-child-2' } },
+      ],
+    });
+    await parentDone;
+    expect(processed.sort()).toEqual(['child', 'child', 'parent']);
+    expect(await rig.sample('batch_completed_total')).toBe(3);
+    await rig.obs.forceFlush();
+    const spans = await rig.receiver.waitForSpans((all) => all.filter((s) => s.name === 'batch.processing').length === 3);
+    const addFlow = spans.find((s) => s.name.startsWith('addFlow'))!;
+    expect(addFlow).toBeDefined();
+    const runs = spans.filter((s) => s.name === 'batch.processing');
+    // BullMQ's FlowProducer stores no trace context in the flow's jobs (6.7.0 and 5.34.0): each job's
+    // `process` span starts its own trace, and batch.processing nests under it.
+    for (const run of runs) {
+      const process = spans.find((s) => s.spanId === run.parentSpanId)!;
+      expect(process.name).toBe('process flow');
+    }
+    expect(spans.filter((s) => s.name === 'addNode flow' && s.traceId === addFlow.traceId)).toHaveLength(3);
+  });
 });

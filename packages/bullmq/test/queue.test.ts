@@ -100,6 +100,14 @@ describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
   it('fails readiness while Redis is away and recovers without a restart', async () => {
     const q = queue('health');
     rig.bull.observe(q, { thresholds: { backlog: { degradedAbove: 1, unhealthyAbove: 3 } } });
+    const worker = rig.redis.tie(
+      new bullmq.Worker(
+        'health',
+        rig.bull.processor(() => 1),
+        { connection: rig.connection },
+      ),
+    );
+    rig.bull.observe(worker);
     const ready = async (): Promise<{
       status: number;
       body: { status: string; checks: Record<string, { status: string; message?: string }> };
@@ -111,16 +119,24 @@ describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
     expect(first.status).toBe(200);
     expect(first.body.checks['bullmq:health:redis']?.status).toBe('healthy');
     expect(first.body.checks['bullmq:health:backlog']?.status).toBe('healthy');
+    expect(first.body.checks['bullmq:health:worker']?.status).toBe('healthy');
 
     await rig.redis.pause();
     try {
       const down = await eventually(ready, (r) => r.status === 503, 'readiness while Redis is down');
       expect(down.body.checks['bullmq:health:redis']).toMatchObject({ status: 'unhealthy', message: 'redis_unreachable' });
+      await eventually(
+        ready,
+        (r) => r.body.checks['bullmq:health:worker']?.message === 'redis_unreachable',
+        'the worker check while Redis is down',
+      );
     } finally {
       await rig.redis.resume();
     }
     const up = await eventually(ready, (r) => r.status === 200, 'readiness after Redis came back');
     expect(up.body.checks['bullmq:health:redis']?.status).toBe('healthy');
+    await eventually(ready, (r) => r.body.checks['bullmq:health:worker']?.status === 'healthy', 'the worker check after Redis came back');
+    await worker.close();
   });
 
   it('judges the backlog and the oldest waiting age against their thresholds', async () => {

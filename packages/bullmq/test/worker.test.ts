@@ -98,6 +98,33 @@ describe.each(VERSIONS)('%s', (label, bullmq: BullMQ) => {
     for (const run of runs) expect(run.status.code).not.toBe('error');
   });
 
+  it('warns in the log by default about a malformed carrier (no onError given)', async () => {
+    const own = await startRig({ onError: undefined }, rig.redis);
+    try {
+      const q = own.redis.tie(new bullmq.Queue('warned', { connection: own.connection }));
+      const w = own.redis.tie(
+        new bullmq.Worker(
+          'warned',
+          own.bull.processor(() => 1),
+          { connection: own.connection },
+        ),
+      );
+      const done = new Promise((resolve) => w.on('completed', resolve));
+      await q.add('batch', { batchId: 'w-1' }, { telemetry: { metadata: 'garbage' } });
+      await done;
+      const warning = own.logs.find((line) => line.code === 'ERR_OGF_BULLMQ_CARRIER');
+      expect([40, 'warn']).toContain(warning?.level);
+      expect(warning).toMatchObject({
+        event: 'ogf.error',
+        source: 'bullmq',
+      });
+      await w.close();
+      await q.close();
+    } finally {
+      await own.close();
+    }
+  });
+
   it('reports the worker healthy while running, degraded when paused, unhealthy once closed', async () => {
     const w = worker('lifecycle', () => 1);
     rig.bull.observe(w);
