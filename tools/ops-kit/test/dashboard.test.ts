@@ -57,7 +57,7 @@ describe('the generated Grafana dashboard', () => {
     const used = [...new Set(queries.flatMap((q) => q.expr.match(/\b[a-z_]+:[a-z_0-9]+:[a-z_0-9]+\b/g) ?? []))];
     expect(used.length).toBeGreaterThan(5);
     expect(used.filter((series) => !recorded.has(series))).toEqual([]);
-    const catalog = new Set(METRIC_CATALOG.map((m) => m.prometheusName));
+    const catalog = new Set<string>(METRIC_CATALOG.map((m) => m.prometheusName));
     const plain = queries.flatMap((q) => [...q.expr.matchAll(/(?<![:\w])([a-z_]+?)(?:_bucket|_sum|_count)?\{/g)].map((m) => m[1]!));
     expect(plain.length).toBeGreaterThan(20);
     expect(plain.filter((name) => !catalog.has(name) && !catalog.has(name.replace(/_(bucket|sum|count)$/, '')))).toEqual([]);
