@@ -2,6 +2,7 @@
 // built from the metric catalog (src/promql.ts). src/dashboard.ts turns this into Grafana JSON.
 import { metricDefinition } from '@ogf/metrics';
 import type { MetricName } from '@ogf/metrics';
+import { capacityAndAnomalies } from './capacity-section.ts';
 import {
   counterIncrease,
   counterRate,
@@ -344,5 +345,5 @@ const latency: SectionSpec = {
   ],
 };
 
-/** OffGridFlow's five dashboard sections, in order. */
-export const SECTIONS: readonly SectionSpec[] = [batchOverview, workerPool, errors, emissions, latency];
+/** OffGridFlow's five dashboard sections, in order, then capacity and anomalies (src/capacity-section.ts). */
+export const SECTIONS: readonly SectionSpec[] = [batchOverview, workerPool, errors, emissions, latency, capacityAndAnomalies];
