@@ -23,6 +23,8 @@ if (mode === 'instrumented') {
     process.exit(0);
   });
 }
+// Exit cleanly on SIGTERM so `node --cpu-prof` writes its profile (the instrumented side's handler above runs first).
+if (mode !== 'instrumented') process.on('SIGTERM', () => process.exit(0));
 app.get('/api/v1/batches/:id', (c) => c.json({ batch_id: c.req.param('id'), status: 'completed', counts: { activities: 100 } }));
 const listener = getRequestListener((request) => app.fetch(request), { overrideGlobalObjects: false });
 const server = createServer((request, response) => void listener(request, response));

@@ -15,11 +15,28 @@ const DURATION = process.env.BENCH_DURATION ?? '5s';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TARGET = 1.15;
 
-async function wrk(url: string): Promise<number> {
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system) a process has used, in µs, from /proc (Linux); `undefined` elsewhere. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+
+/** One wrk run against a server: its request rate and the server's CPU µs per request (a load-independent cost). */
+async function wrk(url: string, pid: number | undefined): Promise<{ rate: number; cpuPerRequest: number | undefined }> {
+  const before = cpuMicros(pid);
   const { stdout } = await run('wrk', ['-t1', '-c10', `-d${DURATION}`, url]);
+  const after = cpuMicros(pid);
   const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!match) throw new Error(`wrk printed no rate:\n${stdout}`);
-  return Number(match[1]);
+  const total = /(\d+) requests in/.exec(stdout);
+  if (!match || !total) throw new Error(`wrk printed no rate:\n${stdout}`);
+  const requests = Number(total[1]);
+  const cpuPerRequest = before === undefined || after === undefined || requests === 0 ? undefined : (after - before) / requests;
+  return { rate: Number(match[1]), cpuPerRequest };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -47,21 +64,40 @@ const instrumented = await startProcess(
 const path = '/api/v1/batches/b-42';
 
 const loadBefore = loadavg()[0] ?? 0;
-await wrk(bare.url + path); // warm-up both
-await wrk(instrumented.url + path);
+await wrk(bare.url + path, bare.child.pid); // warm-up both
+await wrk(instrumented.url + path, instrumented.child.pid);
 const bareRates: number[] = [];
 const instrumentedRates: number[] = [];
 const ratios: number[] = [];
+const bareCpu: number[] = [];
+const instrumentedCpu: number[] = [];
+const cpuRatios: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const order = round % 2 === 0 ? ['bare', 'instrumented'] : ['instrumented', 'bare'];
-  const rates: Record<string, number> = {};
-  for (const name of order) rates[name] = await wrk((name === 'bare' ? bare.url : instrumented.url) + path);
-  bareRates.push(rates.bare ?? 0);
-  instrumentedRates.push(rates.instrumented ?? 0);
-  ratios.push((rates.bare ?? 0) / (rates.instrumented ?? 1));
+  const results: Record<string, Awaited<ReturnType<typeof wrk>>> = {};
+  for (const name of order) {
+    const server = name === 'bare' ? bare : instrumented;
+    results[name] = await wrk(server.url + path, server.child.pid);
+  }
+  const b = results.bare;
+  const i = results.instrumented;
+  if (b === undefined || i === undefined) throw new Error('a wrk round returned nothing');
+  bareRates.push(b.rate);
+  instrumentedRates.push(i.rate);
+  ratios.push(b.rate / i.rate);
+  if (b.cpuPerRequest !== undefined && i.cpuPerRequest !== undefined) {
+    bareCpu.push(b.cpuPerRequest);
+    instrumentedCpu.push(i.cpuPerRequest);
+    cpuRatios.push(i.cpuPerRequest / b.cpuPerRequest);
+  }
 }
 const loadAfter = loadavg()[0] ?? 0;
 const ratio = median(ratios);
+const cpuRatio = median(cpuRatios);
+const cpuRow =
+  cpuRatios.length === 0
+    ? ''
+    : `\n| server CPU µs per request (median, from /proc) | ${median(bareCpu).toFixed(1)} | ${median(instrumentedCpu).toFixed(1)} | ${cpuRatio.toFixed(2)}× | ≤ ${TARGET}× | ${cpuRatio <= TARGET ? 'yes' : 'no'} |`;
 for (const p of [bare, instrumented, sink]) p.child.kill('SIGTERM');
 
 const section = `<!-- request-telemetry:start -->
@@ -71,11 +107,12 @@ A Hono route returning JSON (\`GET /api/v1/batches/:id\`), bare and behind \`app
 exported over OTLP/HTTP to a sink in another process by the BatchSpanProcessor, \`http.server.request.duration\`,
 \`http.server.active_requests\`, request id generated and echoed, one access log line through pino to a discarding
 destination), each in its own Node process (\`@hono/node-server\` listener; one process, so neither side pays for the other's AsyncLocalStorage) under \`wrk -t1 -c10 -d${DURATION}\` on loopback,
-${ROUNDS} paired rounds alternating which goes first. Cost = bare req/s ÷ instrumented req/s (median of the paired ratios).
+${ROUNDS} paired rounds alternating which goes first. Cost = bare req/s ÷ instrumented req/s, and instrumented ÷ bare server
+CPU time per request (medians of the paired ratios).
 
-| bare req/s (median) | instrumented req/s (median) | cost | target | met |
-|---:|---:|---:|---:|:-:|
-| ${median(bareRates).toFixed(0)} | ${median(instrumentedRates).toFixed(0)} | ${ratio.toFixed(2)}× | ≤ ${TARGET}× | ${ratio <= TARGET ? 'yes' : 'no'} |
+| measure | bare | instrumented | cost | target | met |
+|---|---:|---:|---:|---:|:-:|
+| req/s (median) | ${median(bareRates).toFixed(0)} | ${median(instrumentedRates).toFixed(0)} | ${ratio.toFixed(2)}× | ≤ ${TARGET}× | ${ratio <= TARGET ? 'yes' : 'no'} |${cpuRow}
 
 Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown cpu'}, Node ${process.version};
 1-minute load average ${loadBefore.toFixed(2)} at the start and ${loadAfter.toFixed(2)} at the end (wrk shares the machine).

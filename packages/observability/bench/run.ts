@@ -2,7 +2,7 @@
 // API (`process` → `run.lock` → 100 × `run.activity`) against the same signals recorded by hand
 // with the leaf packages (BatchMetrics calls, BatchTracer spans, audit records), with and without
 // an SDK, measured in one run with the two interleaved. Writes bench/results.md.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createBatchMetrics, type BatchMetrics } from '@ogf/metrics';
@@ -251,5 +251,9 @@ const lines = [
   'Reproduce: `pnpm bench @ogf/observability` from the root, or `pnpm --filter @ogf/observability bench`.',
   '',
 ];
-writeFileSync(join(import.meta.dirname, 'results.md'), lines.join('\n'));
+// The request benchmark (bench/requests.ts) owns everything from its start marker on; keep it.
+const resultsFile = join(import.meta.dirname, 'results.md');
+const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+const requestSection = previous.indexOf('<!-- request-telemetry:start -->');
+writeFileSync(resultsFile, lines.join('\n').trimEnd() + (requestSection === -1 ? '\n' : `\n\n${previous.slice(requestSection)}`));
 console.log(lines.join('\n'));

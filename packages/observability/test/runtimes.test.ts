@@ -13,6 +13,7 @@ interface Scenario {
   lines: Record<string, unknown>[];
   spanIds: { traceId: string; spanId: string };
   report: { ok: boolean; undeliveredSpans: number };
+  request: { status: number; requestId: string | null };
 }
 
 it('bundles the main entry without any node: import', async () => {
@@ -29,7 +30,8 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       expect(response.status, `${text}\n${server.output()}`).toBe(200);
       const result = JSON.parse(text) as Scenario;
 
-      expect(result.metrics).toMatch(/^batch_submitted_total(\{[^}]*\})? 1$/m);
+      // One submission recorded by hand, one by the lifecycle inside the wrapped request.
+      expect(result.metrics).toMatch(/^batch_submitted_total(\{[^}]*\})? 2$/m);
       expect(result.status).toMatchObject({ service_name: 'runtime-app', environment: 'edge', metrics: { batches_completed: 1 } });
       expect(result.live).toBe(200);
       const inSpan = result.lines.find((line) => line.msg === 'after an await inside the span');
@@ -37,10 +39,29 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       expect(result.lines.some((line) => line.audit === 'batch.state_transition' && line.batch_id === 'edge-1')).toBe(true);
       expect(result.report, JSON.stringify(result.report)).toMatchObject({ ok: true, undeliveredSpans: 0 });
 
-      const spans = await receiver.waitForSpans(2);
+      expect(result.request).toEqual({ status: 202, requestId: 'edge-request-1' });
+      expect(result.metrics).toMatch(/^http_server_request_duration_seconds_count\{[^}]*http_route="\/api\/v1\/batches"[^}]*\} 1$/m);
+      expect(result.lines.find((line) => line.event === 'http.request')).toMatchObject({
+        request_id: 'edge-request-1',
+        trace_id: '0af7651916cd43dd8448eb211c80319c',
+        route: '/api/v1/batches',
+        status: 202,
+      });
+
+      const spans = await receiver.waitForSpans(4);
       const batch = spans.find((s) => s.name === 'batch.processing');
       expect(spans.find((s) => s.name === 'activity.processing')?.parentSpanId).toBe(batch?.spanId);
-      await receiver.waitForMetrics((points) => points.some((p) => p.name === 'batch.submitted' && p.value === 1));
+      const serverSpan = spans.find((s) => s.kind === 'server');
+      expect(serverSpan).toMatchObject({
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        parentSpanId: 'b7ad6b7169203331',
+        name: 'POST /api/v1/batches',
+      });
+      expect(serverSpan?.attributes['http.request.id']).toBe('edge-request-1');
+      const submission = spans.find((s) => s.name === 'batch.submission');
+      expect(submission).toMatchObject({ traceId: serverSpan?.traceId, parentSpanId: serverSpan?.spanId });
+      expect(submission?.attributes['http.request.id']).toBe('edge-request-1');
+      await receiver.waitForMetrics((points) => points.some((p) => p.name === 'batch.submitted' && p.value === 2));
     } finally {
       await server.stop();
       await receiver.close();

@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { prometheusDir } from './paths.ts';
 
 /** The rule files, in the order prometheus.yml loads them. */
-export const RULE_FILES: readonly string[] = ['slis.yml', 'alerts.yml'];
+export const RULE_FILES: readonly string[] = ['slis.yml', 'alerts.yml', 'anomalies.yml', 'capacity.yml'];
 
 /**
  * The PrometheusRule manifest as committed.

@@ -42,14 +42,12 @@ export function gaugeSum(name: MetricName): string {
 }
 
 /**
- * Batches waiting for a worker. With @ogf/bullmq every process reads the shared queue from Redis
- * and reports the same `bullmq_queue_jobs` (its Prometheus name; the gauge is not in the batch
- * catalog): waiting + prioritized per process, the max over processes per queue, summed over
- * queues. Without it (the in-memory queue), each process's own `queue.size`, summed.
+ * Batches waiting for a worker: the recording rule `job:queue_backlog:size` (rules/slis.yml). With
+ * @ogf/bullmq it counts the shared queue once, however many processes report it (max by queue);
+ * with the in-memory queue it adds up each process's own `queue_size`.
  */
 export function queuedBatches(): string {
-  const shared = `sum(max by (queue) (sum by (instance, queue) (bullmq_queue_jobs{job=~"$job",state=~"waiting|prioritized"})))`;
-  return `${shared} or ${gaugeSum('queue.size')}`;
+  return `sum(job:queue_backlog:size${JOB_SELECTOR})`;
 }
 
 /** The `quantile` (0..1) of a histogram over the rate window, from its buckets. */

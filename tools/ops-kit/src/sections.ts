@@ -2,6 +2,7 @@
 // built from the metric catalog (src/promql.ts). src/dashboard.ts turns this into Grafana JSON.
 import { metricDefinition } from '@ogf/metrics';
 import type { MetricName } from '@ogf/metrics';
+import { capacityAndAnomalies } from './capacity-section.ts';
 import {
   counterIncrease,
   counterRate,
@@ -187,6 +188,8 @@ const workerPool: SectionSpec = {
         { expr: gaugeSum('workers.active'), legend: 'active' },
         { expr: gaugeSum('workers.capacity'), legend: 'capacity' },
         { expr: queuedBatches(), legend: 'queued' },
+        // The raw per-process counter of the in-memory queue (0 with BullMQ), next to the backlog that covers both.
+        { expr: gaugeSum('queue.size'), legend: 'queue_size (in-memory queues)' },
       ],
       min: 0,
     },
@@ -345,5 +348,5 @@ const latency: SectionSpec = {
   ],
 };
 
-/** OffGridFlow's five dashboard sections, in order. */
-export const SECTIONS: readonly SectionSpec[] = [batchOverview, workerPool, errors, emissions, latency];
+/** OffGridFlow's five dashboard sections, in order, then capacity and anomalies (src/capacity-section.ts). */
+export const SECTIONS: readonly SectionSpec[] = [batchOverview, workerPool, errors, emissions, latency, capacityAndAnomalies];

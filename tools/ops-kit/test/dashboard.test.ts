@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRIC_CATALOG } from '@ogf/metrics';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { buildDashboard } from '../src/dashboard.ts';
 import { renderDashboard } from '../src/generate.ts';
 import { expandVariables, panelQueries } from '../src/panel-queries.ts';
-import { dashboardFile } from '../src/paths.ts';
+import { dashboardFile, prometheusDir } from '../src/paths.ts';
 import { promtool, promtoolFindings } from '../src/promtool.ts';
 import { catalogMetric, counterRate, histogramQuantile } from '../src/promql.ts';
 
@@ -29,13 +29,14 @@ describe('the generated Grafana dashboard', () => {
     expect(committed).toBe(renderDashboard());
   });
 
-  it("has the seed's five sections, in order", () => {
+  it("has the seed's five sections, in order, then capacity and anomalies", () => {
     expect(dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
       'Batch overview',
       'Worker pool utilisation',
       'Error rates and types',
       'Emissions tracking',
       'Latency percentiles',
+      'Capacity and anomalies',
     ]);
   });
 
@@ -43,6 +44,45 @@ describe('the generated Grafana dashboard', () => {
     const text = queries.map((q) => q.expr).join('\n');
     const missing = METRIC_CATALOG.filter((m) => !new RegExp(`\\b${m.prometheusName}(_bucket|_sum|_count)?\\{`).test(text));
     expect(missing.map((m) => m.prometheusName)).toEqual([]);
+  });
+
+  it('reads only recorded series that the rule files record, and every catalog metric it names exists', () => {
+    const rulesDir = join(prometheusDir, 'rules');
+    const recorded = new Set(
+      readdirSync(rulesDir)
+        .filter((f) => f.endsWith('.yml'))
+        .flatMap((f) => (parse(readFileSync(join(rulesDir, f), 'utf8')) as { groups: { rules: { record?: string }[] }[] }).groups)
+        .flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : []))),
+    );
+    const used = [...new Set(queries.flatMap((q) => q.expr.match(/\b[a-z_]+:[a-z_0-9]+:[a-z_0-9]+\b/g) ?? []))];
+    expect(used.length).toBeGreaterThan(5);
+    expect(used.filter((series) => !recorded.has(series))).toEqual([]);
+    const catalog = new Set<string>(METRIC_CATALOG.map((m) => m.prometheusName));
+    const plain = queries.flatMap((q) => [...q.expr.matchAll(/(?<![:\w])([a-z_]+?)(?:_bucket|_sum|_count)?\{/g)].map((m) => m[1]!));
+    expect(plain.length).toBeGreaterThan(20);
+    expect(plain.filter((name) => !catalog.has(name) && !catalog.has(name.replace(/_(bucket|sum|count)$/, '')))).toEqual([]);
+  });
+
+  it('has a capacity and anomalies row: z-scores with their ±3 lines, bands, workers needed vs running, the backlog forecast', () => {
+    const row = dashboard.panels.findIndex((p) => p.type === 'row' && p.title === 'Capacity and anomalies');
+    const text = dashboard.panels
+      .slice(row + 1)
+      .flatMap((p) => p.targets ?? [])
+      .map((t) => t.expr)
+      .join('\n');
+    for (const series of [
+      'job:batch_signal:zscore1d',
+      'vector(3)',
+      'vector(-3)',
+      '3 * job:batch_signal:spread1d',
+      'job:workers_needed:rate5m',
+      'job:workers_needed:forecast15m',
+      'workers_capacity{',
+      'job:batch_queue_waiting:predict_linear15m',
+      'job:batch_queue_wait_seconds:forecast15m',
+    ]) {
+      expect(text).toContain(series);
+    }
   });
 
   it('shows p50, p95 and p99 of batch and activity processing time', () => {

@@ -1,14 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { STATUS_ROUTES, type RouteName } from '@ogf/status-http';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { loadConfig } from '../../../examples/batch-server/src/config.ts';
 import { lastArgs, parseDockerfile, stageEnv } from '../src/dockerfile.ts';
 import { deployDir, repoRoot } from '../src/paths.ts';
-import { renderPrometheusRule } from '../src/prometheus-rule.ts';
-import { promtool, promtoolFindings } from '../src/promtool.ts';
 
 // Docker and Kubernetes cannot run on this machine, so these tests read the files and check that
 // everything they point at exists and agrees: ports, probe paths, mounted files, service names,
@@ -208,124 +205,4 @@ describe('deploy/docker-compose.yml', () => {
   });
 });
 
-interface Probe {
-  httpGet: { path: string; port: string | number };
-  initialDelaySeconds?: number;
-  periodSeconds?: number;
-  failureThreshold?: number;
-}
-interface Container {
-  name: string;
-  image: string;
-  ports: { name: string; containerPort: number }[];
-  env: { name: string; value?: string }[];
-  startupProbe: Probe;
-  livenessProbe: Probe;
-  readinessProbe: Probe;
-  lifecycle?: { preStop?: { exec?: { command: string[] } } };
-}
-interface Manifest<Spec = unknown> {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-  spec: Spec;
-}
-interface DeploymentSpec {
-  selector: { matchLabels: Record<string, string> };
-  template: {
-    metadata: { labels: Record<string, string> };
-    spec: { terminationGracePeriodSeconds: number; containers: Container[] };
-  };
-}
-interface ServiceSpec {
-  selector: Record<string, string>;
-  ports: { name: string; port: number; targetPort: string }[];
-}
-interface ServiceMonitorSpec {
-  selector: { matchLabels: Record<string, string> };
-  endpoints: { port: string; path: string }[];
-}
-
-describe('deploy/kubernetes', () => {
-  const kustomization = parse(read('kubernetes/kustomization.yaml')) as { resources: string[] };
-  const manifests: Manifest[] = kustomization.resources.flatMap((file) =>
-    parseAllDocuments(read(join('kubernetes', file))).map((doc) => doc.toJS() as Manifest),
-  );
-  const byKind = <Spec>(kind: string): Manifest<Spec> => {
-    const found = manifests.filter((m) => m.kind === kind);
-    expect(found, kind).toHaveLength(1);
-    return found[0] as Manifest<Spec>;
-  };
-  const deployment = byKind<DeploymentSpec>('Deployment');
-  const service = byKind<ServiceSpec>('Service');
-  const serviceMonitor = byKind<ServiceMonitorSpec>('ServiceMonitor');
-  const pod = deployment.spec.template.spec;
-  const container = pod.containers[0]!;
-  const env = Object.fromEntries(container.env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
-  const config = loadConfig(env);
-
-  it('lists resources that exist', () => {
-    for (const file of kustomization.resources) expect(existsSync(join(deployDir, 'kubernetes', file)), file).toBe(true);
-    expect(manifests.map((m) => m.kind).sort()).toEqual(['Deployment', 'PrometheusRule', 'Service', 'ServiceMonitor']);
-  });
-
-  it('runs the image compose builds, listening on all interfaces on its named port', () => {
-    const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
-    expect(container.image).toBe(compose.services.api!.image);
-    expect(config.host).toBe('0.0.0.0');
-    expect(container.ports).toEqual([{ name: 'http', containerPort: config.port }]);
-  });
-
-  it("probes liveness at /health/live and readiness at /health/ready as the seed does, on the app's port", () => {
-    expect(container.livenessProbe.httpGet.path).toBe('/health/live');
-    expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
-    expect(routePaths('live')).toContain(container.livenessProbe.httpGet.path);
-    expect(routePaths('ready')).toContain(container.readinessProbe.httpGet.path);
-    expect(container.livenessProbe).toMatchObject({ initialDelaySeconds: 10, periodSeconds: 10 });
-    expect(container.readinessProbe).toMatchObject({ initialDelaySeconds: 5, periodSeconds: 5 });
-    for (const probe of [container.startupProbe, container.livenessProbe, container.readinessProbe]) {
-      expect(container.ports.map((p) => p.name)).toContain(probe.httpGet.port);
-    }
-  });
-
-  it('gives a startup probe a minute before liveness takes over, on a route that never depends on the database', () => {
-    const { startupProbe } = container;
-    expect(routePaths('live')).toContain(startupProbe.httpGet.path);
-    expect((startupProbe.periodSeconds ?? 10) * (startupProbe.failureThreshold ?? 3)).toBeGreaterThanOrEqual(60);
-  });
-
-  it('lets the pod drain: the grace period covers the preStop pause and the shutdown deadline', () => {
-    const preStop = container.lifecycle?.preStop?.exec?.command ?? [];
-    const pause = preStop[0] === 'sleep' ? Number(preStop[1]) : 0;
-    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(pause * 1000 + config.shutdownTimeoutMs);
-  });
-
-  it('selects the pods with the Service, whose name is the job the alerts watch', () => {
-    const podLabels = deployment.spec.template.metadata.labels;
-    expect(podLabels).toMatchObject(service.spec.selector);
-    expect(podLabels).toMatchObject(deployment.spec.selector.matchLabels);
-    expect(service.metadata.name).toBe(alertJob);
-    const [port] = service.spec.ports;
-    expect(container.ports.map((p) => p.name)).toContain(port!.targetPort);
-  });
-
-  it('ships the tested rule files unchanged as a PrometheusRule (run `generate` after editing them)', () => {
-    expect(read('kubernetes/prometheusrule.yaml')).toBe(renderPrometheusRule());
-    const rule = byKind<{ groups: unknown[] }>('PrometheusRule');
-    const dir = mkdtempSync(join(tmpdir(), 'ogf-prometheusrule-'));
-    try {
-      writeFileSync(join(dir, 'rules.yml'), stringify({ groups: rule.spec.groups }));
-      const run = promtool(['check', 'rules', join(dir, 'rules.yml')]);
-      expect({ exitCode: run.exitCode, findings: promtoolFindings(run.output) }, run.output).toEqual({ exitCode: 0, findings: [] });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('scrapes /metrics through the ServiceMonitor on the Service port', () => {
-    expect(service.metadata.labels).toMatchObject(serviceMonitor.spec.selector.matchLabels);
-    const [endpoint] = serviceMonitor.spec.endpoints;
-    expect(service.spec.ports.map((p) => p.name)).toContain(endpoint!.port);
-    expect(routePaths('metrics')).toContain(endpoint!.path);
-  });
-});
+// deploy/kubernetes is checked in kubernetes.test.ts.

@@ -1,82 +1,38 @@
 // The live check: the example server runs for real under load, a real Prometheus with the
 // repository's rules scrapes it, and every dashboard query and every recording rule must be valid
 // PromQL that returns data. The deployment files' probe and scrape paths must answer too.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPrometheus, type PrometheusServer } from '@ogf/testkit/prometheus';
-import { freePort } from '@ogf/testkit/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { expandVariables, panelQueries } from '../src/panel-queries.ts';
-import { dashboardFile, prometheusDir, repoRoot } from '../src/paths.ts';
-import { spawnTracked } from '@ogf/testkit/processes';
+import { dashboardFile, prometheusDir } from '../src/paths.ts';
+import { startExample, type Example } from './example-server.ts';
 
 const JOB = 'batch-server';
-const exampleDir = join(repoRoot, 'examples', 'batch-server');
 
 interface RuleFile {
   groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
 }
 const ruleText = (file: string): string => readFileSync(join(prometheusDir, 'rules', file), 'utf8');
-const recordingRules = (parse(ruleText('slis.yml')) as RuleFile).groups.flatMap((g) => g.rules.filter((r) => r.record));
+const ruleFiles = readdirSync(join(prometheusDir, 'rules')).filter((f) => f.endsWith('.yml'));
+const rules = ruleFiles.flatMap((f) => (parse(ruleText(f)) as RuleFile).groups.flatMap((g) => g.rules));
 /**
- * Rules over @ogf/bullmq's queue gauges, which only the distributed mode (QUEUE=bullmq) exports;
- * the single process run here has none. examples/batch-server/test/distributed.test.ts loads the
- * same rule files into a Prometheus scraping one api and three workers and checks their values.
+ * Series from the BullMQ queue gauges: the single-process example (in-memory queue) has none.
+ * examples/batch-server/test/distributed.test.ts loads slis.yml into a Prometheus scraping one api
+ * and three workers (QUEUE=bullmq) and checks the queue rules there.
  */
-const DISTRIBUTED_ONLY = new Set(['job_queue_state:bullmq_queue_jobs:max', 'job_queue:bullmq_queue_oldest_waiting_age_seconds:max']);
-const alertCount = (parse(ruleText('alerts.yml')) as RuleFile).groups.flatMap((g) => g.rules.filter((r) => r.alert)).length;
+const BULLMQ_ONLY = new Set([
+  'job:batch_queue_oldest_wait_seconds:max',
+  'job:batch_queue_oldest_wait_seconds:predict_linear15m',
+  'job_queue_state:bullmq_queue_jobs:max',
+  'job_queue:bullmq_queue_oldest_waiting_age_seconds:max',
+]);
+const recordingRules = rules.filter((r) => r.record && !BULLMQ_ONLY.has(r.record));
+const ruleCount = rules.length;
 const queries = panelQueries(JSON.parse(readFileSync(dashboardFile, 'utf8')));
-
-// ---------------------------------------------------------------------------- the example server
-interface Example {
-  url: string;
-  port: number;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-async function startExample(env: Record<string, string>): Promise<Example> {
-  const port = await freePort();
-  const child: ChildProcess = spawnTracked(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: exampleDir,
-    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the example server exited during start:\n${output}`);
-    const live = await fetch(`${url}/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (live) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the example server did not answer /health/live within 60 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    url,
-    port,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------- load
 const VALID = [
@@ -164,13 +120,12 @@ beforeAll(async () => {
     RETRY_BASE_DELAY_MS: '5',
     SHUTDOWN_TIMEOUT_MS: '5000',
   });
-  // The long-window SLO group runs once a minute in production; here every second, like the rest.
-  const slis = ruleText('slis.yml').replace(/^(\s+)interval: 1m$/m, '$1interval: 1s');
+  // The long-window groups run once a minute in production; here every second, like the rest.
   prometheus = await startPrometheus({
     targets: [`127.0.0.1:${server.port}`],
     jobName: JOB,
     scrapeIntervalSeconds: 1,
-    rules: { 'slis.yml': slis, 'alerts.yml': ruleText('alerts.yml') },
+    rules: Object.fromEntries(ruleFiles.map((f) => [f, ruleText(f).replace(/^(\s+)interval: 1m$/gm, '$1interval: 1s')])),
   });
   await prometheus.waitForTargetsUp({ timeoutMs: 30_000 });
   load = startLoad(server.url);
@@ -206,7 +161,7 @@ describe('against the example server under load, scraped by a real Prometheus', 
     await expectData(expandVariables(expr, { job: JOB, rateInterval: '1m', range: '5m' }));
   });
 
-  it.each(recordingRules.filter((r) => !DISTRIBUTED_ONLY.has(r.record!)).map((r) => [r.record!, r.expr]))(
+  it.each(recordingRules.map((r) => [r.record!, r.expr]))(
     'the recording rule %s returns data, computed and recorded',
     async (record, expr) => {
       await expectData(expr);
@@ -217,7 +172,7 @@ describe('against the example server under load, scraped by a real Prometheus', 
   it('evaluates every recording and alert rule without error', async () => {
     const groups = (await prometheus!.rules()) as { name: string; rules: { name: string; health: string; lastError?: string }[] }[];
     const rules = groups.flatMap((g) => g.rules);
-    expect(rules.length).toBe(recordingRules.length + alertCount);
+    expect(rules.length).toBe(ruleCount);
     const unhealthy = rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
     expect(unhealthy).toEqual([]);
   });

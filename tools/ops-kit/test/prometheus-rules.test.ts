@@ -69,9 +69,14 @@ describe('the Prometheus configuration', () => {
 });
 
 describe('the promtool unit tests of the rules', () => {
-  it.each(unitTestFiles)('tests/%s passes promtool test rules', (file) => {
-    expectClean(['test', 'rules', join('tests', file)], prometheusDir);
-  });
+  // The anomaly tests replay days of one-minute evaluations against one-day baselines: ~40 s.
+  it.each(unitTestFiles)(
+    'tests/%s passes promtool test rules',
+    (file) => {
+      expectClean(['test', 'rules', join('tests', file)], prometheusDir);
+    },
+    180_000,
+  );
 
   it('cover every alert with at least one case where it fires and one where it stays quiet', () => {
     const cases = unitTestFiles.flatMap((f) => readYaml<UnitTestFile>(join(testsDir, f)).tests.flatMap((t) => t.alert_rule_test ?? []));
@@ -169,17 +174,87 @@ describe('the unit tests can fail', () => {
     ],
     [
       'the in-memory queues of replicas taken with max',
-      'sum by (job) (queue_size)',
-      'max by (job) (queue_size)',
+      '"})))\n          or\n          sum by (job) (queue_size)',
+      '"})))\n          or\n          max by (job) (queue_size)',
       'instances.test.yml',
       'two single-process replicas',
+    ],
+    [
+      'the failure-ratio anomaly threshold loosened to 6 standard deviations',
+      '{signal="failure_ratio"} > 3',
+      '{signal="failure_ratio"} > 6',
+      'anomalies.test.yml',
+      'a step from 1 %',
+    ],
+    [
+      'the z-score floor raised to 0.05',
+      '0.1 * abs(job:batch_signal:avg1d),\n            0.01',
+      '0.1 * abs(job:batch_signal:avg1d),\n            0.05',
+      'anomalies.test.yml',
+      'a step from 1 %',
+    ],
+    [
+      'the baseline window shortened to an hour',
+      'stddev_over_time(job:batch_signal:rate5m[1d])',
+      'stddev_over_time(job:batch_signal:rate5m[1h])',
+      'anomalies.test.yml',
+      'a step from 1 %',
+    ],
+    [
+      "the duration anomaly's for: window loosened to 30 minutes",
+      'job:batch_signal:rate5m{signal="throughput"} * 300 >= 10\n        for: 10m',
+      'job:batch_signal:rate5m{signal="throughput"} * 300 >= 10\n        for: 30m',
+      'anomalies.test.yml',
+      'a step of the p95',
+    ],
+    [
+      'the minimum-traffic guard dropped from the failure-ratio anomaly',
+      '{signal="failure_ratio"} > 3\n          and on (job)\n          job:batch_signal:rate5m{signal="throughput"} * 300 >= 10',
+      '{signal="failure_ratio"} > 3',
+      'anomalies.test.yml',
+      "a quiet server's",
+    ],
+    [
+      "Little's law without the target utilisation",
+      'job:batch_processing_duration_seconds:mean_rate5m / 0.7\n',
+      'job:batch_processing_duration_seconds:mean_rate5m / 1\n',
+      'capacity.test.yml',
+      'a load ramp',
+    ],
+    [
+      'the queue gauges summed over the processes instead of max',
+      'max by (job, queue) (bullmq_queue_jobs',
+      'sum by (job, queue) (bullmq_queue_jobs',
+      'capacity.test.yml',
+      'a growing backlog',
+    ],
+    [
+      'the forecast regression window loosened to 30 minutes',
+      'predict_linear(job:batch_queue_oldest_wait_seconds:max[10m], 900)',
+      'predict_linear(job:batch_queue_oldest_wait_seconds:max[30m], 900)',
+      'capacity.test.yml',
+      'a growing backlog',
+    ],
+    [
+      'the forecast horizon shortened to 5 minutes',
+      'predict_linear(job:batch_queue_oldest_wait_seconds:max[10m], 900)',
+      'predict_linear(job:batch_queue_oldest_wait_seconds:max[10m], 300)',
+      'capacity.test.yml',
+      'a growing backlog',
+    ],
+    [
+      'the queue-wait objective loosened to 20 minutes',
+      'job:batch_queue_wait_seconds:forecast15m > 600',
+      'job:batch_queue_wait_seconds:forecast15m > 1200',
+      'capacity.test.yml',
+      'without BullMQ gauges',
     ],
   ];
 
   it.each(mutations)('promtool test rules fails when %s', (_name, from, to, testFile, testName) => {
     const dir = mkdtempSync(join(scratch, 'm-'));
     cpSync(prometheusDir, dir, { recursive: true });
-    const file = ['rules/alerts.yml', 'rules/slis.yml'].find((f) => readFileSync(join(dir, f), 'utf8').includes(from));
+    const file = ruleFiles.map((f) => `rules/${f}`).find((f) => readFileSync(join(dir, f), 'utf8').includes(from));
     expect(file, `mutation source not found: ${from}`).toBeDefined();
     writeFileSync(join(dir, file!), readFileSync(join(dir, file!), 'utf8').replace(from, to));
 

@@ -85,11 +85,28 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
     valueType: ValueType.DOUBLE,
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   });
-  const active = meter.createUpDownCounter('http.server.active_requests', {
-    description: 'Number of active HTTP server requests.',
-    unit: '{request}',
-    valueType: ValueType.INT,
-  });
+  // In-flight requests are counted here and read at collect time (an asynchronous UpDownCounter: the
+  // same series in Prometheus and OTLP), so a request costs two integer updates instead of two
+  // synchronous `add` calls, each of which hashes its attribute set in the SDK.
+  const inFlight = new Map<string, { attributes: Attributes; count: number }>();
+  meter
+    .createObservableUpDownCounter('http.server.active_requests', {
+      description: 'Number of active HTTP server requests.',
+      unit: '{request}',
+      valueType: ValueType.INT,
+    })
+    .addCallback((result) => {
+      for (const entry of inFlight.values()) result.observe(entry.count, entry.attributes);
+    });
+  const inFlightEntry = (method: string, scheme: string): { attributes: Attributes; count: number } => {
+    const key = `${method} ${scheme}`;
+    let entry = inFlight.get(key);
+    if (entry === undefined) {
+      entry = { attributes: { 'http.request.method': method, 'url.scheme': scheme }, count: 0 };
+      inFlight.set(key, entry);
+    }
+    return entry;
+  };
 
   return {
     begin(request, knownPath) {
@@ -120,8 +137,8 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
         parent,
       );
       const scopeContext = trace.setSpan(parent, span);
-      const activeAttributes: Attributes = { 'http.request.method': method, 'url.scheme': scheme };
-      active.add(1, activeAttributes);
+      const requests = inFlightEntry(method, scheme);
+      requests.count += 1;
       const started = performance.now();
       let ended = false;
 
@@ -133,12 +150,14 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
           if (ended) return;
           ended = true;
           const seconds = (performance.now() - started) / 1000;
-          active.add(-1, activeAttributes);
-          const attributes: Attributes = { ...activeAttributes, 'http.response.status_code': status };
+          requests.count -= 1;
+          const attributes: Attributes = { 'http.request.method': method, 'url.scheme': scheme, 'http.response.status_code': status };
           if (route !== undefined) attributes['http.route'] = route;
           if (status >= 500) attributes['error.type'] = String(status);
           duration.record(seconds, attributes);
-          span.setAttributes(attributes);
+          span.setAttribute('http.response.status_code', status);
+          if (route !== undefined) span.setAttribute('http.route', route);
+          if (status >= 500) span.setAttribute('error.type', String(status));
           if (route !== undefined) span.updateName(`${method} ${route}`);
           if (error !== undefined) span.recordException(error instanceof Error ? error : { message: 'non-Error thrown' });
           if (status >= 500 || error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });

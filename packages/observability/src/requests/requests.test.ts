@@ -133,6 +133,21 @@ describe('request telemetry', () => {
     expect(logs.filter((line) => line.event === 'http.request' && line.path === '/health/live')).toEqual([]);
   });
 
+  it('counts a request in http_server_active_requests while it runs and not after', async () => {
+    const o = createObservability({ logDestination: { write: () => undefined }, env: {} });
+    obs = o;
+    let during = '';
+    const handler = o.requests.fetch(async () => {
+      during = await (await o.app.request('/metrics')).text();
+      return new Response('ok');
+    });
+    await handler(new Request('https://x/things', { method: 'PUT' }));
+    expect(during).toMatch(/^http_server_active_requests\{http_request_method="PUT",url_scheme="https"[^}]*\} 1$/m);
+    const after = await (await o.app.request('/metrics')).text();
+    expect(after).toMatch(/^http_server_active_requests\{http_request_method="PUT",url_scheme="https"[^}]*\} 0$/m);
+    expect(promtoolCheckMetrics(after)).toEqual({ exitCode: 0, findings: [] });
+  });
+
   it('wraps a plain fetch handler with the route the caller names', async () => {
     const o = createObservability({
       logDestination: { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
