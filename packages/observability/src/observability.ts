@@ -24,6 +24,7 @@ import type { DeliveryStats, DeliveryTracker } from './delivery.js';
 import { createAuditLog, createLogger } from './logger.js';
 import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
 import { buildProviders } from './providers.js';
+import { exemplarReservoirFor, withExemplars } from './exemplars.js';
 import type { Providers } from './providers.js';
 import { createBatchLifecycle } from './lifecycle/create.js';
 import type { BatchLifecycle, BatchLifecycleOptions } from './lifecycle/types.js';
@@ -147,9 +148,14 @@ export function createObservability(options: ObservabilityConfig = {}): Observab
       logger.warn({ event: 'ogf.error', source, code: error.code, err: error.message }, error.message);
     });
 
-  const exporter = new PrometheusExporter({ onError: warn('prom-export'), ...options.prometheusOptions });
+  const reservoir = exemplarReservoirFor(config);
+  const exporter = new PrometheusExporter({
+    onError: warn('prom-export'),
+    ...(reservoir === undefined ? {} : { exemplars: reservoir }),
+    ...options.prometheusOptions,
+  });
   const delivery = createDeliveryTracker();
-  const providers = buildProviders(config, exporter, delivery);
+  const providers = withExemplars(buildProviders(config, exporter, delivery), reservoir);
   try {
     return compose(options, config, logger, exporter, delivery, providers, warn);
   } catch (error) {

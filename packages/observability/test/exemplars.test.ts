@@ -1,0 +1,76 @@
+// Exemplars wired by default: a batch processed through obs.batches inside a real SDK span gives an
+// OpenMetrics /metrics whose batch_processing_duration_seconds bucket carries that span's trace id;
+// text 0.0.4 carries none; OTEL_METRICS_EXEMPLAR_FILTER and `exemplarFilter` switch it.
+import { parseOpenMetrics } from '@ogf/testkit/openmetrics';
+import type { ParsedFamily } from '@ogf/testkit/openmetrics';
+import { assertPromtoolClean } from '@ogf/testkit/promtool';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createObservability } from '../src/index.js';
+import type { Observability, ObservabilityConfig } from '../src/index.js';
+
+let obs: Observability | undefined;
+afterEach(async () => {
+  await obs?.shutdown({ timeoutMs: 2_000 });
+  obs = undefined;
+});
+
+function setup(config: ObservabilityConfig = {}, env: Record<string, string> = {}): Observability {
+  obs = createObservability({ serviceName: 'exemplars', logDestination: { write: () => undefined }, env, ...config });
+  return obs;
+}
+
+/** Processes one batch inside a span of the caller; returns that span's trace id. */
+async function processInSpan(o: Observability, id: string): Promise<string> {
+  const tracer = o.tracerProvider.getTracer('caller');
+  return tracer.startActiveSpan('job', async (span) => {
+    const ref = { id, orgId: 'org-1', activityCount: 1 };
+    await o.batches.process({ ...ref, workerId: 'w-1' }, (run) =>
+      run.activity({ id: 'a-1' }, (act) => act.calculated({ emissionsKg: 1, factor: 1 })),
+    );
+    span.end();
+    return span.spanContext().traceId;
+  });
+}
+
+async function scrape(o: Observability): Promise<{ om: ParsedFamily[]; text: string }> {
+  const text = await (await o.app.request('/metrics', { headers: { Accept: 'text/plain' } })).text();
+  assertPromtoolClean(text);
+  const response = await o.app.request('/metrics', { headers: { Accept: 'application/openmetrics-text; version=1.0.0' } });
+  expect(response.headers.get('content-type')).toMatch(/openmetrics/);
+  return { om: parseOpenMetrics(await response.text()), text };
+}
+
+const traceIdsOn = (families: ParsedFamily[], name: string): string[] =>
+  (families.find((f) => f.name === name)?.samples ?? [])
+    .filter((s) => s.name === `${name}_bucket` && s.exemplar !== null)
+    .map((s) => s.exemplar?.labels.trace_id ?? '');
+
+describe('exemplars in createObservability', () => {
+  it("are on by default (trace_based): the batch's processing-duration bucket carries the trace id of the span it ran in", async () => {
+    const o = setup();
+    expect(o.config.metrics.exemplarFilter).toBe('trace_based');
+    const traceId = await processInSpan(o, 'b-1');
+    const { om, text } = await scrape(o);
+    expect(traceIdsOn(om, 'batch_processing_duration_seconds')).toEqual([traceId]);
+    expect(traceIdsOn(om, 'activity_duration_seconds')).toEqual([traceId]);
+    expect(text).not.toContain('trace_id');
+  });
+
+  it('OTEL_METRICS_EXEMPLAR_FILTER=always_off writes none; the exemplarFilter option wins over the variable', async () => {
+    const off = setup({}, { OTEL_METRICS_EXEMPLAR_FILTER: 'always_off' });
+    await processInSpan(off, 'b-1');
+    expect((await scrape(off)).om.flatMap((f) => f.samples).filter((s) => s.exemplar !== null)).toEqual([]);
+    await off.shutdown();
+    const on = setup({ exemplarFilter: 'always_on' }, { OTEL_METRICS_EXEMPLAR_FILTER: 'always_off' });
+    expect(on.config.metrics.exemplarFilter).toBe('always_on');
+    const traceId = await processInSpan(on, 'b-2');
+    expect(traceIdsOn((await scrape(on)).om, 'batch_processing_duration_seconds')).toEqual([traceId]);
+  });
+
+  it('rejects an unknown filter, naming the setting', () => {
+    expect(() => createObservability({ env: { OTEL_METRICS_EXEMPLAR_FILTER: 'sometimes' } })).toThrow(
+      /OTEL_METRICS_EXEMPLAR_FILTER must be one of "trace_based", "always_on", "always_off", got "sometimes"/,
+    );
+    expect(() => createObservability({ exemplarFilter: 'all' as never })).toThrow(/exemplarFilter must be one of/);
+  });
+});
