@@ -223,7 +223,7 @@ function compose(
           {
             contextManager,
             tracerProvider: providers.sdkTracerProvider,
-            meterProvider: config.metrics.enabled ? providers.sdkMeterProvider : undefined,
+            meterProvider: config.metrics.enabled ? providers.meterProvider : undefined,
           },
           logger,
         )

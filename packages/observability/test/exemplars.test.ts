@@ -56,6 +56,30 @@ describe('exemplars in createObservability', () => {
     expect(text).not.toContain('trace_id');
   });
 
+  it('submit, queue wait, lock wait, processing and activity durations each carry the trace of the batch (no caller span needed)', async () => {
+    const o = setup();
+    const ref = { id: 'b-9', orgId: 'org-1', activityCount: 1 };
+    let traceId = '';
+    const row = await o.batches.submit(ref, (sub) => {
+      traceId = sub.span.span.spanContext().traceId;
+      return { carrier: JSON.stringify(sub.carrier), at: new Date() };
+    });
+    await o.batches.process({ ...ref, workerId: 'w-1', carrier: row.carrier, submittedAt: row.at }, (run) =>
+      run.lock('org', () => run.activity({ id: 'a-1' }, (act) => act.calculated({ emissionsKg: 1, factor: 1 }))),
+    );
+    const { om } = await scrape(o);
+    const names = [
+      'batch_submit_duration_seconds',
+      'queue_wait_duration_seconds',
+      'lock_wait_duration_seconds',
+      'batch_processing_duration_seconds',
+      'activity_duration_seconds',
+    ];
+    expect(Object.fromEntries(names.map((name) => [name, traceIdsOn(om, name)]))).toEqual(
+      Object.fromEntries(names.map((name) => [name, [traceId]])),
+    );
+  });
+
   it('OTEL_METRICS_EXEMPLAR_FILTER=always_off writes none; the exemplarFilter option wins over the variable', async () => {
     const off = setup({}, { OTEL_METRICS_EXEMPLAR_FILTER: 'always_off' });
     await processInSpan(off, 'b-1');
