@@ -4,7 +4,7 @@
 // bounded series per instrument). It is an exemplar source for @ogf/prom-export, which it matches
 // structurally (this package imports no exporter).
 import type { Attributes, Context, Histogram, Meter, MeterOptions, MeterProvider, MetricOptions } from '@opentelemetry/api';
-import { context as contextApi, trace, TraceFlags } from '@opentelemetry/api';
+import { context as contextApi, INVALID_TRACEID, trace, TraceFlags } from '@opentelemetry/api';
 import { OgfError } from './errors.js';
 import type { ExemplarFilter } from './exemplar-filter.js';
 import { parseExemplarFilter } from './exemplar-filter.js';
@@ -51,6 +51,9 @@ interface Slot {
 interface Store {
   readonly bounds: readonly number[];
   readonly series: Map<string, (Slot | undefined)[]>;
+  /** The last attributes object recorded and its slots: most call sites reuse one object. */
+  lastAttributes: Attributes | undefined;
+  lastSlots: (Slot | undefined)[] | undefined;
 }
 
 // Attribute objects are treated as immutable once recorded, as the SDK treats the one it keeps.
@@ -97,19 +100,28 @@ export function createExemplarReservoir(options: ExemplarReservoirOptions = {}):
   const stores = new Map<string, Store>();
   const storeKey = (scope: string, name: string): string => `${scope}\u0000${name}`;
 
-  const offer = (store: Store, value: number, attributes: Attributes | undefined, ctx: Context | undefined): void => {
-    const span = trace.getSpan(ctx ?? contextApi.active());
+  const offer = (store: Store, value: number, attributes: Attributes, ctx: Context): void => {
+    const span = trace.getSpan(ctx);
     if (span === undefined || !(value >= 0) || value === Infinity) return;
     const spanContext = span.spanContext();
     if (sampledOnly && (spanContext.traceFlags & TraceFlags.SAMPLED) === 0) return;
-    if (!trace.isSpanContextValid(spanContext)) return;
-    const key = seriesKey(attributes ?? EMPTY);
-    let slots = store.series.get(key);
-    if (slots === undefined) {
-      if (store.series.size >= maxSeries) return;
-      slots = new Array<Slot | undefined>(store.bounds.length + 1);
-      store.series.set(key, slots);
+    // Spans from a real tracer carry valid ids; only the all-zero invalid context is ruled out here
+    // (the API's regex check would cost more than the rest of the offer).
+    if (spanContext.traceId === INVALID_TRACEID) return;
+    let slots: (Slot | undefined)[] | undefined;
+    if (attributes === store.lastAttributes) slots = store.lastSlots;
+    else {
+      const key = seriesKey(attributes);
+      slots = store.series.get(key);
+      if (slots === undefined) {
+        if (store.series.size >= maxSeries) return;
+        slots = new Array<Slot | undefined>(store.bounds.length + 1);
+        store.series.set(key, slots);
+      }
+      store.lastAttributes = attributes;
+      store.lastSlots = slots;
     }
+    if (slots === undefined) return;
     const i = bucketOf(store.bounds, value);
     const slot = slots[i];
     if (slot === undefined) {
@@ -128,15 +140,22 @@ export function createExemplarReservoir(options: ExemplarReservoirOptions = {}):
     let store = stores.get(id);
     if (store === undefined) {
       const advised = opts?.advice?.explicitBucketBoundaries;
-      store = { bounds: advised && advised.length > 0 ? [...advised] : SDK_DEFAULT_BOUNDARIES, series: new Map() };
+      store = {
+        bounds: advised && advised.length > 0 ? [...advised] : SDK_DEFAULT_BOUNDARIES,
+        series: new Map(),
+        lastAttributes: undefined,
+        lastSlots: undefined,
+      };
       stores.set(id, store);
     }
     const own = store;
     return {
       record(value: number, attributes?: Attributes, ctx?: Context): void {
-        histogram.record(value, attributes, ctx);
+        // One context lookup, shared with the SDK (which would otherwise look it up itself).
+        const active = ctx ?? contextApi.active();
+        histogram.record(value, attributes, active);
         try {
-          offer(own, value, attributes, ctx);
+          offer(own, value, attributes ?? EMPTY, active);
         } catch {
           // Telemetry never throws into its host; a lost exemplar is harmless.
         }
