@@ -145,7 +145,12 @@ describe('deploy/docker-compose.yml', () => {
   it('provisions Grafana with the Prometheus service as data source and the generated dashboard', () => {
     const provisioning = hostPathOf(grafana, '/etc/grafana/provisioning')!;
     const datasources = parse(readFileSync(join(provisioning, 'datasources/prometheus.yml'), 'utf8')) as {
-      datasources: { type: string; url: string; uid: string; jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] } }[];
+      datasources: {
+        type: string;
+        url: string;
+        uid: string;
+        jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] };
+      }[];
     };
     const [source] = datasources.datasources;
     expect(source!.type).toBe('prometheus');
