@@ -126,7 +126,7 @@ function writeSection(rows: Row[]): void {
         `| ${r.name} | ${r.ns.today.toFixed(0)} | ${r.ns.off.toFixed(0)} | ${r.offVsToday.toFixed(3)}× | ${met(r.offVsToday, 1.02)} | ${r.ns.on.toFixed(0)} | ${r.onVsOff.toFixed(3)}× | ${met(r.onVsOff, 1.3)} |`,
     ),
     '',
-    "Ratios are medians of per-round ratios. `always_off` returns the provider unwrapped, so off runs today's code: its ratio measures noise. With `trace_based` a recording adds one context lookup, the span's flags, a bucket search over the instrument's boundaries and an in-place write of the bucket's slot (no allocation once a bucket has had an exemplar). The wrapper looks the context up once and hands it to the SDK, which would otherwise look it up itself. The largest remaining share is the exemplar's timestamp (\`Date.now()\`): a trial run without it measured about 1.20× and 1.18×; \`performance.timeOrigin + performance.now()\` measured slower than \`Date.now()\` here.",
+    "Ratios are medians of per-round ratios. `always_off` returns the provider unwrapped, so off runs today's code: its ratio measures noise. With `trace_based` a recording adds one context lookup, the span's flags, a bucket search over the instrument's boundaries and an in-place write of the bucket's slot (no allocation once a bucket has had an exemplar). The wrapper looks the context up once and hands it to the SDK, which would otherwise look it up itself. The largest remaining share is the exemplar's timestamp (`Date.now()`): a trial run without it measured about 1.20× and 1.18×; `performance.timeOrigin + performance.now()` measured slower than `Date.now()` here.",
     '',
     'Reproduce: `npx -y pnpm@10.34.8 --filter @ogf/metrics bench` (runs `bench/run.ts`, then this).',
     END,

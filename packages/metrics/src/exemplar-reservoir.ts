@@ -33,6 +33,12 @@ export interface ExemplarReservoir {
   wrap(provider: MeterProvider): MeterProvider;
   /** The newest exemplar per bucket of one series (an `ExemplarSource` of @ogf/prom-export). */
   exemplars(query: { scope: string; name: string; attributes: Attributes }): readonly TraceExemplar[] | undefined;
+  /**
+   * The exemplar with the largest value among those kept for an instrument (every series), taken
+   * at or after `sinceUnixMs`: e.g. the trace of the slowest recent batch. Kept exemplars are the
+   * newest per bucket, so it is within one bucket's width of the slowest measurement.
+   */
+  slowest(query: { scope: string; name: string; sinceUnixMs?: number }): TraceExemplar | undefined;
 }
 
 /** The SDK's default histogram boundaries, used when an instrument gives no advice. */
@@ -174,6 +180,9 @@ export function createExemplarReservoir(options: ExemplarReservoirOptions = {}):
       },
     });
 
+  const view = (slot: Slot): TraceExemplar =>
+    (slot.view ??= { labels: { trace_id: slot.traceId, span_id: slot.spanId }, value: slot.value, timeUnixMs: slot.timeUnixMs });
+
   return {
     filter,
     wrap(provider) {
@@ -187,12 +196,18 @@ export function createExemplarReservoir(options: ExemplarReservoirOptions = {}):
       const slots = stores.get(storeKey(query.scope, query.name))?.series.get(seriesKey(query.attributes));
       if (slots === undefined) return undefined;
       const out: TraceExemplar[] = [];
-      for (const slot of slots) {
-        if (slot === undefined) continue;
-        slot.view ??= { labels: { trace_id: slot.traceId, span_id: slot.spanId }, value: slot.value, timeUnixMs: slot.timeUnixMs };
-        out.push(slot.view);
-      }
+      for (const slot of slots) if (slot !== undefined) out.push(view(slot));
       return out;
+    },
+    slowest(query) {
+      const since = query.sinceUnixMs ?? -Infinity;
+      let best: Slot | undefined;
+      for (const slots of stores.get(storeKey(query.scope, query.name))?.series.values() ?? []) {
+        for (const slot of slots) {
+          if (slot !== undefined && slot.timeUnixMs >= since && (best === undefined || slot.value > best.value)) best = slot;
+        }
+      }
+      return best === undefined ? undefined : view(best);
     },
   };
 }

@@ -113,6 +113,22 @@ describe('exemplars from the reservoir', () => {
     expect([has('a'), has('b'), has('c')]).toEqual([true, true, false]);
   });
 
+  it('names the slowest kept exemplar of an instrument, across series, within a time window', () => {
+    let now = 1_000;
+    const reservoir = createExemplarReservoir({ now: () => now });
+    const histogram = reservoir
+      .wrap(new MeterProvider())
+      .getMeter('m')
+      .createHistogram('h', { advice: { explicitBucketBoundaries: [1, 10] } });
+    const slow = inSpan(() => histogram.record(8, { k: 'a' })).spanContext().spanId;
+    now = 5_000;
+    const recent = inSpan(() => histogram.record(3, { k: 'b' })).spanContext().spanId;
+    expect(reservoir.slowest({ scope: 'm', name: 'h' })).toMatchObject({ value: 8, labels: { span_id: slow }, timeUnixMs: 1_000 });
+    expect(reservoir.slowest({ scope: 'm', name: 'h', sinceUnixMs: 2_000 })).toMatchObject({ value: 3, labels: { span_id: recent } });
+    expect(reservoir.slowest({ scope: 'm', name: 'h', sinceUnixMs: 6_000 })).toBeUndefined();
+    expect(reservoir.slowest({ scope: 'm', name: 'other' })).toBeUndefined();
+  });
+
   it('reads the filter like OTEL_METRICS_EXEMPLAR_FILTER and rejects unknown names and options', () => {
     expect(parseExemplarFilter(undefined)).toBe('trace_based');
     expect(parseExemplarFilter(' Always_On ')).toBe('always_on');

@@ -6,7 +6,7 @@ import type { OgfError } from '@ogf/core';
 import { createHealthChecker } from '@ogf/health';
 import type { HealthChecker, HealthCheckerOptions } from '@ogf/health';
 import { createBatchMetrics, createBatchSummarizer } from '@ogf/metrics';
-import type { BatchMetrics, BatchMetricsOptions } from '@ogf/metrics';
+import type { BatchMetrics, BatchMetricsOptions, ExemplarReservoir } from '@ogf/metrics';
 import { PrometheusExporter } from '@ogf/prom-export';
 import type { PrometheusExporterOptions } from '@ogf/prom-export';
 import { createStatusApp } from '@ogf/status-http';
@@ -24,7 +24,7 @@ import type { DeliveryStats, DeliveryTracker } from './delivery.js';
 import { createAuditLog, createLogger } from './logger.js';
 import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
 import { buildProviders } from './providers.js';
-import { exemplarReservoirFor, withExemplars } from './exemplars.js';
+import { exemplarReservoirFor, withExemplars, withSlowestBatch } from './exemplars.js';
 import type { Providers } from './providers.js';
 import { createBatchLifecycle } from './lifecycle/create.js';
 import type { BatchLifecycle, BatchLifecycleOptions } from './lifecycle/types.js';
@@ -157,7 +157,7 @@ export function createObservability(options: ObservabilityConfig = {}): Observab
   const delivery = createDeliveryTracker();
   const providers = withExemplars(buildProviders(config, exporter, delivery), reservoir);
   try {
-    return compose(options, config, logger, exporter, delivery, providers, warn);
+    return compose(options, config, logger, exporter, delivery, providers, warn, reservoir);
   } catch (error) {
     // A bad option for one of the packages: stop the push reader's timer before rethrowing.
     providers.sdkMeterProvider.shutdown().catch(() => undefined);
@@ -174,6 +174,7 @@ function compose(
   delivery: DeliveryTracker,
   providers: Providers,
   warn: (source: string) => (error: OgfError) => void,
+  reservoir: ExemplarReservoir | undefined,
 ): Observability {
   const metrics = createBatchMetrics({ onError: warn('metrics'), ...options.metricsOptions, meterProvider: providers.meterProvider });
   const tracer = createBatchTracer({ onError: warn('tracing'), ...options.tracerOptions, tracerProvider: providers.tracerProvider });
@@ -190,7 +191,7 @@ function compose(
     health,
     metrics: {
       render: (request) => exporter.render(request),
-      summary: async () => summarizer.summarize(await exporter.snapshot()),
+      summary: async () => withSlowestBatch(summarizer.summarize(await exporter.snapshot()), reservoir, metrics.scopeName, Date.now()),
     },
     service: {
       name: config.serviceName,

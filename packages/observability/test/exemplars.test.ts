@@ -91,6 +91,34 @@ describe('exemplars in createObservability', () => {
     expect(traceIdsOn((await scrape(on)).om, 'batch_processing_duration_seconds')).toEqual([traceId]);
   });
 
+  it('/metrics/json names the trace of the slowest recent batch (slowest_recent_batch), and only with exemplars on', async () => {
+    const o = setup();
+    const tracer = o.tracerProvider.getTracer('caller');
+    const run = (id: string, delayMs: number): Promise<string> =>
+      tracer.startActiveSpan(id, async (span) => {
+        await o.batches.process(
+          { id, orgId: 'org-1', activityCount: 0, workerId: 'w-1' },
+          () => new Promise((resolve) => setTimeout(resolve, delayMs)),
+        );
+        span.end();
+        return span.spanContext().traceId;
+      });
+    await run('fast', 0);
+    const slow = await run('slow', 200);
+    await run('fast-again', 0);
+    const json = (await (await o.app.request('/metrics/json')).json()) as Record<string, unknown>;
+    expect(json.slowest_recent_batch).toMatchObject({ trace_id: slow, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown });
+    const slowest = json.slowest_recent_batch as { duration_seconds: number; at: string };
+    expect(slowest.duration_seconds).toBeGreaterThanOrEqual(0.2);
+    expect(Date.parse(slowest.at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(json).toHaveProperty('batches_completed', 3);
+    await o.shutdown();
+
+    const off = setup({ exemplarFilter: 'always_off' });
+    await off.batches.process({ id: 'b', orgId: 'org-1', activityCount: 0, workerId: 'w-1' }, () => undefined);
+    expect(await (await off.app.request('/metrics/json')).json()).not.toHaveProperty('slowest_recent_batch');
+  });
+
   it('rejects an unknown filter, naming the setting', () => {
     expect(() => createObservability({ env: { OTEL_METRICS_EXEMPLAR_FILTER: 'sometimes' } })).toThrow(
       /OTEL_METRICS_EXEMPLAR_FILTER must be one of "trace_based", "always_on", "always_off", got "sometimes"/,
