@@ -57,17 +57,24 @@ describe('exemplars in the exposition', () => {
       b: [{ labels: exactly, value: 1 }],
       c: [{ labels: { 'trace-id': 'x' }, value: 1 }],
       d: [{ labels: TRACE, value: Number.NaN }],
+      e: [{ labels: { trace_id: 'a}b' }, value: 1 }],
     });
     const { provider, exporter, reports } = setup({ exemplars: source });
-    for (const name of ['a', 'b', 'c', 'd']) provider.getMeter('s').createCounter(name).add(1);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) provider.getMeter('s').createCounter(name).add(1);
     const { omFamilies } = await scrape(exporter);
-    expect(['a', 'b', 'c', 'd'].map((name) => family(omFamilies, name).samples[0]?.exemplar?.labels ?? null)).toEqual([
+    expect(['a', 'b', 'c', 'd', 'e'].map((name) => family(omFamilies, name).samples[0]?.exemplar?.labels ?? null)).toEqual([
       null,
       exactly,
       null,
       null,
+      null,
     ]);
-    expect(reports.map((r) => r.code).sort()).toEqual(['ERR_OGF_INVALID_NAME', 'ERR_OGF_INVALID_VALUE', 'ERR_OGF_INVALID_VALUE']);
+    expect(reports.map((r) => r.code).sort()).toEqual([
+      'ERR_OGF_INVALID_NAME',
+      'ERR_OGF_INVALID_VALUE',
+      'ERR_OGF_INVALID_VALUE',
+      'ERR_OGF_INVALID_VALUE',
+    ]);
     expect(reports.map((r) => r.message).join('\n')).toMatch(/129 label characters, over OpenMetrics' 128/);
   });
 

@@ -56,6 +56,12 @@ export function exemplarSuffix(exemplar: Exemplar, family: string, report: Repor
       report('ERR_OGF_INVALID_NAME', `exemplar-label:${family}`, `an exemplar of "${family}" has an invalid label name; exemplar dropped`);
       return '';
     }
+    // OpenMetrics allows `}` in a label value, but the Python reference parser ends an exemplar's
+    // label set at the first `}` it meets; a trace id never has one, so such an exemplar is dropped.
+    if (raw.includes('}')) {
+      report('ERR_OGF_INVALID_VALUE', `exemplar-brace:${family}`, `an exemplar label value of "${family}" contains "}"; exemplar dropped`);
+      return '';
+    }
     length += name.length + characters(raw);
     text += `${text === '' ? '' : ','}${name}="${escapeLabelValue(raw)}"`;
   }
