@@ -18,7 +18,7 @@ export function withExemplars(providers: Providers, reservoir: ExemplarReservoir
 }
 
 /** How far back `slowest_recent_batch` of /metrics/json looks. */
-export const SLOWEST_BATCH_WINDOW_MS = 15 * 60_000;
+const SLOWEST_BATCH_WINDOW_MS = 15 * 60_000;
 
 /**
  * The summary with `slowest_recent_batch`: the largest `batch.processing.duration` exemplar of the
