@@ -35,7 +35,7 @@ for (const { manifest } of packages) {
 }
 // 2. Dependencies point one way (DESIGN.md rule 1): @ogf/core depends on nothing; leaves depend on
 // @ogf/core and no other @ogf package; only the composition layer knows several signals.
-const COMPOSITION = new Set(['@ogf/observability']);
+const COMPOSITION = new Set(['@ogf/observability', '@ogf/bullmq']);
 for (const { manifest } of packages) {
   const runtime = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
   if (manifest.name === '@ogf/core' && Object.keys(runtime).length > 0) {

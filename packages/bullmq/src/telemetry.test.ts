@@ -1,0 +1,90 @@
+// BullMQ's Telemetry and Meter on OpenTelemetry, with a real SDK: contexts round-trip through the
+// job metadata, a malformed carrier is reported and never throws, BullMQ's millisecond job duration
+// is recorded in seconds, and its push-style queue gauge is left to observe(queue).
+import { PrometheusExporter } from '@ogf/prom-export';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OgfError } from './errors.js';
+import { createJobMeter } from './job-meter.js';
+import { createTelemetry } from './telemetry.js';
+
+beforeAll(() => propagation.setGlobalPropagator(new W3CTraceContextPropagator()));
+afterAll(() => propagation.disable());
+
+function setup(): { telemetry: ReturnType<typeof createTelemetry>; spans: InMemorySpanExporter; errors: OgfError[] } {
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const errors: OgfError[] = [];
+  const telemetry = createTelemetry({
+    tracerProvider,
+    meter: undefined,
+    scopeName: '@ogf/bullmq',
+    scopeVersion: undefined,
+    report: (e) => errors.push(e),
+  });
+  return { telemetry, spans, errors };
+}
+
+describe('telemetry', () => {
+  it('carries a span context through getMetadata and fromMetadata, as BullMQ stores it in a job', () => {
+    const { telemetry, spans } = setup();
+    const span = telemetry.tracer.startSpan('add q.job', { kind: 3 });
+    const metadata = telemetry.contextManager.getMetadata(span.setSpanOnContext(context.active()));
+    span.end();
+    expect(JSON.parse(metadata)).toHaveProperty('traceparent');
+    const restored = telemetry.contextManager.fromMetadata(context.active(), metadata);
+    const child = telemetry.tracer.startSpan('process q', { kind: 4 }, restored);
+    child.end();
+    const [add, process] = spans.getFinishedSpans();
+    expect(process!.spanContext().traceId).toBe(add!.spanContext().traceId);
+    expect(process!.parentSpanContext?.spanId).toBe(add!.spanContext().spanId);
+    expect(add!.kind).toBe(3);
+  });
+
+  it.each([
+    ['not JSON', '{oops', /is not JSON/],
+    ['not an object', '42', /is not an object/],
+    ['an invalid traceparent', JSON.stringify({ traceparent: 'x' }), /invalid traceparent/],
+  ])('reports a carrier that is %s and keeps the active context, never throwing', (_, metadata, message) => {
+    const { telemetry, errors } = setup();
+    const active = context.active();
+    expect(telemetry.contextManager.fromMetadata(active, metadata)).toBe(active);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.code).toBe('ERR_OGF_BULLMQ_CARRIER');
+    expect(errors[0]!.message).toMatch(message);
+  });
+
+  it('marks a span with a recorded exception as an error', () => {
+    const { telemetry, spans } = setup();
+    const span = telemetry.tracer.startSpan('process q');
+    span.recordException({ name: 'Error', message: 'boom' });
+    span.setAttribute('skipped', undefined as never);
+    span.end();
+    const [finished] = spans.getFinishedSpans();
+    expect(finished!.status).toEqual({ code: 2, message: 'boom' });
+    expect(finished!.events[0]?.name).toBe('exception');
+    expect(trace.getSpan(context.active())).toBeUndefined();
+  });
+});
+
+describe('job meter', () => {
+  it("records BullMQ's millisecond job duration in seconds and its counters, and drops its push-style queue gauge", async () => {
+    const exporter = new PrometheusExporter();
+    const provider = new MeterProvider({ readers: [exporter] });
+    const meter = createJobMeter(provider.getMeter('@ogf/bullmq'));
+    const attributes = { 'bullmq.queue.name': 'q', 'bullmq.job.name': 'j', 'bullmq.job.state': 'completed' };
+    meter.createCounter('bullmq.jobs.completed', { unit: '1' }).add(1, attributes);
+    meter.createCounter('bullmq.jobs.completed', { unit: '1' }).add(1, attributes);
+    meter.createHistogram('bullmq.job.duration', { unit: 'ms' }).record(1500, attributes);
+    meter.createGauge('bullmq.queue.jobs', { unit: '{jobs}' }).record(7, { 'bullmq.queue.name': 'q' });
+    const { body: text } = await exporter.render();
+    expect(text).toMatch(/^bullmq_jobs_completed_total\{[^}]*bullmq_queue_name="q"[^}]*\} 2$/m);
+    expect(text).toMatch(/^bullmq_job_duration_seconds_sum\{[^}]*\} 1\.5$/m);
+    expect(text).toMatch(/^bullmq_job_duration_seconds_bucket\{[^}]*le="2\.5"[^}]*\} 1$/m);
+    expect(text).not.toContain('bullmq_queue_jobs');
+    await provider.shutdown();
+  });
+});
