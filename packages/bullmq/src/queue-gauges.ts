@@ -67,6 +67,9 @@ export function createQueueGauges(meter: Meter, report: Report, timeoutMs: numbe
     close() {
       queues.clear();
       if (jobs !== undefined && oldest !== undefined) meter.removeBatchObservableCallback(callback, [jobs, oldest]);
+      // A later add() registers the callback again.
+      jobs = undefined;
+      oldest = undefined;
     },
   };
 }

@@ -112,4 +112,32 @@ describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
     }
     expect(spans.filter((s) => s.name === 'addNode flow' && s.traceId === addFlow.traceId)).toHaveLength(3);
   });
+
+  it("links batch.processing to the submission instead, when the tracer's jobRelation is 'link' (worker without telemetry)", async () => {
+    const linked = await startRig({}, rig.redis, { tracerOptions: { jobRelation: 'link' } });
+    try {
+      const queue = linked.redis.tie(new bullmq.Queue('linked', { connection: linked.connection }));
+      const worker = linked.redis.tie(
+        new bullmq.Worker(
+          'linked',
+          linked.bull.processor(() => 1),
+          { connection: linked.connection },
+        ),
+      );
+      const done = new Promise((resolve) => worker.on('completed', resolve));
+      await linked.bull.submit(queue, { id: 'l-1', activityCount: 0 }, 'batch', { batchId: 'l-1' });
+      await done;
+      await worker.close();
+      await queue.close();
+      await linked.obs.forceFlush();
+      const spans = await linked.receiver.waitForSpans((all) => all.some((s) => s.name === 'batch.processing'));
+      const submission = spans.find((s) => s.name === 'batch.submission')!;
+      const processing = spans.find((s) => s.name === 'batch.processing')!;
+      expect(processing.traceId).not.toBe(submission.traceId);
+      expect(processing.parentSpanId).toBeUndefined();
+      expect(processing.links).toEqual([expect.objectContaining({ traceId: submission.traceId, spanId: submission.spanId })]);
+    } finally {
+      await linked.close();
+    }
+  });
 });

@@ -3,7 +3,7 @@
 // oldest version this package supports, so each case runs against both.
 import type { OgfError } from '@ogf/core';
 import { createObservability } from '@ogf/observability';
-import type { Observability } from '@ogf/observability';
+import type { Observability, ObservabilityConfig } from '@ogf/observability';
 import { assertPromtoolClean } from '@ogf/testkit/promtool';
 import { startOtlpReceiver } from '@ogf/testkit/otlp-receiver';
 import type { OtlpReceiver } from '@ogf/testkit/otlp-receiver';
@@ -49,7 +49,11 @@ export function sampleOf(text: string, name: string, labels: Record<string, stri
   return undefined;
 }
 
-export async function startRig(options: Omit<BullMQObservabilityOptions, 'obs'> = {}, redis?: RedisHandle): Promise<Rig> {
+export async function startRig(
+  options: Omit<BullMQObservabilityOptions, 'obs'> = {},
+  redis?: RedisHandle,
+  config: Pick<ObservabilityConfig, 'tracerOptions'> = {},
+): Promise<Rig> {
   const ownRedis = redis === undefined;
   const server = redis ?? (await startRedis());
   const receiver = await startOtlpReceiver();
@@ -59,6 +63,7 @@ export async function startRig(options: Omit<BullMQObservabilityOptions, 'obs'> 
     logDestination: { write: (line) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
     env: { OTEL_SERVICE_NAME: 'bullmq-test', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     lifecycleOptions: { queue: 'external' },
+    ...config,
   });
   const bull = createBullMQObservability({ onError: (error) => errors.push(error), ...options, obs });
   const metrics = async (): Promise<string> => {

@@ -7,7 +7,7 @@ export type { FailureCategory } from './redact.js';
 export { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, contentTypeOf, negotiateFormat } from './negotiate.js';
 export type { ExpositionFormat } from './negotiate.js';
 export type { MetricKind, MetricsSnapshot, SnapshotAttributes, SnapshotMetric, SnapshotNumber, SnapshotPoint } from './snapshot.js';
-export type { BatchSummary, LatencyPercentiles } from './summary.js';
+export type { BatchSummary, LatencyPercentiles, SlowestBatch } from './summary.js';
 export { isHealthStatus } from './health.js';
 export type { CheckReport, HealthReport, HealthStatus } from './health.js';
 export type { Exposition, HealthSource, MetricsSource, ServiceInfo } from './sources.js';

@@ -49,4 +49,21 @@ export interface BatchSummary {
   activities_per_second: number;
   batch_latency_seconds: LatencyPercentiles;
   activity_latency_seconds: LatencyPercentiles;
+  /**
+   * The trace of the slowest batch processed recently, from the exemplars kept on the processing
+   * duration (present only when exemplars are on and a batch was processed inside a span recently).
+   */
+  slowest_recent_batch?: SlowestBatch;
+}
+
+/** A batch named by its trace: `slowest_recent_batch` of {@link BatchSummary}. */
+export interface SlowestBatch {
+  /** W3C trace id (32 hex digits): open it in Jaeger or Tempo. */
+  trace_id: string;
+  /** The span that recorded the duration (`batch.processing`). */
+  span_id: string;
+  /** Its processing time, in seconds. */
+  duration_seconds: number;
+  /** When it was recorded, ISO 8601. */
+  at: string;
 }

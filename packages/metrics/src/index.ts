@@ -7,6 +7,10 @@ export { BUILTIN_ERROR_TYPES, classifyError, createErrorClassifier } from './cla
 export type { BuiltinErrorType, ErrorClassifier, ErrorClassifierRule } from './classify.js';
 export { BATCH_STATES, normaliseState } from './states.js';
 export type { BatchState } from './states.js';
+export { createExemplarReservoir } from './exemplar-reservoir.js';
+export type { ExemplarReservoir, ExemplarReservoirOptions, TraceExemplar } from './exemplar-reservoir.js';
+export { EXEMPLAR_FILTERS, parseExemplarFilter } from './exemplar-filter.js';
+export type { ExemplarFilter } from './exemplar-filter.js';
 export { toBatchSummary } from './summary.js';
 export type { SummaryOptions } from './summary.js';
 export { createBatchSummarizer } from './summarizer.js';

@@ -1,4 +1,5 @@
 // The configuration's public shapes: what `createObservability` accepts and what it resolves to.
+import type { ExemplarFilter } from '@ogf/metrics';
 import type { EnvSource } from './env.js';
 
 /** The samplers of `OTEL_TRACES_SAMPLER` this package builds. */
@@ -47,6 +48,12 @@ export interface ConfigOptions {
   metricsExporters?: MetricsExporterName[];
   /** OTLP metric push interval. Env: `OTEL_METRIC_EXPORT_INTERVAL`. Default 60 000. */
   metricExportIntervalMs?: number;
+  /**
+   * Which histogram measurements keep an exemplar (trace id on the bucket, in OpenMetrics): `trace_based`
+   * (inside a sampled span), `always_on` (inside any span), `always_off` (none, nothing wrapped).
+   * Env: `OTEL_METRICS_EXEMPLAR_FILTER`. Default `trace_based`.
+   */
+  exemplarFilter?: ExemplarFilter;
   /** Everything becomes a no-op and nothing is exported. Env: `OTEL_SDK_DISABLED`. Default false. */
   disabled?: boolean;
   /** Log level. Env: `OTEL_LOG_LEVEL` (none, error, warn, info, debug, verbose, all). Default `info`. */
@@ -93,6 +100,7 @@ export interface ResolvedConfig {
     enabled: boolean;
     exporters: MetricsExporterName[];
     intervalMs: number;
+    exemplarFilter: ExemplarFilter;
     /** Set when metrics are pushed: metrics enabled, not disabled, `otlp` listed, endpoint known. */
     otlp: OtlpTarget | undefined;
   };

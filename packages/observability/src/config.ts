@@ -4,6 +4,7 @@
 // endpoint is not an error (Prometheus pull only, no span export).
 import type { ConfigOptions, LogLevel, MetricsExporterName, ResolvedConfig, SamplerName, TracesExporterName } from './config-types.js';
 import { defaultEnv, parseBoolean, parseNameList, parsePositiveMs, parseRatio, readVar, type EnvSource } from './env.js';
+import { parseExemplarFilter } from '@ogf/metrics';
 import { resolveEndpoint } from './otlp-target.js';
 import { resolveResource } from './resource.js';
 import { fail, oneOf, optionalBoolean } from './validate.js';
@@ -116,6 +117,11 @@ export function resolveConfig(config: ConfigOptions = {}): ResolvedConfig {
         ? parsePositiveMs(envInterval, 'OTEL_METRIC_EXPORT_INTERVAL')
         : 60_000;
 
+  const exemplarFilter =
+    config.exemplarFilter !== undefined
+      ? parseExemplarFilter(config.exemplarFilter, 'exemplarFilter')
+      : parseExemplarFilter(readVar(env, 'OTEL_METRICS_EXEMPLAR_FILTER'), 'OTEL_METRICS_EXEMPLAR_FILTER');
+
   const sampling = resolveSampler(config, env);
   const traces = resolveEndpoint('traces', config, env);
   const metrics = resolveEndpoint('metrics', config, env);
@@ -144,6 +150,7 @@ export function resolveConfig(config: ConfigOptions = {}): ResolvedConfig {
       enabled: enableMetrics && !disabled,
       exporters: metricsExporters,
       intervalMs,
+      exemplarFilter,
       otlp: pushMetrics ? { url: metrics.url!, headers: metrics.headers, timeoutMs: metrics.timeoutMs } : undefined,
     },
     logging: { enabled: enableLogging, level: enableLogging ? level : 'silent' },

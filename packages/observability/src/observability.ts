@@ -6,7 +6,7 @@ import type { OgfError } from '@ogf/core';
 import { createHealthChecker } from '@ogf/health';
 import type { HealthChecker, HealthCheckerOptions } from '@ogf/health';
 import { createBatchMetrics, createBatchSummarizer } from '@ogf/metrics';
-import type { BatchMetrics, BatchMetricsOptions } from '@ogf/metrics';
+import type { BatchMetrics, BatchMetricsOptions, ExemplarReservoir } from '@ogf/metrics';
 import { PrometheusExporter } from '@ogf/prom-export';
 import type { PrometheusExporterOptions } from '@ogf/prom-export';
 import { createStatusApp } from '@ogf/status-http';
@@ -24,6 +24,7 @@ import type { DeliveryStats, DeliveryTracker } from './delivery.js';
 import { createAuditLog, createLogger } from './logger.js';
 import type { AuditLog, LogDestination, StateTransitionRecord } from './logger.js';
 import { buildProviders } from './providers.js';
+import { exemplarReservoirFor, withExemplars, withSlowestBatch } from './exemplars.js';
 import type { Providers } from './providers.js';
 import { createBatchLifecycle } from './lifecycle/create.js';
 import type { BatchLifecycle, BatchLifecycleOptions } from './lifecycle/types.js';
@@ -147,11 +148,16 @@ export function createObservability(options: ObservabilityConfig = {}): Observab
       logger.warn({ event: 'ogf.error', source, code: error.code, err: error.message }, error.message);
     });
 
-  const exporter = new PrometheusExporter({ onError: warn('prom-export'), ...options.prometheusOptions });
+  const reservoir = exemplarReservoirFor(config);
+  const exporter = new PrometheusExporter({
+    onError: warn('prom-export'),
+    ...(reservoir === undefined ? {} : { exemplars: reservoir }),
+    ...options.prometheusOptions,
+  });
   const delivery = createDeliveryTracker();
-  const providers = buildProviders(config, exporter, delivery);
+  const providers = withExemplars(buildProviders(config, exporter, delivery), reservoir);
   try {
-    return compose(options, config, logger, exporter, delivery, providers, warn);
+    return compose(options, config, logger, exporter, delivery, providers, warn, reservoir);
   } catch (error) {
     // A bad option for one of the packages: stop the push reader's timer before rethrowing.
     providers.sdkMeterProvider.shutdown().catch(() => undefined);
@@ -168,6 +174,7 @@ function compose(
   delivery: DeliveryTracker,
   providers: Providers,
   warn: (source: string) => (error: OgfError) => void,
+  reservoir: ExemplarReservoir | undefined,
 ): Observability {
   const metrics = createBatchMetrics({ onError: warn('metrics'), ...options.metricsOptions, meterProvider: providers.meterProvider });
   const tracer = createBatchTracer({ onError: warn('tracing'), ...options.tracerOptions, tracerProvider: providers.tracerProvider });
@@ -186,7 +193,7 @@ function compose(
     health,
     metrics: {
       render: (request) => exporter.render(request),
-      summary: async () => summarizer.summarize(await exporter.snapshot()),
+      summary: async () => withSlowestBatch(summarizer.summarize(await exporter.snapshot()), reservoir, metrics.scopeName, Date.now()),
     },
     service: {
       name: config.serviceName,
@@ -220,7 +227,7 @@ function compose(
           {
             contextManager,
             tracerProvider: providers.sdkTracerProvider,
-            meterProvider: config.metrics.enabled ? providers.sdkMeterProvider : undefined,
+            meterProvider: config.metrics.enabled ? providers.meterProvider : undefined,
           },
           logger,
         )

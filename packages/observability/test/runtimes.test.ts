@@ -8,6 +8,7 @@ const app = fileURLToPath(new URL('./fixtures/runtime-app.ts', import.meta.url))
 
 interface Scenario {
   metrics: string;
+  openMetrics: string;
   status: Record<string, unknown>;
   live: number;
   lines: Record<string, unknown>[];
@@ -32,6 +33,9 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
 
       // One submission recorded by hand, one by the lifecycle inside the wrapped request.
       expect(result.metrics).toMatch(/^batch_submitted_total(\{[^}]*\})? 2$/m);
+      // Exemplars by default: the batch's processing duration links to its trace (OpenMetrics only).
+      expect(result.openMetrics).toContain(`} 1 # {trace_id="${result.spanIds.traceId}",span_id="${result.spanIds.spanId}"} 0.003 `);
+      expect(result.metrics).not.toContain('trace_id');
       expect(result.status).toMatchObject({ service_name: 'runtime-app', environment: 'edge', metrics: { batches_completed: 1 } });
       expect(result.live).toBe(200);
       const inSpan = result.lines.find((line) => line.msg === 'after an await inside the span');

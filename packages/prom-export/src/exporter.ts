@@ -49,6 +49,10 @@ function validate(options: PrometheusExporterOptions): void {
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new OgfError('ERR_OGF_INVALID_OPTION', 'onError must be a function');
   }
+  const exemplars = options.exemplars as { exemplars?: unknown } | undefined;
+  if (exemplars !== undefined && (typeof exemplars !== 'object' || exemplars === null || typeof exemplars.exemplars !== 'function')) {
+    throw new OgfError('ERR_OGF_INVALID_OPTION', 'exemplars must be an exemplar source: an object with an exemplars(query) method');
+  }
   checkRegistries(options.registries ?? []);
 }
 

@@ -41,7 +41,8 @@ export function createReporter(onError: RenderOptions['onError']): Reporter {
 
 /** Cursor options for a format. */
 export function cursorOptions(format: ExpositionFormat, options: RenderOptions): CursorOptions {
-  return { openMetrics: format === 'openmetrics', created: options.openMetricsCreated !== false };
+  const openMetrics = format === 'openmetrics';
+  return { openMetrics, created: options.openMetricsCreated !== false, exemplars: openMetrics ? options.exemplars : undefined };
 }
 
 function renderNow(resourceMetrics: ResourceMetrics, format: ExpositionFormat, options: RenderFunctionOptions): string {

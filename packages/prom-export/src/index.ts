@@ -2,6 +2,8 @@ export { PrometheusExporter } from './exporter.js';
 export type { PrometheusExporterOptions, StreamedExposition } from './exporter.js';
 export { renderOpenMetrics, renderPrometheusText } from './exposition.js';
 export type { RenderFunctionOptions } from './exposition.js';
+export { MAX_EXEMPLAR_LABEL_CHARS } from './exemplars.js';
+export type { Exemplar, ExemplarQuery, ExemplarSource } from './exemplars.js';
 export { toMetricsSnapshot } from './snapshot.js';
 export { prometheusLabelName, prometheusMetricName, prometheusUnit } from './names.js';
 export { createRenderCache } from './labels.js';

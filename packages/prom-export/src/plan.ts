@@ -20,6 +20,8 @@ export interface OtelSource {
   readonly metric: MetricData;
   /** `otel_scope_name="…",…` or '' when scope labels are off. */
   readonly scope: string;
+  /** The instrumentation scope's name (what exemplar sources are asked with). */
+  readonly scopeName: string;
 }
 
 export interface Family {
@@ -157,7 +159,7 @@ export function planFamilies(
       const existing = byOmName.get(omName);
       if (existing) {
         if (existing.type === type && existing.name === name) {
-          existing.sources.push({ metric, scope: scopeText });
+          existing.sources.push({ metric, scope: scopeText, scopeName: scope.name });
         } else {
           report(
             'ERR_OGF_TYPE_CONFLICT',
@@ -183,7 +185,7 @@ export function planFamilies(
         type,
         help: metric.descriptor.description.trim() === '' ? otelName : metric.descriptor.description,
         unit: unit !== '' && omName.endsWith(`_${unit}`) ? unit : '',
-        sources: [{ metric, scope: scopeText }],
+        sources: [{ metric, scope: scopeText, scopeName: scope.name }],
       };
       byOmName.set(omName, family);
       otel.push(family);

@@ -3,6 +3,8 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
 import { escapeHelp, escapeLabelValue, formatValue } from './escape.js';
+import type { Exemplar, ExemplarSource } from './exemplars.js';
+import { byBucket, exemplarSuffix, newest } from './exemplars.js';
 import type { RenderCache } from './labels.js';
 import { labelPart } from './labels.js';
 import { prometheusLabelName } from './names.js';
@@ -13,6 +15,8 @@ export interface CursorOptions {
   readonly openMetrics: boolean;
   /** OpenMetrics `_created` samples. */
   readonly created: boolean;
+  /** Where exemplars come from (OpenMetrics only; undefined writes none). */
+  readonly exemplars?: ExemplarSource | undefined;
 }
 
 /** Renders families a few lines at a time. */
@@ -107,6 +111,17 @@ export function createCursor(families: readonly Family[], options: CursorOptions
   let lossy = false;
   let sample = '';
   let base = '';
+  const exemplarSource = options.exemplars;
+  // The exemplars of one point; a throwing source is reported and writes none.
+  const exemplarsOf = (source: OtelSource, point: DataPoint<unknown>): readonly Exemplar[] | undefined => {
+    if (exemplarSource === undefined) return undefined;
+    try {
+      return exemplarSource.exemplars({ scope: source.scopeName, name: source.metric.descriptor.name, attributes: point.attributes });
+    } catch (error) {
+      report('ERR_OGF_COLLECT_FAILED', 'exemplar-source', `the exemplar source failed: ${String(error)}; exemplars left out`);
+      return undefined;
+    }
+  };
   const onInvalidKey = (key: string): void =>
     report('ERR_OGF_INVALID_NAME', `key:${key}`, `attribute key ${JSON.stringify(key)} has no valid label characters; left out`);
 
@@ -152,7 +167,9 @@ export function createCursor(families: readonly Family[], options: CursorOptions
         report('ERR_OGF_INVALID_VALUE', `value:${family.name}`, `counter "${family.name}" has a NaN or negative value; point dropped`);
         return 1;
       }
-      out += `${sample}${braces}${formatValue(value)}\n`;
+      const exemplar = family.type === 'counter' ? newest(exemplarsOf(source, point)) : undefined;
+      const suffix = exemplar === undefined ? '' : exemplarSuffix(exemplar, family.name, report);
+      out += `${sample}${braces}${formatValue(value)}${suffix}\n`;
       if (om && options.created && family.type === 'counter') out += `${base}_created${braces}${seconds(point.startTime)}\n`;
       return 1;
     }
@@ -161,12 +178,17 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     const counts = histogram.buckets.counts;
     const fragments = leFragments(bounds, cache);
     const prefix = labels === '' ? `${base}_bucket{` : `${base}_bucket{${labels},`;
+    const exemplars = byBucket(exemplarsOf(source, point), bounds);
+    const suffix = (i: number): string => {
+      const exemplar = exemplars?.[i];
+      return exemplar === undefined ? '' : exemplarSuffix(exemplar, family.name, report);
+    };
     let cumulative = 0;
     for (let i = 0; i < bounds.length; i++) {
       cumulative += counts[i] ?? 0;
-      out += `${prefix}${fragments[i] as string}${cumulative}\n`;
+      out += `${prefix}${fragments[i] as string}${cumulative}${exemplars === undefined ? '' : suffix(i)}\n`;
     }
-    out += `${prefix}le="+Inf"} ${histogram.count}\n`;
+    out += `${prefix}le="+Inf"} ${histogram.count}${exemplars === undefined ? '' : suffix(bounds.length)}\n`;
     // The sum is only meaningful (and, in OpenMetrics, only allowed) when no bucket is negative.
     const sum = histogram.sum;
     const sumOk = sum !== undefined && sum >= 0 && !((bounds[0] ?? 0) < 0);

@@ -1,4 +1,5 @@
 import type { OgfError } from './errors.js';
+import type { ExemplarSource } from './exemplars.js';
 
 // Public shapes. The snapshot types and the exposition formats are @ogf/core's contracts.
 
@@ -33,4 +34,9 @@ export interface RenderOptions {
    * histograms, invalid values). Default: OTel's `diag.warn`. Never throws into the render.
    */
   onError?: (error: OgfError) => void;
+  /**
+   * Where exemplars come from (e.g. @ogf/metrics' `createExemplarReservoir()`). Written in OpenMetrics
+   * only: on histogram buckets (newest per bucket) and counters' `_total`; never in text 0.0.4. Default none.
+   */
+  exemplars?: ExemplarSource;
 }

@@ -43,6 +43,11 @@ function thresholdsOf(panel: PanelSpec): ThresholdsConfigBuilder | undefined {
   return undefined;
 }
 
+/** True for queries over histogram buckets, whose exemplars Grafana can show. */
+export function showsExemplars(expr: string): boolean {
+  return /_bucket\{/.test(expr);
+}
+
 function buildPanel(panel: PanelSpec, id: number): StatPanelBuilder | TimeseriesPanelBuilder {
   const builder =
     panel.kind === 'stat'
@@ -63,14 +68,15 @@ function buildPanel(panel: PanelSpec, id: number): StatPanelBuilder | Timeseries
   const thresholds = thresholdsOf(panel);
   if (thresholds) builder.thresholds(thresholds);
   panel.targets.forEach((target, index) => {
-    builder.withTarget(
-      new DataqueryBuilder()
-        .refId(String.fromCharCode(65 + index))
-        .datasource(DATASOURCE)
-        .expr(target.expr)
-        .legendFormat(target.legend)
-        .range(),
-    );
+    const query = new DataqueryBuilder()
+      .refId(String.fromCharCode(65 + index))
+      .datasource(DATASOURCE)
+      .expr(target.expr)
+      .legendFormat(target.legend)
+      .range();
+    // Histogram panels show exemplars: the dots link a bucket to the trace of a batch in it.
+    if (showsExemplars(target.expr)) query.exemplar(true);
+    builder.withTarget(query);
   });
   return builder;
 }

@@ -17,7 +17,7 @@ interface Panel {
   title: string;
   gridPos: { x: number; y: number; w: number; h: number };
   datasource?: { uid: string };
-  targets?: { expr: string; refId: string; datasource?: { uid: string } }[];
+  targets?: { expr: string; refId: string; exemplar?: boolean; datasource?: { uid: string } }[];
 }
 
 const committed = readFileSync(dashboardFile, 'utf8');
@@ -90,6 +90,15 @@ describe('the generated Grafana dashboard', () => {
     for (const name of ['batch.processing.duration', 'activity.duration'] as const) {
       for (const q of [0.5, 0.95, 0.99]) expect(latencyExprs).toContain(histogramQuantile(name, q));
     }
+  });
+
+  it('shows exemplars on every histogram query (the dots that open a batch trace), and only there', () => {
+    const targets = dashboard.panels.flatMap((p) => p.targets ?? []);
+    const histogramTargets = targets.filter((t) => t.expr.includes('_bucket{'));
+    expect(histogramTargets.length).toBeGreaterThanOrEqual(6);
+    expect(histogramTargets.filter((t) => t.exemplar !== true).map((t) => t.expr)).toEqual([]);
+    expect(targets.filter((t) => t.exemplar === true && !t.expr.includes('_bucket{')).map((t) => t.expr)).toEqual([]);
+    expect(histogramTargets.map((t) => t.expr)).toContain(histogramQuantile('batch.processing.duration', 0.95));
   });
 
   it('sends every query to the data source variable and filters it by the job variable', () => {

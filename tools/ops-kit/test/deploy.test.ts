@@ -176,13 +176,25 @@ describe('deploy/docker-compose.yml', () => {
   it('provisions Grafana with the Prometheus service as data source and the generated dashboard', () => {
     const provisioning = hostPathOf(grafana, '/etc/grafana/provisioning')!;
     const datasources = parse(readFileSync(join(provisioning, 'datasources/prometheus.yml'), 'utf8')) as {
-      datasources: { type: string; url: string }[];
+      datasources: {
+        type: string;
+        url: string;
+        uid: string;
+        jsonData?: { exemplarTraceIdDestinations?: { name: string; datasourceUid: string }[] };
+      }[];
     };
     const [source] = datasources.datasources;
     expect(source!.type).toBe('prometheus');
     const url = new URL(source!.url);
     expect(url.hostname).toBe('prometheus');
     expect(containerPorts(prometheus)).toContain(Number(url.port));
+
+    // Exemplars: Prometheus stores them, and the data source links their trace_id to Jaeger's UI.
+    expect(prometheus!.command).toContain('--enable-feature=exemplar-storage');
+    const jaegerSource = datasources.datasources.find((d) => d.type === 'jaeger')!;
+    expect(new URL(jaegerSource.url).hostname).toBe('jaeger');
+    expect(containerPorts(jaeger)).toContain(Number(new URL(jaegerSource.url).port));
+    expect(source!.jsonData?.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: jaegerSource.uid }]);
 
     const providers = parse(readFileSync(join(provisioning, 'dashboards/ogf.yml'), 'utf8')) as {
       providers: { type: string; options: { path: string } }[];

@@ -16,6 +16,7 @@
 //   rules: Record<string, string>     rule files by name → YAML content; written to the temp dir
 //                                     and listed under `rule_files:` (e.g. alert or recording rules)
 //   startTimeoutMs: number            default 30 s (the machine may be busy)
+//   flags: string[]                   extra command-line flags, e.g. ['--enable-feature=exemplar-storage']
 //
 // Handle:
 //   url, port, configFile, dir        where it listens and what it was started with
@@ -27,6 +28,8 @@
 //   targets()                         the /api/v1/targets active targets (health, lastError, scrapeUrl)
 //   waitForTargetsUp({ timeoutMs? })  resolves once every active target reports health 'up'
 //   rules()                           the /api/v1/rules groups (for rule-file tests)
+//   queryExemplars(promql, startSec, endSec)  /api/v1/query_exemplars → { seriesLabels, exemplars }[]
+//                                     (needs flags: ['--enable-feature=exemplar-storage'])
 //   logs()                            what Prometheus printed (put it in failure messages)
 //   stop()
 //
@@ -47,6 +50,12 @@ export interface PrometheusOptions {
   scrapeConfigs?: string;
   rules?: Record<string, string>;
   startTimeoutMs?: number;
+  flags?: string[];
+}
+
+export interface PromExemplars {
+  seriesLabels: Record<string, string>;
+  exemplars: { labels: Record<string, string>; value: number; timestamp: number }[];
 }
 
 export interface PromSample {
@@ -77,6 +86,7 @@ export interface PrometheusServer {
   targets(): Promise<PromTarget[]>;
   waitForTargetsUp(options?: { timeoutMs?: number }): Promise<void>;
   rules(): Promise<unknown[]>;
+  queryExemplars(promql: string, startSeconds: number, endSeconds: number): Promise<PromExemplars[]>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -142,6 +152,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=1h',
       '--log.level=warn',
+      ...(options.flags ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -239,6 +250,16 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     async rules() {
       const data = await api<{ groups: unknown[] }>('/api/v1/rules');
       return data.groups;
+    },
+    async queryExemplars(promql, start, end) {
+      const params = new URLSearchParams({ query: promql, start: String(start), end: String(end) });
+      const data = await api<
+        { seriesLabels: Record<string, string>; exemplars: { labels: Record<string, string>; value: string; timestamp: number }[] }[]
+      >(`/api/v1/query_exemplars?${params}`);
+      return data.map((item) => ({
+        seriesLabels: item.seriesLabels,
+        exemplars: item.exemplars.map((e) => ({ labels: e.labels, value: parseValue(e.value), timestamp: e.timestamp })),
+      }));
     },
     logs: () => output,
     stop,

@@ -27,4 +27,19 @@ describe('testkit checkers', () => {
     expect(families[0]?.samples[0]?.labels).toEqual({ q: 'a"b\nc' });
     expect(() => parseOpenMetrics('# TYPE jobs counter\njobs_total 2\n')).toThrow(/EOF/);
   });
+
+  it('the OpenMetrics parser holds exemplars to the spec: place, 128 label characters, value, timestamp, bucket range', () => {
+    const histogram = (exemplars: [string, string, string]): string =>
+      `# TYPE d histogram\nd_bucket{le="1"} 1${exemplars[0]}\nd_bucket{le="5"} 2${exemplars[1]}\nd_bucket{le="+Inf"} 2${exemplars[2]}\nd_count 2\nd_sum 3\n# EOF\n`;
+    const ok = parseOpenMetrics(histogram([' # {trace_id="ab"} 0.5 1700000000.25', ' # {trace_id="cd"} 2.5', '']));
+    expect(ok[0]?.samples[1]?.exemplar).toEqual({ labels: { trace_id: 'cd' }, value: '2.5', timestamp: null });
+    expect(ok[0]?.samples[0]?.exemplar?.timestamp).toBe('1700000000.250000000');
+    expect(parseOpenMetrics('# TYPE c counter\nc_total 3 # {span_id="x"} 1\n# EOF\n')[0]?.samples[0]?.exemplar?.value).toBe('1');
+    expect(() => parseOpenMetrics(histogram(['', ' # {trace_id="ab"} 0.5', '']))).toThrow(/outside the bucket/);
+    expect(() => parseOpenMetrics(histogram([' # {trace_id="ab"} 2', '', '']))).toThrow(/outside the bucket/);
+    expect(() => parseOpenMetrics(histogram(['', '', ' # {trace_id="ab"} +Inf']))).toThrow(/non-finite/);
+    expect(() => parseOpenMetrics(histogram([` # {t="${'x'.repeat(128)}"} 1`, '', '']))).toThrow(/too long/);
+    expect(() => parseOpenMetrics(histogram([' # {trace_id="ab"} 1 x', '', '']))).toThrow(/invalid OpenMetrics/);
+    expect(() => parseOpenMetrics('# TYPE g gauge\ng 3 # {span_id="x"} 1\n# EOF\n')).toThrow(/exemplars/);
+  });
 });

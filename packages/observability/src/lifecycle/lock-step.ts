@@ -59,11 +59,11 @@ export function runLocked<R>(
         span.fail(reason);
         throw reason;
       }
-      deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: false });
+      context.with(span.context, () => deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: false }));
       span.timedOut(waitMs);
       throw new OgfError('ERR_OGF_LOCK_TIMEOUT', `lock '${name}' for ${key} not acquired within ${timeoutMs} ms (timed out)`);
     }
-    deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true });
+    context.with(span.context, () => deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true }));
     span.acquired(waitMs);
     const heldFrom = deps.clock();
     // Releases the lock and ends the span; a promise only when your release returns one.

@@ -74,9 +74,12 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
 
     deps.dequeue(ref.id);
     const queuedAt = epochMs(ref.enqueuedAt) ?? this.submittedAt;
-    if (queuedAt !== undefined) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
     const idleMs = deps.workerBusy(ref.workerId);
-    metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
+    // With the span active: the queue wait and idle time take this batch's trace as exemplar.
+    context.with(this.context, () => {
+      if (queuedAt !== undefined) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
+      metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
+    });
     if (ref.workerId !== undefined) this.span.workerBusy(ref.workerId);
     deps.began();
     this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
@@ -192,8 +195,15 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     this.finish(NONE, completion);
   }
 
-  /** Records the one outcome; `thrown` is what the callback threw (NONE when it returned). */
+  /**
+   * Records the one outcome; `thrown` is what the callback threw (NONE when it returned). Runs with
+   * `batch.processing` active, so the durations it records take this batch's trace as exemplar.
+   */
   finish(thrown: unknown, completion: BatchCompletion | undefined): void {
+    context.with(this.context, () => this.finishInContext(thrown, completion));
+  }
+
+  private finishInContext(thrown: unknown, completion: BatchCompletion | undefined): void {
     if (this.ended) {
       this.deps.misuse(`batch ${this.batchId} was ended twice; the second end was ignored`);
       return;

@@ -2,6 +2,7 @@
 // batch.queued), the carrier a worker continues the trace from, and on success the submission
 // metrics, `queue.size` (tracked mode) and `pending → queued`.
 import type { SubmissionSpan } from '@ogf/tracing';
+import { context } from '@opentelemetry/api';
 import type { Attributes, Context } from '@opentelemetry/api';
 import { withLogFields } from './log-fields.js';
 import type { Deps } from './shared.js';
@@ -52,7 +53,8 @@ export class SubmissionHandle implements ManualSubmission {
     if (durationMs === undefined) return;
     const { metrics } = this.deps;
     metrics.recordBatchSubmission({ activityCount: this.activityCount });
-    metrics.recordSubmitDuration({ durationMs, success: true });
+    // With the submission span active: the duration takes this trace as exemplar.
+    context.with(this.context, () => metrics.recordSubmitDuration({ durationMs, success: true }));
     this.deps.enqueue(this.batchId);
     this.deps.transition(this.batchId, 'pending', 'queued', { span: this.span, ctx: this.context });
     this.span.queued(this.deps.queueLevel());
@@ -62,7 +64,7 @@ export class SubmissionHandle implements ManualSubmission {
   fail(error: unknown): void {
     const durationMs = this.end('fail');
     if (durationMs === undefined) return;
-    this.deps.metrics.recordSubmitDuration({ durationMs, success: false });
+    context.with(this.context, () => this.deps.metrics.recordSubmitDuration({ durationMs, success: false }));
     this.deps.metrics.recordError({ error });
     this.span.fail(error);
   }
