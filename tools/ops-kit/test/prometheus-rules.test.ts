@@ -223,8 +223,8 @@ describe('the unit tests can fail', () => {
     ],
     [
       'the queue gauges summed over the processes instead of max',
-      'max by (job, queue) (bullmq_queue_jobs',
-      'sum by (job, queue) (bullmq_queue_jobs',
+      'max by (job, queue) (sum by (job, instance, queue) (bullmq_queue_jobs',
+      'sum by (job, queue) (sum by (job, instance, queue) (bullmq_queue_jobs',
       'capacity.test.yml',
       'a growing backlog',
     ],
