@@ -12,8 +12,9 @@ import { context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-// The built package, as a user gets it (`pnpm bench` builds first): the hand-written baseline uses
-// the built leaf packages too, so neither side pays for on-the-fly transpilation.
+// The built package, as a user gets it (`pnpm bench` builds first; `bench/tsconfig.json` drops the
+// source path aliases, so tsx resolves every @ogf package to its dist): the hand-written baseline
+// uses the built leaf packages too, so neither side pays for on-the-fly transpilation.
 import {
   createAsyncContextManager,
   createAuditLog,
@@ -24,6 +25,14 @@ import {
 } from '@ogf/observability';
 
 const ACTIVITIES = 100;
+
+for (const name of ['@ogf/observability', '@ogf/metrics', '@ogf/tracing']) {
+  if (!import.meta.resolve(name).includes('/dist/')) {
+    throw new Error(
+      `bench: ${name} resolves to ${import.meta.resolve(name)}; run \`tsx --tsconfig bench/tsconfig.json bench/run.ts\` after a build`,
+    );
+  }
+}
 
 class DiscardExporter implements SpanExporter {
   exported = 0;

@@ -5,6 +5,7 @@ import type { ProcessingSpan } from '@ogf/tracing';
 import { context } from '@opentelemetry/api';
 import type { Attributes, Context } from '@opentelemetry/api';
 import { ActivityHandle } from './activity.js';
+import { ActivityIds } from './activity-ids.js';
 import type { ActivityOwner } from './activity.js';
 import { runLocked } from './lock-step.js';
 import { withLogFields } from './log-fields.js';
@@ -40,7 +41,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   private readonly submittedAt: number | undefined;
   private readonly external: AbortSignal | undefined;
   private readonly onExternalAbort = (): void => this.cancel('signal aborted');
-  private readonly seen = new Set<string>();
+  private readonly seen = new ActivityIds();
   /** Manual activities not ended yet (callback activities end when their callback settles). */
   private open: Set<ActivityHandle> | undefined;
   private heldLocks: Set<string> | undefined;
@@ -107,9 +108,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       this.deps.misuse(`activity ${activity.activityId} started after batch ${this.batchId} ended; it is traced but not counted`);
       return false;
     }
-    // One hash lookup: the set grows unless the id was seen before.
-    const before = this.seen.size;
-    if (this.seen.add(activity.activityId).size === before) {
+    if (!this.seen.add(activity.activityId)) {
       this.deps.misuse(
         `activity ${activity.activityId} was already recorded in this run of batch ${this.batchId}; it is traced but not counted again`,
       );
