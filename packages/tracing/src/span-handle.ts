@@ -1,7 +1,7 @@
 // One small class behind all four handle interfaces: a monomorphic shape keeps the hot path
 // cheap, and the `recording` flag captured at start lets every method skip work (attribute
 // objects, redaction) when nothing records the span.
-import { SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, createContextKey, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { OgfError } from './errors.js';
 import { toSafeError } from './exception.js';
 import { ATTRIBUTES, EVENT_NAMES } from './names.js';
@@ -14,6 +14,13 @@ export const LOCK = 3;
 export type SpanKindCode = typeof SUBMISSION | typeof PROCESSING | typeof ACTIVITY | typeof LOCK;
 
 const noLate = (): void => undefined;
+
+/** Inside a lock span's context: the lock span and the context it was started in. */
+export const LOCK_SCOPE: symbol = createContextKey('ogf.tracing.lock-scope');
+export interface LockScope {
+  lock: Span;
+  parent: Context;
+}
 
 const LOCK_NONE = 0;
 const LOCK_HELD = 1;
@@ -29,7 +36,9 @@ function finite(value: number | undefined): value is number {
 
 export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan, LockSpan {
   readonly span: Span;
-  readonly context: Context;
+  /** The context the span was started in; `context` adds the span on first use. */
+  private readonly parent: Context;
+  private spanContext: Context | undefined;
   private readonly kind: SpanKindCode;
   /** Whether the span records (captured at start; an SDK span stops recording once ended). */
   readonly recording: boolean;
@@ -39,13 +48,35 @@ export class SpanHandle implements SubmissionSpan, ProcessingSpan, ActivitySpan,
   ended = false;
   private lockState = LOCK_NONE;
 
-  constructor(span: Span, ctx: Context, kind: SpanKindCode, onError: (error: OgfError) => void, onLate: (what: string) => void = noLate) {
+  constructor(
+    span: Span,
+    parent: Context,
+    kind: SpanKindCode,
+    onError: (error: OgfError) => void,
+    onLate: (what: string) => void = noLate,
+  ) {
     this.span = span;
-    this.context = ctx;
+    this.parent = parent;
     this.kind = kind;
     this.recording = span.isRecording();
     this.onError = onError;
     this.onLate = onLate;
+  }
+
+  /**
+   * The context with this span active (and, for a lock, the lock scope). Built on first use, then
+   * the same object: a handle whose context nobody reads (no context manager, a caller that only
+   * records on the span) costs no context copy.
+   */
+  get context(): Context {
+    if (this.spanContext !== undefined) return this.spanContext;
+    let ctx = trace.setSpan(this.parent, this.span);
+    if (this.kind === LOCK) {
+      const scope: LockScope = { lock: this.span, parent: this.parent };
+      ctx = ctx.setValue(LOCK_SCOPE, scope);
+    }
+    this.spanContext = ctx;
+    return ctx;
   }
 
   /** A call after the span ended is dropped; it is reported (once per kind) so the mistake shows. */

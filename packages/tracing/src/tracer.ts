@@ -4,12 +4,12 @@ import {
   context as contextApi,
   createContextKey,
   diag,
+  ROOT_CONTEXT,
   SpanKind,
   trace,
   type Attributes,
   type Context,
   type Link,
-  type Span,
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
@@ -17,7 +17,7 @@ import { errorReporter } from '@ogf/core';
 import { OgfError } from './errors.js';
 import { ATTRIBUTES, SPAN_NAMES } from './names.js';
 import { extractContext, injectContext, pendingLink, type JobRelation } from './propagation.js';
-import { ACTIVITY, LOCK, PROCESSING, SpanHandle, SUBMISSION, type SpanKindCode } from './span-handle.js';
+import { ACTIVITY, LOCK, LOCK_SCOPE, PROCESSING, SpanHandle, SUBMISSION, type LockScope, type SpanKindCode } from './span-handle.js';
 import type {
   ActivityRef,
   ActivitySpan,
@@ -31,13 +31,6 @@ import type {
   SubmissionSpan,
   TracedSpan,
 } from './types.js';
-
-/** Inside a lock span's context: the lock span and the context it was started in. */
-const LOCK_SCOPE = createContextKey('ogf.tracing.lock-scope');
-interface LockScope {
-  lock: Span;
-  parent: Context;
-}
 
 const DEFAULT_NAME = '@ogf/tracing';
 
@@ -74,11 +67,19 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+const PROBE = ROOT_CONTEXT.setValue(createContextKey('ogf.tracing.probe'), true);
+let propagating = false;
+/** Whether a context manager carries contexts into callbacks (probed until one does, then remembered). */
+function contextsPropagate(): boolean {
+  return (propagating ||= contextApi.with(PROBE, () => contextApi.active() === PROBE));
+}
+
 /** Runs `fn` with the handle's span active, ending it exactly once and recording failures. */
 function runInSpan<H extends SpanHandle, R>(handle: H, fn: (span: H) => R): R {
   // Ending or failing a span nobody records does nothing, so its result needs no watching:
-  // the no-SDK and sampled-out paths cost one context switch and nothing more.
-  if (!handle.recording) return contextApi.with(handle.context, fn, undefined, handle);
+  // the no-SDK and sampled-out paths cost one context switch and nothing more, and with no
+  // context manager (where `context.with` only calls `fn`) not even the span's context is built.
+  if (!handle.recording) return contextsPropagate() ? contextApi.with(handle.context, fn, undefined, handle) : fn(handle);
   let result: R;
   try {
     result = contextApi.with(handle.context, fn, undefined, handle);
@@ -152,12 +153,7 @@ export function createBatchTracer(options: BatchTracerOptions = {}): BatchTracer
       spanOptions.links = links;
     }
     const span = tracer.startSpan(spanName, spanOptions, parent);
-    let spanContext = trace.setSpan(parent, span);
-    if (kind === LOCK) {
-      const scope: LockScope = { lock: span, parent };
-      spanContext = spanContext.setValue(LOCK_SCOPE, scope);
-    }
-    return new SpanHandle(span, spanContext, kind, onError, onLate);
+    return new SpanHandle(span, parent, kind, onError, onLate);
   }
 
   function batchAttributes(batch: BatchRef): Attributes {

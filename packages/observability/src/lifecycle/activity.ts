@@ -26,8 +26,7 @@ export interface ActivityOwner {
 export class ActivityHandle implements ManualActivity {
   readonly activityId: string;
   readonly span: ActivitySpan;
-  /** The context with this activity's span active (its log lines carry `activity_id`). */
-  readonly context: Context;
+  private builtContext: Context | undefined;
   private readonly deps: Deps;
   private readonly owner: ActivityOwner;
   private readonly started: number;
@@ -47,9 +46,16 @@ export class ActivityHandle implements ManualActivity {
     const activity =
       ref.type === undefined ? { id: ref.id, batchId: owner.batchId } : { id: ref.id, batchId: owner.batchId, type: ref.type };
     this.span = deps.tracer.startActivityProcessingSpan(activity, owner.childOptions);
-    this.context = activityContext(this.span.context, this.span.span, ref.id, owner.propagates);
     this.counted = owner.admit(this, manual);
     this.started = deps.clock();
+  }
+
+  /**
+   * The context with this activity's span active (its log lines carry `activity_id`). Built on
+   * first use: where no context manager carries contexts and you never read it, none is made.
+   */
+  get context(): Context {
+    return (this.builtContext ??= activityContext(this.span.context, this.span.span, this.activityId, this.owner.propagates));
   }
 
   get batchId(): string {

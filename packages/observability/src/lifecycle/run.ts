@@ -131,7 +131,9 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     const act = new ActivityHandle(this, ref, false);
     let result: R;
     try {
-      result = context.with(act.context, fn, undefined, act);
+      // Without a context manager `context.with` only calls `fn`: skip it, and the activity's
+      // context is never built (the callback cannot see one).
+      result = this.propagates ? context.with(act.context, fn, undefined, act) : fn(act);
     } catch (error) {
       act.finish(error);
       throw error;

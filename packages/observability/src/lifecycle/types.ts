@@ -82,6 +82,7 @@ export interface ActivityRun {
   readonly batchId: string;
   /** Aborted when the batch is cancelled. */
   readonly signal: AbortSignal;
+  /** The context with this activity's span active; built when first read. */
   readonly context: Context;
   readonly span: ActivitySpan;
   /** Event `data.retrieved`. */
