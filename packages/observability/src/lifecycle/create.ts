@@ -13,6 +13,10 @@ function invalid(message: string): OgfError {
   return new OgfError('ERR_OGF_INVALID_OPTION', `createBatchLifecycle: ${message}`);
 }
 
+function monotonic(perf: { now(): number }): () => number {
+  return () => perf.now();
+}
+
 function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
   if (value !== undefined && typeof value !== 'function') throw invalid(`${name} must be a function, got ${typeof value}`);
   return value;
@@ -49,7 +53,8 @@ export function createBatchLifecycle(options: BatchLifecycleOptions): BatchLifec
     onError: optionalFunction('onError', options.onError),
     queueTracked: queue === 'tracked',
     lockTimeoutMs,
-    clock: optionalFunction('clock', options.clock) ?? (() => performance.now()),
+    // `performance` read once: on Node the global is an accessor, read on every use otherwise.
+    clock: optionalFunction('clock', options.clock) ?? monotonic(performance),
     now: optionalFunction('now', options.now) ?? Date.now,
     locks: createLocalLocks(),
   });
