@@ -251,25 +251,30 @@ describe('the unit tests can fail', () => {
     ],
   ];
 
-  it.each(mutations)('promtool test rules fails when %s', (_name, from, to, testFile, testName) => {
-    const dir = mkdtempSync(join(scratch, 'm-'));
-    cpSync(prometheusDir, dir, { recursive: true });
-    const file = ruleFiles.map((f) => `rules/${f}`).find((f) => readFileSync(join(dir, f), 'utf8').includes(from));
-    expect(file, `mutation source not found: ${from}`).toBeDefined();
-    writeFileSync(join(dir, file!), readFileSync(join(dir, file!), 'utf8').replace(from, to));
+  it.each(mutations)(
+    'promtool test rules fails when %s',
+    (_name, from, to, testFile, testName) => {
+      const dir = mkdtempSync(join(scratch, 'm-'));
+      cpSync(prometheusDir, dir, { recursive: true });
+      const file = ruleFiles.map((f) => `rules/${f}`).find((f) => readFileSync(join(dir, f), 'utf8').includes(from));
+      expect(file, `mutation source not found: ${from}`).toBeDefined();
+      writeFileSync(join(dir, file!), readFileSync(join(dir, file!), 'utf8').replace(from, to));
 
-    const suite = readYaml<UnitTestFile>(join(testsDir, testFile));
-    suite.tests = suite.tests.filter((t) => t.name.startsWith(testName));
-    expect(suite.tests).toHaveLength(1);
-    writeFileSync(join(dir, 'tests', 'mutation.test.yml'), stringify(suite));
+      const suite = readYaml<UnitTestFile>(join(testsDir, testFile));
+      suite.tests = suite.tests.filter((t) => t.name.startsWith(testName));
+      expect(suite.tests).toHaveLength(1);
+      writeFileSync(join(dir, 'tests', 'mutation.test.yml'), stringify(suite));
 
-    // The unmutated rules pass this case; the mutated ones must not.
-    const control = promtool(['test', 'rules', join('tests', 'mutation.test.yml')], pristineCopyOf(dir, file!));
-    expect(control.exitCode, control.output).toBe(0);
-    const run = promtool(['test', 'rules', join('tests', 'mutation.test.yml')], dir);
-    expect(run.exitCode, run.output).not.toBe(0);
-    expect(run.output).toContain('FAILED');
-  });
+      // The unmutated rules pass this case; the mutated ones must not.
+      const control = promtool(['test', 'rules', join('tests', 'mutation.test.yml')], pristineCopyOf(dir, file!));
+      expect(control.exitCode, control.output).toBe(0);
+      const run = promtool(['test', 'rules', join('tests', 'mutation.test.yml')], dir);
+      expect(run.exitCode, run.output).not.toBe(0);
+      expect(run.output).toContain('FAILED');
+      // Two promtool runs; an anomaly case replays a day of one-minute evaluations (10–20 s each, more on a loaded machine).
+    },
+    180_000,
+  );
 
   /** A sibling copy of `dir` with the pristine version of `file`, for the control run. */
   function pristineCopyOf(dir: string, file: string): string {
