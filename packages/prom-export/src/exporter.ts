@@ -1,7 +1,7 @@
 // The pull MetricReader: give it to a MeterProvider, then serve `handler` (or call `render`) on
 // whatever route you like. No listener: transport belongs to the application.
 import { contentTypeOf, negotiateFormat } from '@ogf/core';
-import type { Exposition, ExpositionFormat, MetricsSnapshot } from '@ogf/core';
+import type { StreamedExposition as CoreStreamedExposition, Exposition, ExpositionFormat, MetricsSnapshot } from '@ogf/core';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { OgfError, isOgfError } from './errors.js';
@@ -16,12 +16,8 @@ import { checkRegistries } from './registries.js';
 import type { Production } from './production.js';
 import { byteStream, firstChunk, startProduction } from './production.js';
 
-/** An exposition whose body is a stream of UTF-8 chunks (see `PrometheusExporter#renderStream`). */
-export interface StreamedExposition {
-  contentType: string;
-  /** The exposition as UTF-8 bytes, about 20 KiB per chunk, produced while it is read. */
-  body: ReadableStream<Uint8Array>;
-}
+/** An exposition whose body is a stream of UTF-8 chunks (see `PrometheusExporter#renderStream`): @ogf/core's contract. */
+export type StreamedExposition = CoreStreamedExposition;
 
 /** Options of `new PrometheusExporter(options)`. */
 export interface PrometheusExporterOptions extends RenderOptions {
