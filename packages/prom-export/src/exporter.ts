@@ -92,6 +92,7 @@ export class PrometheusExporter extends MetricReader {
   async render(options: { accept?: string | null; format?: ExpositionFormat } = {}): Promise<Exposition> {
     const format = options.format ?? negotiateFormat(options.accept);
     const production = this.produce(format);
+    production.keepAll();
     await production.finished;
     return { contentType: contentTypeOf(format), body: production.chunks.join('') };
   }
@@ -109,13 +110,21 @@ export class PrometheusExporter extends MetricReader {
   async renderStream(options: { accept?: string | null; format?: ExpositionFormat } = {}): Promise<StreamedExposition> {
     const format = options.format ?? negotiateFormat(options.accept);
     const production = this.produce(format);
-    await firstChunk(production);
-    return { contentType: contentTypeOf(format), body: byteStream(production) };
+    // Attached now, in the same tick as joining: no chunk is released before this reader reads it.
+    const reader = production.attach();
+    try {
+      await firstChunk(production);
+    } catch (error) {
+      reader.detach();
+      throw error;
+    }
+    return { contentType: contentTypeOf(format), body: byteStream(production, reader) };
   }
 
   private produce(format: ExpositionFormat): Production {
     const running = this.inflight.get(format);
-    if (running) return running;
+    // A render that released chunks cannot be replayed from the start: start another.
+    if (running && !running.trimmed) return running;
     const production = startProduction(async (emit) => {
       const resourceMetrics = await this.collectOrExplain();
       const foreign = await this.collectRegistries();
