@@ -10,4 +10,4 @@ export type { MetricKind, MetricsSnapshot, SnapshotAttributes, SnapshotMetric, S
 export type { BatchSummary, LatencyPercentiles, SlowestBatch } from './summary.js';
 export { isHealthStatus } from './health.js';
 export type { CheckReport, HealthReport, HealthStatus } from './health.js';
-export type { Exposition, HealthSource, MetricsSource, ServiceInfo } from './sources.js';
+export type { Exposition, HealthSource, MetricsSource, ServiceInfo, StreamedExposition } from './sources.js';

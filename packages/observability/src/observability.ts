@@ -193,6 +193,7 @@ function compose(
     health,
     metrics: {
       render: (request) => exporter.render(request),
+      renderStream: (request) => exporter.renderStream(request),
       summary: async () => withSlowestBatch(summarizer.summarize(await exporter.snapshot()), reservoir, metrics.scopeName, Date.now()),
     },
     service: {

@@ -1,7 +1,7 @@
 // The pull MetricReader: give it to a MeterProvider, then serve `handler` (or call `render`) on
 // whatever route you like. No listener: transport belongs to the application.
 import { contentTypeOf, negotiateFormat } from '@ogf/core';
-import type { Exposition, ExpositionFormat, MetricsSnapshot } from '@ogf/core';
+import type { StreamedExposition as CoreStreamedExposition, Exposition, ExpositionFormat, MetricsSnapshot } from '@ogf/core';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { OgfError, isOgfError } from './errors.js';
@@ -16,12 +16,8 @@ import { checkRegistries } from './registries.js';
 import type { Production } from './production.js';
 import { byteStream, firstChunk, startProduction } from './production.js';
 
-/** An exposition whose body is a stream of UTF-8 chunks (see `PrometheusExporter#renderStream`). */
-export interface StreamedExposition {
-  contentType: string;
-  /** The exposition as UTF-8 bytes, about 20 KiB per chunk, produced while it is read. */
-  body: ReadableStream<Uint8Array>;
-}
+/** An exposition whose body is a stream of UTF-8 chunks (see `PrometheusExporter#renderStream`): @ogf/core's contract. */
+export type StreamedExposition = CoreStreamedExposition;
 
 /** Options of `new PrometheusExporter(options)`. */
 export interface PrometheusExporterOptions extends RenderOptions {
@@ -96,6 +92,7 @@ export class PrometheusExporter extends MetricReader {
   async render(options: { accept?: string | null; format?: ExpositionFormat } = {}): Promise<Exposition> {
     const format = options.format ?? negotiateFormat(options.accept);
     const production = this.produce(format);
+    production.keepAll();
     await production.finished;
     return { contentType: contentTypeOf(format), body: production.chunks.join('') };
   }
@@ -113,13 +110,21 @@ export class PrometheusExporter extends MetricReader {
   async renderStream(options: { accept?: string | null; format?: ExpositionFormat } = {}): Promise<StreamedExposition> {
     const format = options.format ?? negotiateFormat(options.accept);
     const production = this.produce(format);
-    await firstChunk(production);
-    return { contentType: contentTypeOf(format), body: byteStream(production) };
+    // Attached now, in the same tick as joining: no chunk is released before this reader reads it.
+    const reader = production.attach();
+    try {
+      await firstChunk(production);
+    } catch (error) {
+      reader.detach();
+      throw error;
+    }
+    return { contentType: contentTypeOf(format), body: byteStream(production, reader) };
   }
 
   private produce(format: ExpositionFormat): Production {
     const running = this.inflight.get(format);
-    if (running) return running;
+    // A render that released chunks cannot be replayed from the start: start another.
+    if (running && !running.trimmed) return running;
     const production = startProduction(async (emit) => {
       const resourceMetrics = await this.collectOrExplain();
       const foreign = await this.collectRegistries();

@@ -1,6 +1,6 @@
 import { healthBody, statusBody, toJson, type Audience } from './bodies.js';
 import { isHealthStatus, negotiateFormat } from '@ogf/core';
-import type { BatchSummary, Exposition, ExpositionFormat, HealthReport, HealthStatus } from '@ogf/core';
+import type { BatchSummary, Exposition, ExpositionFormat, HealthReport, HealthStatus, MetricsSource, StreamedExposition } from '@ogf/core';
 import { OgfError } from './errors.js';
 import { resolveOptions, type StatusAppOptions } from './options.js';
 import { createDashboardServer } from './dashboard/serve.js';
@@ -91,11 +91,26 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     if (!pending) {
       const source = metrics as NonNullable<typeof metrics>;
       pending = Promise.resolve()
-        .then(() => source.render({ accept, format }))
+        .then(async () => {
+          const rendered = await source.render({ accept, format });
+          if (typeof rendered?.body !== 'string' || typeof rendered.contentType !== 'string') {
+            throw new TypeError('the metrics source rendered no { contentType, body }');
+          }
+          return rendered;
+        })
         .finally(() => renders.delete(format));
       renders.set(format, pending);
     }
     return pending;
+  }
+
+  async function renderStreamed(accept: string | null, format: ExpositionFormat): Promise<StreamedExposition> {
+    const source = metrics as NonNullable<typeof metrics> & Required<Pick<MetricsSource, 'renderStream'>>;
+    const rendered = await source.renderStream({ accept, format });
+    if (typeof rendered?.contentType !== 'string' || typeof rendered.body?.getReader !== 'function') {
+      throw new TypeError('the metrics source streamed no { contentType, body: ReadableStream }');
+    }
+    return rendered;
   }
 
   async function readSummary(): Promise<BatchSummary> {
@@ -150,10 +165,10 @@ export function createStatusDispatcher(options: StatusAppOptions): StatusDispatc
     const accept = request.headers.get('accept');
     const format = negotiateFormat(accept);
     try {
-      const rendered = await sharedRender(accept, format);
-      if (typeof rendered?.body !== 'string' || typeof rendered.contentType !== 'string') {
-        throw new TypeError('the metrics source rendered no { contentType, body }');
-      }
+      // GET streams when the source can (it shares concurrent renders itself); HEAD keeps the
+      // string path for its Content-Length, as do sources with `render` only.
+      const rendered =
+        request.method === 'GET' && metrics?.renderStream ? await renderStreamed(accept, format) : await sharedRender(accept, format);
       const headers = baseHeaders(rendered.contentType, extra);
       headers.vary = headers.vary ? `Accept, ${headers.vary}` : 'Accept';
       return { status: 200, headers, body: rendered.body };

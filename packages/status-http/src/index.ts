@@ -10,6 +10,7 @@ export type {
   HealthStatus,
   MetricsSource,
   ServiceInfo,
+  StreamedExposition,
 } from '@ogf/core';
 export { isOgfError, OgfError } from '@ogf/core';
 export type { StatusHttpErrorCode } from './errors.js';

@@ -9,6 +9,7 @@ import { OgfError } from './errors.js';
 import { createStatusDispatcher } from './handler.js';
 import type { StatusAppOptions } from './options.js';
 import { rawPathOf } from './paths.js';
+import { pumpBody } from './pump.js';
 
 export { trackConnections, type ConnectionTracker } from './connections.js';
 
@@ -27,12 +28,15 @@ function nodeListener(options: StatusAppOptions): { listener: StatusListener; ow
     async (request, { outgoing }) => {
       const reply = (await dispatcher.reply(request)) as NonNullable<Awaited<ReturnType<typeof dispatcher.reply>>>;
       const headers: Record<string, string | number> = { ...reply.headers };
-      if (reply.body !== null) headers['content-length'] = Buffer.byteLength(reply.body);
+      const body = reply.body;
+      if (typeof body === 'string') headers['content-length'] = Buffer.byteLength(body);
       try {
         outgoing.writeHead(reply.status, headers);
         // HEAD: headers only, with the length GET would have.
-        if (reply.body === null || request.method === 'HEAD') outgoing.end();
-        else outgoing.end(reply.body);
+        if (body === null || request.method === 'HEAD') outgoing.end();
+        else if (typeof body === 'string') outgoing.end(body);
+        // A streamed exposition: chunked, written as it is rendered.
+        else await pumpBody(body, outgoing);
       } catch {
         // The client went away mid-answer; nothing left to tell it.
         outgoing.destroy();

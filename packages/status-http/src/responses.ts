@@ -5,11 +5,14 @@
 /** Headers as a plain record. */
 export type HeaderRecord = Record<string, string>;
 
-/** An answer before it meets a transport. `body` is the GET body, also kept for HEAD's length. */
+/**
+ * An answer before it meets a transport. `body` is the GET body, also kept for HEAD's length; a
+ * stream (only ever for a GET of `/metrics` from a source with `renderStream`) goes out chunked.
+ */
 export interface Reply {
   status: number;
   headers: HeaderRecord;
-  body: string | null;
+  body: string | ReadableStream<Uint8Array> | null;
 }
 
 /** The content type of every JSON body. */
@@ -38,6 +41,11 @@ const encoder = new TextEncoder();
  */
 export function toResponse(reply: Reply, head: boolean): Response {
   if (!head || reply.body === null) return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  if (typeof reply.body !== 'string') {
+    // Not produced for HEAD; should one arrive, nobody reads it, so it is released.
+    void reply.body.cancel().catch(() => undefined);
+    return new Response(null, { status: reply.status, headers: reply.headers });
+  }
   const headers = { ...reply.headers, 'content-length': String(encoder.encode(reply.body).byteLength) };
   return new Response(null, { status: reply.status, headers });
 }

@@ -213,6 +213,16 @@ describe.each(TARGETS)('the status routes on %s', (name) => {
     }
   });
 
+  it('streams GET /metrics from the source renderStream (no Content-Length) and keeps the length on HEAD', async () => {
+    const response = await get('/metrics', AUTH);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(await response.text()).toMatch(/^batch_submitted_total\{[^}]*\} 42$/m);
+    const head = await target.fetch('/metrics', { method: 'HEAD', headers: AUTH });
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+  });
+
   it('answers HEAD with the GET status and headers and no body', async () => {
     for (const [path, headers] of [
       ['/health/ready', {}],
