@@ -12,7 +12,7 @@ import { context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-// The built package, as a user gets it (`pnpm bench` builds first; `bench/tsconfig.json` drops the
+// The built package, as a user gets it (`pnpm bench` builds first; `bench/tsconfig.run.json` drops the
 // source path aliases, so tsx resolves every @ogf package to its dist): the hand-written baseline
 // uses the built leaf packages too, so neither side pays for on-the-fly transpilation.
 import {
@@ -29,7 +29,7 @@ const ACTIVITIES = 100;
 for (const name of ['@ogf/observability', '@ogf/metrics', '@ogf/tracing']) {
   if (!import.meta.resolve(name).includes('/dist/')) {
     throw new Error(
-      `bench: ${name} resolves to ${import.meta.resolve(name)}; run \`tsx --tsconfig bench/tsconfig.json bench/run.ts\` after a build`,
+      `bench: ${name} resolves to ${import.meta.resolve(name)}; run \`tsx --tsconfig bench/tsconfig.run.json bench/run.ts\` after a build`,
     );
   }
 }
@@ -251,7 +251,7 @@ const lines = [
   'lock with a timeout (the baseline uses a `Set`), and the wait for an async activity (one `then` per activity: the',
   'baseline measures its duration inside the callback, the lifecycle must watch the promise the callback returns).',
   '',
-  'Both sides run on the built packages (`bench/tsconfig.json` drops the source path aliases; the run stops if a',
+  'Both sides run on the built packages (`bench/tsconfig.run.json` drops the source path aliases; the run stops if a',
   'package resolves to its source). Without an SDK an activity costs the baseline ~0.4 µs, so any per-activity',
   "bookkeeping shows as a large ratio. Removed so far: the activity span's context (a `Map` copy per activity in",
   '`trace.setSpan`) is built only when read, and callbacks are called directly while no context manager is registered',
