@@ -97,7 +97,7 @@ export function createBatchLifecycle(options: BatchLifecycleOptions): BatchLifec
       };
       let result: T | Promise<T>;
       try {
-        result = context.with(run.context, fn, undefined, run);
+        result = context.with(run.childOptions.parent, fn, undefined, run);
       } catch (error) {
         run.finish(error, undefined);
         return rejected(error);

@@ -253,6 +253,41 @@ describe('outcomes', () => {
     expect(rig.span('activity.processing', ['activity.id', 'a-2']).status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it('ends concurrent async activities that settle out of order, each with its own outcome', async () => {
+    const rig = createRig();
+    const gates = new Map<string, { open: () => void; fail: (error: Error) => void }>();
+    const gate = (id: string): Promise<void> => new Promise<void>((resolve, reject) => gates.set(id, { open: resolve, fail: reject }));
+    const outcomes = await rig.batches.process({ id: 'b-c' }, async (run) => {
+      const pending = ['a-1', 'a-2', 'a-3', 'a-4'].map((id) =>
+        run.activity({ id }, async (act) => {
+          await gate(id);
+          return act.calculated({ emissionsKg: Number(id.slice(2)) });
+        }),
+      );
+      await Promise.resolve();
+      // The first activity started settles last, and fails; a-3 fails while a-1 is still open.
+      gates.get('a-2')!.open();
+      gates.get('a-3')!.fail(new Error('invalid unit'));
+      gates.get('a-4')!.open();
+      await Promise.resolve();
+      gates.get('a-1')!.fail(new TypeError('factor missing'));
+      return Promise.allSettled(pending);
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await rig.sample('activity_success_total')).toBe(2);
+    expect(await rig.sample('activity_failed_total')).toBe(2);
+    expect(await rig.sample('emissions_grams_total')).toBe(6_000);
+    for (const [id, failed] of [
+      ['a-1', true],
+      ['a-2', false],
+      ['a-3', true],
+      ['a-4', false],
+    ] as const) {
+      expect(rig.span('activity.processing', ['activity.id', id]).status.code === SpanStatusCode.ERROR).toBe(failed);
+    }
+    expect(rig.span('batch.processing').attributes).toMatchObject({ 'batch.success_count': 2, 'batch.error_count': 2 });
+  });
+
   it('cancels through run.cancel() or options.signal: signal aborted, batch_cancelled, processing → cancelled', async () => {
     const rig = createRig();
     const seen: boolean[] = [];

@@ -12,7 +12,8 @@ export interface LockOwner {
   readonly batchId: string;
   readonly orgId: string | undefined;
   readonly signal: AbortSignal;
-  readonly context: Context;
+  /** The lock span's start options: its parent is the run's context. */
+  readonly childOptions: { parent: Context };
 }
 
 function cancelled(signal: AbortSignal, name: string): unknown {
@@ -38,7 +39,7 @@ export function runLocked<R>(
   const timeoutMs = options?.timeoutMs ?? deps.lockTimeoutMs;
   const span = deps.tracer.startLockAcquisitionSpan(
     owner.orgId === undefined ? { name, batchId: owner.batchId } : { name, orgId: owner.orgId, batchId: owner.batchId },
-    { parent: owner.context },
+    owner.childOptions,
   );
   // OffGridFlow's span tree: lock.wait, then lock.acquired (with the wait) or the timeout.
   span.waiting();

@@ -30,12 +30,15 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   readonly orgId: string | undefined;
   readonly workerId: string | undefined;
   readonly attempt: number;
-  readonly context: Context;
   readonly span: ProcessingSpan;
   readonly deps: Deps;
   readonly propagates: boolean;
-  /** The start options of every activity span (one object per run, not per activity). */
+  /**
+   * The start options of every activity and lock span (one object per run, not per activity);
+   * its `parent` is the context the run's own calls run in.
+   */
   readonly childOptions: { parent: Context };
+  private logContext: Context | undefined;
   private controller: AbortController | undefined;
   private readonly started: number;
   private readonly submittedAt: number | undefined;
@@ -67,17 +70,16 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       { id: ref.id, orgId: ref.orgId, workspaceId: ref.workspaceId, activityCount: ref.activityCount, workerId: ref.workerId },
       { parent },
     );
-    this.context = withLogFields(
-      this.span.context,
-      ref.workerId === undefined ? { batch_id: ref.id } : { batch_id: ref.id, worker_id: ref.workerId },
-    );
-    this.childOptions = { parent: this.context };
+    // The log fields only reach log lines through a context manager: without one, the context
+    // that carries them is built only if you read `run.context`.
+    if (this.propagates) this.logContext = this.withLogFields();
+    this.childOptions = { parent: this.logContext ?? this.span.context };
 
     deps.dequeue(ref.id);
     const queuedAt = epochMs(ref.enqueuedAt) ?? this.submittedAt;
     const idleMs = deps.workerBusy(ref.workerId);
     // With the span active: the queue wait and idle time take this batch's trace as exemplar.
-    context.with(this.context, () => {
+    context.with(this.childOptions.parent, () => {
       if (queuedAt !== undefined) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
       metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
     });
@@ -93,7 +95,19 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   }
 
   private transition(from: string, to: string, reason: string | undefined): void {
-    this.deps.transition(this.batchId, from, to, { workerId: this.workerId, reason, span: this.span, ctx: this.context });
+    this.deps.transition(this.batchId, from, to, { workerId: this.workerId, reason, span: this.span, ctx: this.childOptions.parent });
+  }
+
+  /** The context with `batch.processing` active and the log fields set. */
+  get context(): Context {
+    return (this.logContext ??= this.withLogFields());
+  }
+
+  private withLogFields(): Context {
+    return withLogFields(
+      this.span.context,
+      this.workerId === undefined ? { batch_id: this.batchId } : { batch_id: this.batchId, worker_id: this.workerId },
+    );
   }
 
   /** Created on first use: most runs never look at it. */
@@ -142,6 +156,12 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       act.finish(NONE);
       return result;
     }
+    if (this.awaited === undefined) {
+      // The usual case, one async activity at a time: the run's own handlers end it, so no
+      // closures are made per activity; a second concurrent one takes the closures below.
+      this.awaited = act;
+      return result.then(this.onAwaitedValue, this.onAwaitedError) as R;
+    }
     return result.then(
       (value) => {
         act.finish(NONE);
@@ -153,6 +173,20 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       },
     ) as R;
   }
+
+  private awaited: ActivityHandle | undefined;
+  private readonly onAwaitedValue = <T>(value: T): T => {
+    const act = this.awaited!;
+    this.awaited = undefined;
+    act.finish(NONE);
+    return value;
+  };
+  private readonly onAwaitedError = (error: unknown): never => {
+    const act = this.awaited!;
+    this.awaited = undefined;
+    act.finish(error);
+    throw error;
+  };
 
   startActivity(ref: ActivityRef): ManualActivity {
     return new ActivityHandle(this, ref, true);
@@ -201,7 +235,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
    * `batch.processing` active, so the durations it records take this batch's trace as exemplar.
    */
   finish(thrown: unknown, completion: BatchCompletion | undefined): void {
-    context.with(this.context, () => this.finishInContext(thrown, completion));
+    context.with(this.childOptions.parent, () => this.finishInContext(thrown, completion));
   }
 
   private finishInContext(thrown: unknown, completion: BatchCompletion | undefined): void {
