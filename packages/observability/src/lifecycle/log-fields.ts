@@ -25,8 +25,11 @@ export function withLogFields(ctx: Context, fields: Record<string, string>): Con
 
 /** Whether a context manager is registered that carries contexts into callbacks. */
 export function contextsPropagate(): boolean {
-  return context.with(PROBE, () => context.active() === PROBE);
+  return context.with(PROBE, probeIsActive);
 }
+
+// Module-level, so the probe (run per batch until a context manager shows up) allocates nothing.
+const probeIsActive = (): boolean => context.active() === PROBE;
 
 /** The context for an activity's callback: its span's context, plus the id when the span cannot carry it. */
 export function activityContext(spanContext: Context, span: Span, activityId: string, propagate: boolean): Context {
