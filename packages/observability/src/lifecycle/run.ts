@@ -79,13 +79,13 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     const queuedAt = epochMs(ref.enqueuedAt) ?? this.submittedAt;
     const idleMs = deps.workerBusy(ref.workerId);
     // With the span active: the queue wait and idle time take this batch's trace as exemplar.
+    if (ref.workerId !== undefined) this.span.workerBusy(ref.workerId);
+    deps.began();
     context.with(this.childOptions.parent, () => {
       if (queuedAt !== undefined) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
       metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
+      this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
     });
-    if (ref.workerId !== undefined) this.span.workerBusy(ref.workerId);
-    deps.began();
-    this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
     metrics.recordBatchStarted();
     this.started = deps.clock();
 

@@ -111,7 +111,8 @@ export function createDeps(options: DepsOptions): Deps {
       details.span?.event(EVENT_NAMES.stateTransition, { [ATTRIBUTES.stateFrom]: from, [ATTRIBUTES.stateTo]: to });
       if (audit === undefined) return;
       const record = { batchId, from, to, at: new Date(now()), workerId: details.workerId, reason: details.reason };
-      if (details.ctx === undefined) audit.stateTransition(record);
+      // Already in that context (the run's own calls are): no second context switch.
+      if (details.ctx === undefined || context.active() === details.ctx) audit.stateTransition(record);
       else context.with(details.ctx, () => audit.stateTransition(record));
     },
     enqueue(batchId) {
