@@ -36,6 +36,8 @@ export function wrapProcessor<T, R, N extends string>(
   track: (job: object) => void,
 ): WrappedProcessor<T, R, N> {
   const { workerId, ref: override, result } = options;
+  // Built once: only a job with a cancellation signal needs an options object of its own.
+  const resultOnly = result === undefined ? undefined : { result };
   // Three declared parameters: BullMQ 6 passes an AbortSignal only to processors that take one.
   return function processBatch(job: Job<T, R, N>, _token?: string, signal?: AbortSignal): Promise<R> {
     track(job);
@@ -48,8 +50,7 @@ export function wrapProcessor<T, R, N extends string>(
       if (carrier !== undefined) ref.carrier = carrier;
     }
     const full = override === undefined ? ref : { ...ref, ...override(job) };
-    const processOptions =
-      signal === undefined ? (result === undefined ? undefined : { result }) : { signal, ...(result ? { result } : {}) };
+    const processOptions = signal === undefined ? resultOnly : result === undefined ? { signal } : { signal, result };
     return batches.process(full, (run) => fn(job, run), processOptions);
   };
 }
