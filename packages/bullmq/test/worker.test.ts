@@ -170,5 +170,32 @@ describe.each(VERSIONS)('%s', (label, bullmq: BullMQ) => {
       expect(await rig.sample('batch_cancelled_total')).toBe(1);
       expect(await rig.sample('batch_failed_total')).toBeUndefined();
     });
+
+    it('takes no AbortSignal with cancellation: false, so cancelJob does not reach the job and it completes', async () => {
+      const q = queue('no-cancel');
+      let started: (job: Job) => void = () => undefined;
+      const running = new Promise<Job>((resolve) => (started = resolve));
+      let release: () => void = () => undefined;
+      const processor = rig.bull.processor(
+        async (job) => {
+          started(job);
+          await new Promise<void>((resolve) => (release = resolve));
+          return 'done';
+        },
+        { cancellation: false },
+      );
+      expect(processor.length).toBe(2);
+      expect(rig.bull.processor(() => 1).length).toBe(3);
+      const w = rig.redis.tie(new bullmq.Worker('no-cancel', processor, { connection: rig.connection, telemetry: rig.bull.telemetry }));
+      closers.push(() => w.close(true));
+      await rig.bull.submit(q, { id: 'nc-1', activityCount: 0 }, 'batch', { batchId: 'nc-1' });
+      const job = await running;
+      const completed = new Promise((resolve) => w.on('completed', resolve));
+      expect(w.cancelJob(String(job.id))).toBe(false);
+      release();
+      await completed;
+      expect(await rig.sample('batch_completed_total')).toBe(1);
+      expect((await rig.sample('batch_cancelled_total')) ?? 0).toBe(0);
+    });
   }
 });
