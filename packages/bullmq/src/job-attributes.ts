@@ -11,7 +11,7 @@ export const OVERFLOW: Attributes = Object.freeze({ 'otel.metric.overflow': true
 
 const EMPTY: Attributes = Object.freeze({});
 
-/** The interned attribute sets of one meter. */
+/** The interned attribute sets of one instrument. */
 export interface AttributeSets {
   readonly byKey: Map<string, Attributes>;
 }

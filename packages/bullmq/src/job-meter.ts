@@ -12,7 +12,6 @@
 import type { Attributes as OtelAttributes, Meter as OtelMeter, ObservableResult } from '@opentelemetry/api';
 import type { Counter, Gauge, Histogram, Meter, MetricOptions } from 'bullmq';
 import { createAttributeSets, interned, OVERFLOW } from './job-attributes.js';
-import type { AttributeSets } from './job-attributes.js';
 
 /** Job duration buckets in seconds: 5 ms to 10 min. */
 export const JOB_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
@@ -20,7 +19,9 @@ export const JOB_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05
 const NOOP: Gauge & Counter & Histogram = { add: () => undefined, record: () => undefined };
 
 /** A counter summed in memory and observed at collect time. */
-function summedCounter(meter: OtelMeter, name: string, description: string, sets: AttributeSets): Counter {
+function summedCounter(meter: OtelMeter, name: string, description: string): Counter {
+  // Per instrument, as the SDK's cardinality limit is.
+  const sets = createAttributeSets();
   const sums = new Map<OtelAttributes, number>();
   // BullMQ says unit '1'; Prometheus counters of events carry no unit.
   meter.createObservableCounter(name, { description, unit: '{job}' }).addCallback((result: ObservableResult) => {
@@ -42,12 +43,11 @@ export function createJobMeter(meter: OtelMeter): Meter {
   const counters = new Map<string, Counter>();
   const histograms = new Map<string, Histogram>();
   const gauges = new Map<string, Gauge>();
-  const sets = createAttributeSets();
   return {
     createCounter(name: string, options?: MetricOptions): Counter {
       let counter = counters.get(name);
       if (counter === undefined) {
-        counter = summedCounter(meter, name, options?.description ?? name, sets);
+        counter = summedCounter(meter, name, options?.description ?? name);
         counters.set(name, counter);
       }
       return counter;
@@ -56,6 +56,7 @@ export function createJobMeter(meter: OtelMeter): Meter {
       let histogram = histograms.get(name);
       if (histogram === undefined) {
         const inMs = options?.unit === 'ms';
+        const sets = createAttributeSets();
         const otel = meter.createHistogram(name, {
           description: options?.description ?? name,
           unit: inMs ? 's' : (options?.unit ?? ''),

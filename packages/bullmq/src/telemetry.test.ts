@@ -118,6 +118,22 @@ describe('job meter', () => {
   });
 });
 
+describe('job meter cardinality', () => {
+  it('keeps the cardinality limit per instrument, as the SDK does', async () => {
+    const exporter = new PrometheusExporter();
+    const provider = new MeterProvider({ readers: [exporter] });
+    const meter = createJobMeter(provider.getMeter('@ogf/bullmq'));
+    for (const state of ['completed', 'failed']) {
+      const counter = meter.createCounter(`bullmq.jobs.${state}`, { unit: '1' });
+      for (let i = 0; i < 1500; i += 1) counter.add(1, { 'bullmq.queue.name': 'q', 'bullmq.job.name': `j${i}`, 'bullmq.job.state': state });
+    }
+    const { body: text } = await exporter.render();
+    expect(text).not.toContain('otel_metric_overflow');
+    expect(text.match(/^bullmq_jobs_failed_total\{/gm)).toHaveLength(1500);
+    await provider.shutdown();
+  });
+});
+
 describe('attribute sets', () => {
   it('gives one frozen object per set: same names and values in any order, unset values left out', () => {
     const sets = createAttributeSets();
