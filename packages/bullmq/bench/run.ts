@@ -2,18 +2,19 @@
 // the processor wrapper running each job in obs.batches.process, observe(worker), the SDK exporting
 // spans over OTLP/HTTP to a local sink) against an uninstrumented one (no telemetry, the bare
 // processor), same Redis, same process, alternating rounds. Writes bench/results.md.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createObservability } from '@ogf/observability';
 import { startRedis } from '@ogf/testkit/services';
 import { Queue, Worker } from 'bullmq';
 import { createBullMQObservability } from '../src/index.js';
 
+const loadStart = loadavg()[0]!.toFixed(2);
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const TARGET = 1.1;
 
 // An OTLP/HTTP sink: accepts every export, keeps nothing (a collector that is fast and far away).
@@ -32,42 +33,74 @@ const obs = createObservability({
   logDestination: { write: () => undefined },
 });
 const bull = createBullMQObservability({ obs });
+// A documented alternative, measured as its own row and never as the target: the same
+// instrumentation with traces sampled at 10% (parent-based ratio sampler, as `OTEL_TRACES_SAMPLER`
+// sets it on the producers and the workers alike).
+const SAMPLE_RATIO = 0.1;
+const sampledObs = createObservability({
+  env: {
+    OTEL_SERVICE_NAME: 'bullmq-bench',
+    OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: String(SAMPLE_RATIO),
+  },
+  lifecycleOptions: { queue: 'external' },
+  logDestination: { write: () => undefined },
+});
+const sampledBull = createBullMQObservability({ obs: sampledObs });
 
 interface Sample {
   wallMs: number;
   cpuMs: number;
 }
 
-/** What a variant turns on: BullMQ's `telemetry` option, and the processor wrapper (+ observe(worker)). */
+/**
+ * What a variant turns on: BullMQ's `telemetry` option, and the processor wrapper (+ observe(worker));
+ * `sampled` is the full instrumentation with the 10% sampler, `cancellable` with `cancellation: true`.
+ */
 const VARIANTS = {
-  bare: { telemetry: false, wrapper: false },
-  telemetry: { telemetry: true, wrapper: false },
-  wrapper: { telemetry: false, wrapper: true },
-  full: { telemetry: true, wrapper: true },
+  bare: { telemetry: false, wrapper: false, sampled: false, cancellation: false },
+  telemetry: { telemetry: true, wrapper: false, sampled: false, cancellation: false },
+  wrapper: { telemetry: false, wrapper: true, sampled: false, cancellation: false },
+  full: { telemetry: true, wrapper: true, sampled: false, cancellation: false },
+  sampled: { telemetry: true, wrapper: true, sampled: true, cancellation: false },
+  cancellable: { telemetry: true, wrapper: true, sampled: false, cancellation: true },
 } as const;
 type Variant = keyof typeof VARIANTS;
 
 // Every variant drains the same jobs: each carries the trace context of one submission, as
 // `bull.submit` stores it (the uninstrumented worker ignores it).
 const carrier = await obs.batches.submit({ id: 'bench', activityCount: 0 }, (sub) => JSON.stringify(sub.carrier));
+// The sampled variant's jobs carry one submission each, made under the 10% sampler, so about a
+// tenth of them are in a sampled trace (one shared carrier would make all or none sampled).
+const sampledCarriers: string[] = [];
+for (let i = 0; i < JOBS; i += 1) {
+  sampledCarriers.push(await sampledObs.batches.submit({ id: `sampled-${i}`, activityCount: 0 }, (sub) => JSON.stringify(sub.carrier)));
+}
+const sampledShare = sampledCarriers.filter((c) => (JSON.parse(c) as { traceparent: string }).traceparent.endsWith('-01')).length / JOBS;
 
 async function drain(variant: Variant, round: number, workMs = 0): Promise<Sample> {
-  const { telemetry: withTelemetry, wrapper } = VARIANTS[variant];
+  const { telemetry: withTelemetry, wrapper, sampled, cancellation } = VARIANTS[variant];
   const name = `${variant}-${round}-${workMs}`;
-  const telemetry = withTelemetry ? { telemetry: bull.telemetry } : {};
+  const instrumentation = sampled ? sampledBull : bull;
+  const telemetry = withTelemetry ? { telemetry: instrumentation.telemetry } : {};
   const queue = new Queue(name, { connection, ...telemetry });
   // The producer side is not timed: the jobs are in Redis before the worker starts.
   await queue.addBulk(
     Array.from({ length: JOBS }, (_, i) => ({
       name: 'job',
       data: { batchId: `${name}-${i}` },
-      opts: { telemetry: { metadata: carrier } },
+      opts: { telemetry: { metadata: sampled ? sampledCarriers[i]! : carrier } },
     })),
   );
   const noop = (): Promise<undefined> =>
     workMs === 0 ? Promise.resolve(undefined) : new Promise((resolve) => setTimeout(() => resolve(undefined), workMs));
-  const worker = new Worker(name, wrapper ? bull.processor(noop) : noop, { connection, autorun: false, ...telemetry });
-  const observation = wrapper ? bull.observe(worker, { health: false }) : undefined;
+  const worker = new Worker(name, wrapper ? instrumentation.processor(noop, { cancellation }) : noop, {
+    connection,
+    autorun: false,
+    ...telemetry,
+  });
+  const observation = wrapper ? instrumentation.observe(worker, { health: false }) : undefined;
   let completed = 0;
   const done = new Promise<void>((resolve) => worker.on('completed', () => ++completed === JOBS && resolve()));
   await worker.waitUntilReady();
@@ -82,6 +115,7 @@ async function drain(variant: Variant, round: number, workMs = 0): Promise<Sampl
   await queue.obliterate({ force: true });
   await queue.close();
   await obs.forceFlush();
+  await sampledObs.forceFlush();
   return { wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
@@ -125,6 +159,7 @@ for (let round = 0; round < ROUNDS; round += 1) {
   console.log(`round ${round} (${WORK_MS} ms jobs): bare ${got.bare.wallMs.toFixed(0)} ms, full ${got.full.wallMs.toFixed(0)} ms`);
 }
 await obs.shutdown({ timeoutMs: 5000 });
+await sampledObs.shutdown({ timeoutMs: 5000 });
 await redis.stop();
 sink.close();
 
@@ -134,11 +169,14 @@ const LABELS: Record<Variant, string> = {
   telemetry: '`telemetry` only (BullMQ spans + job metrics)',
   wrapper: '`processor` wrapper + `observe(worker)` only',
   full: 'instrumented: `telemetry` + wrapper + `observe(worker)`',
+  sampled: `alternative, not the target: instrumented, traces sampled ${SAMPLE_RATIO * 100}% (\`parentbased_traceidratio\`)`,
+  cancellable: 'for scale, not the target: instrumented with `processor(fn, { cancellation: true })`',
 };
 const rows = names.map((n) => {
   const wall = median(samples[n].map((s) => s.wallMs));
   const extra = n === 'bare' ? '–' : f0(((wall - median(samples.bare.map((s) => s.wallMs))) * 1000) / JOBS);
-  return `| ${LABELS[n]} | ${f0(wall)} | ${f0((wall * 1000) / JOBS)} | ${extra} | ${f0(median(samples[n].map((s) => s.cpuMs)))} | ${median(ratios[n].wall).toFixed(2)}× | ${median(ratios[n].cpu).toFixed(2)}× |`;
+  const best = Math.min(...samples[n].map((s) => s.wallMs)) / Math.min(...samples.bare.map((s) => s.wallMs));
+  return `| ${LABELS[n]} | ${f0(wall)} | ${f0((wall * 1000) / JOBS)} | ${extra} | ${f0(median(samples[n].map((s) => s.cpuMs)))} | ${median(ratios[n].wall).toFixed(2)}× | ${median(ratios[n].cpu).toFixed(2)}× | ${best.toFixed(2)}× |`;
 });
 const fullRatio = median(ratios.full.wall);
 const met = fullRatio <= TARGET ? 'met' : 'missed';
@@ -150,10 +188,12 @@ process and run: a warm-up round, then ${ROUNDS} rounds running each variant onc
 (each job in \`obs.batches.process\`: batch metrics, the \`batch.processing\` span continuing the job's carrier, audit
 records) and \`bull.observe(worker)\`; the SDK exports spans over OTLP/HTTP to a local sink that discards them. Every job
 carries a submission's carrier. Time = from \`worker.run()\` to the last \`completed\` event; CPU = this process's user +
-system time in that interval (Redis is its own process). Ratios are medians of the per-round ratios to the baseline.
+system time in that interval (Redis is its own process). Ratios are medians of the per-round ratios to the baseline; the
+best-round ratio divides each variant's fastest round by the baseline's fastest (the least disturbed by other work on the
+machine), for comparison only: the target is judged on the median.
 
-| variant | wall ms / ${JOBS} jobs | µs / job | + µs / job | CPU ms | wall ratio | CPU ratio |
-|---|---:|---:|---:|---:|---:|---:|
+| variant | wall ms / ${JOBS} jobs | µs / job | + µs / job | CPU ms | wall ratio | CPU ratio | best-round wall ratio |
+|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 
 **Target: instrumented ≤ ${TARGET}× the uninstrumented worker — ${met}: ${fullRatio.toFixed(2)}×** (per-round ratios:
@@ -162,18 +202,15 @@ ${ratios.full.wall.map((r) => r.toFixed(2)).join(', ')}).
 For scale, jobs that wait ${WORK_MS} ms (a timer standing in for a real job's I/O), baseline vs fully instrumented, ${ROUNDS} pairs:
 ${f0(median(slow.bare))} ms vs ${f0(median(slow.full))} ms per ${JOBS} jobs, **${median(slowRatios).toFixed(2)}×** (per-pair: ${slowRatios.map((r) => r.toFixed(2)).join(', ')}).
 
-Why it is missed: a no-op job costs BullMQ itself only a few Redis round trips (the baseline row), so any per-job
-telemetry is large next to it. The two halves cost about the same: \`telemetry\` alone is BullMQ's own spans per job
-(\`process\`, plus the \`getNextJob\`/\`moveToFinished\`-side spans bullmq-otel also records) and its job counters and
-duration; the wrapper alone is one \`obs.batches.process\` per job (about ten metric recordings, the
-\`batch.processing\` span, two audit records and a log line through pino, the carrier parsed). With both, BullMQ's
-\`process\` span is the parent and the carrier is not parsed twice, so the sum is less than the parts. What matters for a
-real job is the absolute cost in the \`+ µs / job\` column: with jobs of about 2 ms it is about a tenth (the 1 ms row above), and less for longer jobs;
-for sub-millisecond jobs, run without \`telemetry\` (the wrapper alone still gives the batch metrics and the span tree
-from the carrier) or sample traces.
+The \`sampled\` row is the same instrumentation with a parent-based 10% ratio sampler on the producer and the worker
+(${(sampledShare * 100).toFixed(0)}% of its jobs carry a sampled trace): metrics, audit records and logs are all still recorded, only
+about a tenth of the traces are. It is a documented alternative, listed for scale, and not the target.
 
 Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'cpu'}, Node ${process.version}
-(the machine was shared with other work, so absolute numbers are noisy; the ratios come from the same run).
+(the machine was shared with other work: load average ${loadStart} at the start, ${loadavg()[0]!.toFixed(2)} at the end, so absolute
+numbers are noisy; the ratios come from the same run).
 `;
-writeFileSync(join(import.meta.dirname, 'results.md'), results);
+// What was tried, with before/after numbers, is kept by hand in findings.md and appended.
+const findings = readFileSync(join(import.meta.dirname, 'findings.md'), 'utf8');
+writeFileSync(join(import.meta.dirname, 'results.md'), `${results}\n${findings}`);
 console.log(results);

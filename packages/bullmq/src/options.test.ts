@@ -36,6 +36,12 @@ describe('createBullMQObservability', () => {
     );
     bull.close();
   });
+
+  it('rejects a processor cancellation option that is not a boolean', () => {
+    const bull = createBullMQObservability({ obs });
+    expect(() => bull.processor(() => 1, { cancellation: 'no' as never })).toThrow(/cancellation must be true or false, got no/);
+    bull.close();
+  });
 });
 
 describe('jobRef', () => {

@@ -8,6 +8,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OgfError } from './errors.js';
+import { createAttributeSets, interned } from './job-attributes.js';
 import { createJobMeter } from './job-meter.js';
 import { createTelemetry } from './telemetry.js';
 
@@ -86,5 +87,62 @@ describe('job meter', () => {
     expect(text).toMatch(/^bullmq_job_duration_seconds_bucket\{[^}]*le="2\.5"[^}]*\} 1$/m);
     expect(text).not.toContain('bullmq_queue_jobs');
     await provider.shutdown();
+  });
+
+  it('sums each counter per attribute set, whatever the key order of the objects BullMQ builds, and drops what the SDK drops', async () => {
+    const exporter = new PrometheusExporter();
+    const provider = new MeterProvider({ readers: [exporter] });
+    const counter = createJobMeter(provider.getMeter('@ogf/bullmq')).createCounter('bullmq.jobs.failed', { unit: '1' });
+    counter.add(1, { 'bullmq.queue.name': 'q', 'bullmq.job.name': 'j', 'bullmq.job.state': 'failed' });
+    counter.add(2, { 'bullmq.job.state': 'failed', 'bullmq.job.name': 'j', 'bullmq.queue.name': 'q' });
+    counter.add(1, { 'bullmq.queue.name': 'q', 'bullmq.job.name': 'k', 'bullmq.job.state': 'failed', unset: undefined });
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY])
+      counter.add(bad, { 'bullmq.queue.name': 'q', 'bullmq.job.name': 'j', 'bullmq.job.state': 'failed' });
+    const { body: text } = await exporter.render();
+    expect(text).toMatch(/^bullmq_jobs_failed_total\{[^}]*bullmq_job_name="j"[^}]*\} 3$/m);
+    expect(text).toMatch(/^bullmq_jobs_failed_total\{[^}]*bullmq_job_name="k"[^}]*\} 1$/m);
+    expect(text.match(/^bullmq_jobs_failed_total\{/gm)).toHaveLength(2);
+    await provider.shutdown();
+  });
+
+  it('counts attribute sets past the cardinality limit in the overflow series, as the SDK does', async () => {
+    const exporter = new PrometheusExporter();
+    const provider = new MeterProvider({ readers: [exporter] });
+    const counter = createJobMeter(provider.getMeter('@ogf/bullmq')).createCounter('bullmq.jobs.completed', { unit: '1' });
+    for (let i = 0; i < 2010; i += 1) counter.add(1, { 'bullmq.queue.name': 'q', 'bullmq.job.name': `j${i}` });
+    const { body: text } = await exporter.render();
+    expect(text).toMatch(/^bullmq_jobs_completed_total\{[^}]*otel_metric_overflow="true"[^}]*\} 11$/m);
+    expect(text).toMatch(/^bullmq_jobs_completed_total\{[^}]*bullmq_job_name="j1998"[^}]*\} 1$/m);
+    expect(text).not.toMatch(/bullmq_job_name="j1999"/);
+    await provider.shutdown();
+  });
+});
+
+describe('job meter cardinality', () => {
+  it('keeps the cardinality limit per instrument, as the SDK does', async () => {
+    const exporter = new PrometheusExporter();
+    const provider = new MeterProvider({ readers: [exporter] });
+    const meter = createJobMeter(provider.getMeter('@ogf/bullmq'));
+    for (const state of ['completed', 'failed']) {
+      const counter = meter.createCounter(`bullmq.jobs.${state}`, { unit: '1' });
+      for (let i = 0; i < 1500; i += 1) counter.add(1, { 'bullmq.queue.name': 'q', 'bullmq.job.name': `j${i}`, 'bullmq.job.state': state });
+    }
+    const { body: text } = await exporter.render();
+    expect(text).not.toContain('otel_metric_overflow');
+    expect(text.match(/^bullmq_jobs_failed_total\{/gm)).toHaveLength(1500);
+    await provider.shutdown();
+  });
+});
+
+describe('attribute sets', () => {
+  it('gives one frozen object per set: same names and values in any order, unset values left out', () => {
+    const sets = createAttributeSets();
+    const a = interned(sets, { queue: 'q', job: 'j', n: 1 });
+    expect(interned(sets, { n: 1, job: 'j', queue: 'q', gone: undefined })).toBe(a);
+    expect(a).toEqual({ queue: 'q', job: 'j', n: 1 });
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(interned(sets, { queue: 'q', job: 'j', n: '1' })).not.toBe(a);
+    expect(interned(sets, { queue: 'q', job: 'j1', n: 1 })).not.toBe(a);
+    expect(interned(sets, { queue: 'qj', job: '', n: 1 })).not.toBe(interned(sets, { queue: 'q', job: 'j', n: 1 }));
   });
 });

@@ -154,14 +154,20 @@ describe.each(VERSIONS)('%s', (label, bullmq: BullMQ) => {
       expect(text).toMatch(/bullmq_job_duration_seconds_bucket\{[^}]*le="0\.005"/);
     });
 
-    it("cancels the run when the worker cancels the job (BullMQ 6's AbortSignal)", async () => {
+    it("cancels the run when the worker cancels the job (BullMQ 6's AbortSignal), with cancellation: true", async () => {
       const q = queue('cancel');
       let started: (job: Job) => void = () => undefined;
       const running = new Promise<Job>((resolve) => (started = resolve));
-      const w = worker('cancel', (job, run) => {
-        started(job);
-        return new Promise((_, reject) => run.signal.addEventListener('abort', () => reject(new Error('aborted by the worker'))));
-      });
+      const processor = rig.bull.processor(
+        (job, run) => {
+          started(job);
+          return new Promise((_, reject) => run.signal.addEventListener('abort', () => reject(new Error('aborted by the worker'))));
+        },
+        { cancellation: true },
+      );
+      expect(processor.length).toBe(3);
+      const w = rig.redis.tie(new bullmq.Worker('cancel', processor, { connection: rig.connection, telemetry: rig.bull.telemetry }));
+      closers.push(() => w.close(true));
       await rig.bull.submit(q, { id: 'c-1', activityCount: 0 }, 'batch', { batchId: 'c-1' });
       const job = await running;
       const failed = new Promise((resolve) => w.on('failed', resolve));
@@ -169,6 +175,30 @@ describe.each(VERSIONS)('%s', (label, bullmq: BullMQ) => {
       await failed;
       expect(await rig.sample('batch_cancelled_total')).toBe(1);
       expect(await rig.sample('batch_failed_total')).toBeUndefined();
+    });
+
+    it('takes no AbortSignal by default, so cancelJob does not reach the job and it completes', async () => {
+      const q = queue('no-cancel');
+      let started: (job: Job) => void = () => undefined;
+      const running = new Promise<Job>((resolve) => (started = resolve));
+      let release: () => void = () => undefined;
+      const processor = rig.bull.processor(async (job) => {
+        started(job);
+        await new Promise<void>((resolve) => (release = resolve));
+        return 'done';
+      });
+      expect(processor.length).toBe(2);
+      expect(rig.bull.processor(() => 1, { cancellation: false }).length).toBe(2);
+      const w = rig.redis.tie(new bullmq.Worker('no-cancel', processor, { connection: rig.connection, telemetry: rig.bull.telemetry }));
+      closers.push(() => w.close(true));
+      await rig.bull.submit(q, { id: 'nc-1', activityCount: 0 }, 'batch', { batchId: 'nc-1' });
+      const job = await running;
+      const completed = new Promise((resolve) => w.on('completed', resolve));
+      expect(w.cancelJob(String(job.id))).toBe(false);
+      release();
+      await completed;
+      expect(await rig.sample('batch_completed_total')).toBe(1);
+      expect((await rig.sample('batch_cancelled_total')) ?? 0).toBe(0);
     });
   }
 });
