@@ -68,12 +68,20 @@ function urlParts(url: string): { path: string; scheme: string } {
   return { path: url.slice(start, end), scheme };
 }
 
+/** The outcome key of a request no route matched. */
+const NO_ROUTE = Symbol('no route');
+
 /** One method and scheme: its in-flight count and the duration attributes of each outcome seen so far. */
 interface Series {
   readonly attributes: Attributes;
   active: number;
-  /** `status route` → frozen attributes, reused by every request with that outcome (bounded: routes × statuses). */
-  readonly outcomes: Map<string, Attributes>;
+  /**
+   * status → route (NO_ROUTE for none) → frozen attributes, reused by every request with that outcome.
+   * Keyed by the number and the route string as they come, so a lookup builds no key string.
+   */
+  readonly outcomes: Map<number, Map<string | symbol, Attributes>>;
+  /** Outcomes kept so far (bounded: routes × statuses, at most MAX_CACHED_OUTCOMES). */
+  cached: number;
 }
 
 /**
@@ -81,15 +89,22 @@ interface Series {
  * reservoir then see the same object, and a request allocates none.
  */
 function outcomeAttributes(entry: Series, method: string, scheme: string, status: number, route: string | undefined): Attributes {
-  const key = route === undefined ? String(status) : `${status} ${route}`;
-  let attributes = entry.outcomes.get(key);
+  let byRoute = entry.outcomes.get(status);
+  if (byRoute === undefined) {
+    byRoute = new Map();
+    entry.outcomes.set(status, byRoute);
+  }
+  let attributes = byRoute.get(route ?? NO_ROUTE);
   if (attributes === undefined) {
     const fresh: Attributes = { 'http.request.method': method, 'url.scheme': scheme, 'http.response.status_code': status };
     if (route !== undefined) fresh['http.route'] = route;
     if (status >= 500) fresh['error.type'] = String(status);
     attributes = Object.freeze(fresh);
     // A route callback that returns raw paths must not grow this without bound (the SDK caps its series too).
-    if (entry.outcomes.size < MAX_CACHED_OUTCOMES) entry.outcomes.set(key, attributes);
+    if (entry.cached < MAX_CACHED_OUTCOMES) {
+      byRoute.set(route ?? NO_ROUTE, attributes);
+      entry.cached += 1;
+    }
   }
   return attributes;
 }
@@ -130,7 +145,12 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
     const key = `${method} ${scheme}`;
     let entry = series.get(key);
     if (entry === undefined) {
-      entry = { attributes: Object.freeze({ 'http.request.method': method, 'url.scheme': scheme }), active: 0, outcomes: new Map() };
+      entry = {
+        attributes: Object.freeze({ 'http.request.method': method, 'url.scheme': scheme }),
+        active: 0,
+        outcomes: new Map(),
+        cached: 0,
+      };
       series.set(key, entry);
     }
     return entry;
