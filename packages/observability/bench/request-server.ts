@@ -14,7 +14,12 @@ const app = new Hono();
 if (mode === 'instrumented') {
   const obs = createObservability({
     logDestination: { write: () => undefined },
-    env: { OTEL_SERVICE_NAME: 'bench', ...(process.env.OTLP_URL ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTLP_URL } : {}) },
+    env: {
+      OTEL_SERVICE_NAME: 'bench',
+      ...(process.env.OTLP_URL ? { OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTLP_URL } : {}),
+      // http/protobuf (the default) unless BENCH_OTLP_PROTOCOL=http/json.
+      ...(process.env.BENCH_OTLP_PROTOCOL ? { OTEL_EXPORTER_OTLP_PROTOCOL: process.env.BENCH_OTLP_PROTOCOL } : {}),
+    },
     ...(process.env.BENCH_NO_LOG ? { requestOptions: { accessLog: false } } : {}),
     // An alternative, not the target's setup: parent-based ratio sampling of root spans (e.g. 0.1).
     ...(process.env.BENCH_SAMPLE_RATIO ? { sampleRate: Number(process.env.BENCH_SAMPLE_RATIO) } : {}),

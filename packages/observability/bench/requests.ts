@@ -6,7 +6,8 @@
 // BENCH_NO_OTLP=1 (spans made but not exported), BENCH_NO_LOG=1 (no access log line),
 // BENCH_AGAINST=middleware|als (the second server is the bare route behind one pass-through
 // middleware, or behind one AsyncLocalStorage run per request, instead of request telemetry),
-// BENCH_SAMPLE_RATIO=0.1 (an alternative setup: parentbased_traceidratio sampling; not the target's).
+// BENCH_SAMPLE_RATIO=0.1 (an alternative setup: parentbased_traceidratio sampling; not the target's),
+// BENCH_OTLP_PROTOCOL=http/json (spans exported as JSON instead of protobuf, the default).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -111,6 +112,7 @@ const variations = [
   process.env.BENCH_AGAINST ? `second server: \`${process.env.BENCH_AGAINST}\` (attribution, not request telemetry)` : '',
   process.env.BENCH_NO_OTLP ? 'spans not exported (`BENCH_NO_OTLP`)' : '',
   process.env.BENCH_NO_LOG ? 'no access log (`BENCH_NO_LOG`)' : '',
+  process.env.BENCH_OTLP_PROTOCOL ? `OTLP protocol \`${process.env.BENCH_OTLP_PROTOCOL}\`` : '',
   process.env.BENCH_SAMPLE_RATIO
     ? `parentbased_traceidratio ${process.env.BENCH_SAMPLE_RATIO} (an alternative setup, not the target's)`
     : '',
