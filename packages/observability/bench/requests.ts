@@ -3,7 +3,11 @@
 // a sink process, duration histogram, in-flight gauge, request id, access log line to a discarding
 // destination), each on a real Node server under wrk on loopback, in paired rounds of one run.
 // Writes its section into bench/results.md (between the request-telemetry markers). For attribution:
-// BENCH_NO_OTLP=1 (spans made but not exported), BENCH_NO_LOG=1 (no access log line).
+// BENCH_NO_OTLP=1 (spans made but not exported), BENCH_NO_LOG=1 (no access log line),
+// BENCH_AGAINST=middleware|als (the second server is the bare route behind one pass-through
+// middleware, or behind one AsyncLocalStorage run per request, instead of request telemetry),
+// BENCH_SAMPLE_RATIO=0.1 (an alternative setup: parentbased_traceidratio sampling; not the target's),
+// BENCH_OTLP_PROTOCOL=http/json (spans exported as JSON instead of protobuf, the default).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -41,9 +45,13 @@ async function wrk(url: string, pid: number | undefined): Promise<{ rate: number
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
-// An OTLP sink in its own process (as a collector would be) that accepts and drops span exports,
-// so the BatchSpanProcessor really serialises and sends them.
-const SINK = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'content-type': 'application/json' }).end('{}')); });
+// An OTLP sink in its own process (as a collector would be) that accepts and drops span exports
+// (an empty success answer in the request's encoding), so the BatchSpanProcessor really serialises
+// and sends them.
+const SINK = `const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => {
+  const proto = String(q.headers['content-type']).includes('protobuf');
+  r.writeHead(200, { 'content-type': proto ? 'application/x-protobuf' : 'application/json' }).end(proto ? '' : '{}');
+}); });
 s.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + s.address().port));`;
 
 function startProcess(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
@@ -58,7 +66,7 @@ function startProcess(args: string[], env: Record<string, string> = {}): Promise
 const sink = await startProcess(['-e', SINK]);
 const bare = await startProcess(['--import', 'tsx', 'bench/request-server.ts', 'bare']);
 const instrumented = await startProcess(
-  ['--import', 'tsx', 'bench/request-server.ts', 'instrumented'],
+  ['--import', 'tsx', 'bench/request-server.ts', process.env.BENCH_AGAINST ?? 'instrumented'],
   process.env.BENCH_NO_OTLP ? {} : { OTLP_URL: sink.url },
 );
 const path = '/api/v1/batches/b-42';
@@ -100,16 +108,26 @@ const cpuRow =
     : `\n| server CPU µs per request (median, from /proc) | ${median(bareCpu).toFixed(1)} | ${median(instrumentedCpu).toFixed(1)} | ${cpuRatio.toFixed(2)}× | ≤ ${TARGET}× | ${cpuRatio <= TARGET ? 'yes' : 'no'} |`;
 for (const p of [bare, instrumented, sink]) p.child.kill('SIGTERM');
 
+const variations = [
+  process.env.BENCH_AGAINST ? `second server: \`${process.env.BENCH_AGAINST}\` (attribution, not request telemetry)` : '',
+  process.env.BENCH_NO_OTLP ? 'spans not exported (`BENCH_NO_OTLP`)' : '',
+  process.env.BENCH_NO_LOG ? 'no access log (`BENCH_NO_LOG`)' : '',
+  process.env.BENCH_OTLP_PROTOCOL ? `OTLP protocol \`${process.env.BENCH_OTLP_PROTOCOL}\`` : '',
+  process.env.BENCH_SAMPLE_RATIO
+    ? `parentbased_traceidratio ${process.env.BENCH_SAMPLE_RATIO} (an alternative setup, not the target's)`
+    : '',
+].filter((v) => v !== '');
+const setup = variations.length === 0 ? '' : `\n**Not the target's setup:** ${variations.join('; ')}.\n`;
 const section = `<!-- request-telemetry:start -->
 ### Request telemetry
 
 A Hono route returning JSON (\`GET /api/v1/batches/:id\`), bare and behind \`app.use(obs.requests.hono())\` (SERVER span
-exported over OTLP/HTTP to a sink in another process by the BatchSpanProcessor, \`http.server.request.duration\`,
+exported over OTLP/HTTP (protobuf, the default) to a sink in another process by the BatchSpanProcessor, \`http.server.request.duration\`,
 \`http.server.active_requests\`, request id generated and echoed, one access log line through pino to a discarding
 destination), each in its own Node process (\`@hono/node-server\` listener; one process, so neither side pays for the other's AsyncLocalStorage) under \`wrk -t1 -c10 -d${DURATION}\` on loopback,
 ${ROUNDS} paired rounds alternating which goes first. Cost = bare req/s ÷ instrumented req/s, and instrumented ÷ bare server
 CPU time per request (medians of the paired ratios).
-
+${setup}
 | measure | bare | instrumented | cost | target | met |
 |---|---:|---:|---:|---:|:-:|
 | req/s (median) | ${median(bareRates).toFixed(0)} | ${median(instrumentedRates).toFixed(0)} | ${ratio.toFixed(2)}× | ≤ ${TARGET}× | ${ratio <= TARGET ? 'yes' : 'no'} |${cpuRow}

@@ -9,6 +9,8 @@ export type SamplerName =
 export type MetricsExporterName = 'otlp' | 'prometheus' | 'none';
 /** Values of `OTEL_TRACES_EXPORTER`. */
 export type TracesExporterName = 'otlp' | 'none';
+/** Values of `OTEL_EXPORTER_OTLP_PROTOCOL` (and per signal): the OTLP/HTTP encodings this package sends. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
 /** pino's levels. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Resource attribute values accepted from config. */
@@ -36,6 +38,11 @@ export interface ConfigOptions {
   tracesHeaders?: Record<string, string>;
   /** Headers for metric export only. Env: `OTEL_EXPORTER_OTLP_METRICS_HEADERS`. */
   metricsHeaders?: Record<string, string>;
+  /**
+   * OTLP/HTTP body encoding for spans and metrics. Env: `OTEL_EXPORTER_OTLP_PROTOCOL`, then per signal
+   * `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `…_METRICS_PROTOCOL`. Default `http/protobuf` (the spec's default).
+   */
+  otlpProtocol?: OtlpProtocol;
   /** OTLP request timeout. Env: `OTEL_EXPORTER_OTLP_TIMEOUT` (and per signal). Default 10 000. */
   exportTimeoutMs?: number;
   /** Sampler. Env: `OTEL_TRACES_SAMPLER`. Default `parentbased_always_on`, or `parentbased_traceidratio` when `sampleRate` is set. */
@@ -73,6 +80,8 @@ export interface ConfigOptions {
 /** An OTLP destination after resolution. */
 export interface OtlpTarget {
   url: string;
+  /** `http/protobuf` (default) or `http/json`. */
+  protocol: OtlpProtocol;
   headers: Record<string, string>;
   timeoutMs: number;
 }

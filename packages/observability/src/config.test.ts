@@ -225,13 +225,37 @@ describe('OTEL_EXPORTER_OTLP_HEADERS and timeouts', () => {
 });
 
 describe('OTEL_EXPORTER_OTLP_PROTOCOL', () => {
-  it('accepts the two OTLP/HTTP protocols and refuses gRPC, naming the variable', () => {
-    expect(
-      resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' } }).tracing.otlp,
-    ).toBeDefined();
+  const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' };
+
+  it('sends protobuf by default, as the spec says', () => {
+    const config = resolveConfig({ env: endpoint });
+    expect(config.tracing.otlp?.protocol).toBe('http/protobuf');
+    expect(config.metrics.otlp?.protocol).toBe('http/protobuf');
+  });
+
+  it('reads the base variable, then the per-signal one, then the otlpProtocol field', () => {
+    const base = resolveConfig({ env: { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } });
+    expect([base.tracing.otlp?.protocol, base.metrics.otlp?.protocol]).toEqual(['http/json', 'http/json']);
+    const perSignal = resolveConfig({
+      env: { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' },
+    });
+    expect([perSignal.tracing.otlp?.protocol, perSignal.metrics.otlp?.protocol]).toEqual(['http/protobuf', 'http/json']);
+    const metricsOnly = resolveConfig({ env: { ...endpoint, OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' } });
+    expect([metricsOnly.tracing.otlp?.protocol, metricsOnly.metrics.otlp?.protocol]).toEqual(['http/protobuf', 'http/json']);
+    const explicit = resolveConfig({
+      env: { ...endpoint, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' },
+      otlpProtocol: 'http/json',
+    });
+    expect(explicit.tracing.otlp?.protocol).toBe('http/json');
+    expect(resolveConfig({ env: { ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'HTTP/JSON' } }).tracing.otlp?.protocol).toBe('http/json');
+  });
+
+  it('refuses gRPC and anything else, naming the variable or field', () => {
     expect(resolveConfig({ env: { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/json' } }).metrics.otlp).toBeUndefined();
     rejects(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }), 'OTEL_EXPORTER_OTLP_PROTOCOL', 'gRPC is not supported');
     rejects(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' } }), 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
+    rejects(() => resolveConfig({ env: { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'http/proto' } }), 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL');
+    rejects(() => resolveConfig({ env: {}, otlpProtocol: 'grpc' as never }), 'otlpProtocol', '"http/protobuf", "http/json"');
   });
 });
 

@@ -13,6 +13,7 @@ export type {
   ConfigOptions,
   LogLevel,
   MetricsExporterName,
+  OtlpProtocol,
   OtlpTarget,
   ResolvedConfig,
   ResourceAttributeValue,
@@ -144,14 +145,16 @@ export function resolveConfig(config: ConfigOptions = {}): ResolvedConfig {
       sampler: sampling.sampler,
       ratio: sampling.ratio,
       exporter: tracesExporter,
-      otlp: exportSpans ? { url: traces.url!, headers: traces.headers, timeoutMs: traces.timeoutMs } : undefined,
+      otlp: exportSpans ? { url: traces.url!, protocol: traces.protocol, headers: traces.headers, timeoutMs: traces.timeoutMs } : undefined,
     },
     metrics: {
       enabled: enableMetrics && !disabled,
       exporters: metricsExporters,
       intervalMs,
       exemplarFilter,
-      otlp: pushMetrics ? { url: metrics.url!, headers: metrics.headers, timeoutMs: metrics.timeoutMs } : undefined,
+      otlp: pushMetrics
+        ? { url: metrics.url!, protocol: metrics.protocol, headers: metrics.headers, timeoutMs: metrics.timeoutMs }
+        : undefined,
     },
     logging: { enabled: enableLogging, level: enableLogging ? level : 'silent' },
   };

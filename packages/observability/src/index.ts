@@ -7,6 +7,7 @@ export type {
   ConfigOptions,
   LogLevel,
   MetricsExporterName,
+  OtlpProtocol,
   OtlpTarget,
   ResolvedConfig,
   ResourceAttributeValue,

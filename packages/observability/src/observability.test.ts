@@ -130,6 +130,36 @@ describe('createObservability end to end in one process', () => {
     expect(obs.delivery().spans).toMatchObject({ ended: 3, exported: 3, failed: 0 });
   });
 
+  it('sends OTLP as protobuf by default and as JSON with OTEL_EXPORTER_OTLP_PROTOCOL=http/json, the same spans and points either way', async () => {
+    const received: Record<string, { types: string[]; spans: string[]; points: number }> = {};
+    for (const protocol of ['default', 'http/json', 'http/protobuf']) {
+      receiver.reset();
+      const { obs: current } = setup(
+        {},
+        { OTEL_METRICS_EXPORTER: 'otlp', ...(protocol === 'default' ? {} : { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }) },
+      );
+      await recordOneBatch(current);
+      await current.forceFlush();
+      const spans = await receiver.waitForSpans(3);
+      const points = await receiver.waitForMetrics((all) => all.some((p) => p.name === 'batch.submitted'));
+      received[protocol] = {
+        types: [...new Set(receiver.requests.map((r) => `${r.path} ${r.contentType} ${r.status}`))].sort(),
+        spans: spans.map((s) => s.name).sort(),
+        points: points.filter((p) => p.name === 'batch.submitted' && p.value === 1).length,
+      };
+      await current.shutdown({ timeoutMs: 2_000 });
+      obs = undefined;
+    }
+    const protobuf = ['/v1/metrics application/x-protobuf 200', '/v1/traces application/x-protobuf 200'];
+    expect(received.default?.types).toEqual(protobuf);
+    expect(received['http/protobuf']?.types).toEqual(protobuf);
+    expect(received['http/json']?.types).toEqual(['/v1/metrics application/json 200', '/v1/traces application/json 200']);
+    for (const protocol of ['default', 'http/json', 'http/protobuf']) {
+      expect(received[protocol]?.spans).toEqual(['activity.processing', 'activity.processing', 'batch.processing']);
+      expect(received[protocol]?.points).toBe(1);
+    }
+  });
+
   it('pushes no metric points when OTEL_METRICS_EXPORTER is prometheus only, but still exports spans', async () => {
     const { obs } = setup({}, { OTEL_METRICS_EXPORTER: 'prometheus' });
     await recordOneBatch(obs);

@@ -1,13 +1,16 @@
 // Where one signal (traces or metrics) is sent: the URL by the spec's precedence (per-signal
 // endpoint as is, base endpoint with `/v1/<signal>` appended; config before environment), the
 // merged headers, the timeout, and a check that the protocol is one we speak.
-import type { ConfigOptions } from './config-types.js';
+import type { ConfigOptions, OtlpProtocol } from './config-types.js';
 import { parseEndpoint, parseKeyValueList, parsePositiveMs, readVar, signalUrl, type EnvSource } from './env.js';
-import { fail, optionalString, stringRecord } from './validate.js';
+import { fail, oneOf, optionalString, stringRecord } from './validate.js';
+
+const PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json'];
 
 /** One signal's destination; `url` is undefined when no endpoint is configured. */
 export interface Endpoint {
   url: string | undefined;
+  protocol: OtlpProtocol;
   headers: Record<string, string>;
   timeoutMs: number;
 }
@@ -43,18 +46,20 @@ export function resolveEndpoint(signal: 'traces' | 'metrics', config: ConfigOpti
     ...stringRecord(config[headerField], headerField),
   };
 
-  // We send OTLP/HTTP with JSON bodies, which every OTLP/HTTP receiver also accepts when
-  // http/protobuf is configured; gRPC is a different port and transport, so it is refused.
+  // OTLP/HTTP with protobuf (the spec's default) or JSON bodies; gRPC is a different port and
+  // transport, so it is refused. Config before the per-signal variable before the base one.
+  let protocol: OtlpProtocol = 'http/protobuf';
   for (const variable of ['OTEL_EXPORTER_OTLP_PROTOCOL', `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`]) {
-    const protocol = readVar(env, variable);
-    if (protocol !== undefined && protocol !== 'http/protobuf' && protocol !== 'http/json') {
-      fail(
-        variable,
-        '"http/protobuf" or "http/json" (spans and metrics are sent as OTLP/HTTP JSON; gRPC is not supported, use port 4318)',
-        protocol,
-      );
+    // Enum values are case-insensitive, as the spec asks of every OTEL_* enum.
+    const raw = readVar(env, variable);
+    if (raw === undefined) continue;
+    const value = raw.toLowerCase();
+    if (!(PROTOCOLS as readonly string[]).includes(value)) {
+      fail(variable, '"http/protobuf" or "http/json" (OTLP/HTTP; gRPC is not supported, use port 4318)', raw);
     }
+    protocol = value as OtlpProtocol;
   }
+  if (config.otlpProtocol !== undefined) protocol = oneOf(config.otlpProtocol, 'otlpProtocol', PROTOCOLS);
 
   const envTimeout = readVar(env, `OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`);
   const envBaseTimeout = readVar(env, 'OTEL_EXPORTER_OTLP_TIMEOUT');
@@ -66,5 +71,5 @@ export function resolveEndpoint(signal: 'traces' | 'metrics', config: ConfigOpti
         : envBaseTimeout !== undefined
           ? parsePositiveMs(envBaseTimeout, 'OTEL_EXPORTER_OTLP_TIMEOUT')
           : 10_000;
-  return { url, headers, timeoutMs };
+  return { url, protocol, headers, timeoutMs };
 }

@@ -1,11 +1,14 @@
 // The OTel SDK objects built from a ResolvedConfig: a MeterProvider whose readers are the
 // Prometheus pull reader (always) and an OTLP push reader (when configured), and a TracerProvider
-// with parent-based sampling and a batching OTLP processor (when configured). With the SDK
+// with parent-based sampling and a batching OTLP processor (when configured). OTLP bodies are
+// protobuf unless `http/json` is configured. With the SDK
 // disabled, both are no-ops and nothing is exported.
 import { createNoopMeter, ProxyTracerProvider } from '@opentelemetry/api';
 import type { MeterProvider as ApiMeterProvider, TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -62,7 +65,8 @@ export function buildProviders(config: ResolvedConfig, pullReader: MetricReader,
   const readers: MetricReader[] = [pullReader];
   const push = config.metrics.otlp;
   if (push !== undefined) {
-    const exporter = new OTLPMetricExporter({ url: push.url, headers: push.headers, timeoutMillis: push.timeoutMs });
+    const settings = { url: push.url, headers: push.headers, timeoutMillis: push.timeoutMs };
+    const exporter = push.protocol === 'http/json' ? new JsonMetricExporter(settings) : new ProtobufMetricExporter(settings);
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: delivery.wrapMetricExporter(exporter),
@@ -80,7 +84,8 @@ export function buildProviders(config: ResolvedConfig, pullReader: MetricReader,
   const spanProcessors: SpanProcessor[] = [requestIdSpanProcessor()];
   const target = config.tracing.otlp;
   if (target !== undefined) {
-    const exporter = new OTLPTraceExporter({ url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs });
+    const settings = { url: target.url, headers: target.headers, timeoutMillis: target.timeoutMs };
+    const exporter = target.protocol === 'http/json' ? new JsonTraceExporter(settings) : new ProtobufTraceExporter(settings);
     spanProcessors.push(delivery.spanCounter(), new BatchSpanProcessor(delivery.wrapSpanExporter(exporter)));
   }
   const sdkTracerProvider = new BasicTracerProvider({

@@ -53,17 +53,17 @@ export function createRequestAdapters(core: RequestTelemetryCore): RequestTeleme
       return async (c, next) => {
         const scope = core.begin(c.req.raw, c.req.path);
         if (scope === undefined) return next();
-        // The middleware's own pattern: still current after next() when no route matched.
-        const own = routePath(c);
+        // The middleware's own route index: still current after next() when no route matched.
+        const own = c.req.routeIndex;
         try {
           await context.with(scope.context, next);
         } catch (error) {
           scope.end(500, undefined, error);
           throw error;
         }
-        const route = routePath(c);
+        const route = c.req.routeIndex === own ? undefined : routePath(c);
         echo(c.res.headers, scope);
-        scope.end(c.res.status, route === own ? undefined : route, c.error);
+        scope.end(c.res.status, route, c.error);
       };
     },
     fetch(handler, options = {}) {

@@ -3,17 +3,19 @@
 // `end` records the duration histogram, finishes the span and writes the access log line. The Hono
 // middleware and the fetch-handler wrapper are thin layers over it.
 import { SpanKind, SpanStatusCode, ValueType, context, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Link, MeterProvider, Span, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, MeterProvider, Span, TracerProvider } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { writeAccessLog } from './access-log.js';
 import { canonicalPath, resolveRequestOptions } from './options.js';
 import type { RequestTelemetryOptions, ResolvedRequestOptions } from './options.js';
 import { acceptRequestId, generateRequestId, withRequestId } from './request-id.js';
-import { REQUEST_ID_ATTRIBUTE } from './span-processor.js';
 import { incomingSpanContext } from './trace-context.js';
 
 const SCOPE = '@ogf/observability';
 /** Bucket boundaries the OTel HTTP semantic conventions advise for `http.server.request.duration`. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+/** Outcomes (status × route) whose attributes are kept per method and scheme; the SDK's default cardinality limit. */
+const MAX_CACHED_OUTCOMES = 2000;
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
 
 /** What the core reads of a request: a fetch `Request`, or the Express adapter's view of a Node request. */
@@ -66,6 +68,47 @@ function urlParts(url: string): { path: string; scheme: string } {
   return { path: url.slice(start, end), scheme };
 }
 
+/** The outcome key of a request no route matched. */
+const NO_ROUTE = Symbol('no route');
+
+/** One method and scheme: its in-flight count and the duration attributes of each outcome seen so far. */
+interface Series {
+  readonly attributes: Attributes;
+  active: number;
+  /**
+   * status → route (NO_ROUTE for none) → frozen attributes, reused by every request with that outcome.
+   * Keyed by the number and the route string as they come, so a lookup builds no key string.
+   */
+  readonly outcomes: Map<number, Map<string | symbol, Attributes>>;
+  /** Outcomes kept so far (bounded: routes × statuses, at most MAX_CACHED_OUTCOMES). */
+  cached: number;
+}
+
+/**
+ * The duration histogram's attributes for one outcome, made once and reused: the SDK and the exemplar
+ * reservoir then see the same object, and a request allocates none.
+ */
+function outcomeAttributes(entry: Series, method: string, scheme: string, status: number, route: string | undefined): Attributes {
+  let byRoute = entry.outcomes.get(status);
+  if (byRoute === undefined) {
+    byRoute = new Map();
+    entry.outcomes.set(status, byRoute);
+  }
+  let attributes = byRoute.get(route ?? NO_ROUTE);
+  if (attributes === undefined) {
+    const fresh: Attributes = { 'http.request.method': method, 'url.scheme': scheme, 'http.response.status_code': status };
+    if (route !== undefined) fresh['http.route'] = route;
+    if (status >= 500) fresh['error.type'] = String(status);
+    attributes = Object.freeze(fresh);
+    // A route callback that returns raw paths must not grow this without bound (the SDK caps its series too).
+    if (entry.cached < MAX_CACHED_OUTCOMES) {
+      byRoute.set(route ?? NO_ROUTE, attributes);
+      entry.cached += 1;
+    }
+  }
+  return attributes;
+}
+
 /**
  * Builds the request-telemetry core on the given providers and logger.
  *
@@ -88,7 +131,7 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
   // In-flight requests are counted here and read at collect time (an asynchronous UpDownCounter: the
   // same series in Prometheus and OTLP), so a request costs two integer updates instead of two
   // synchronous `add` calls, each of which hashes its attribute set in the SDK.
-  const inFlight = new Map<string, { attributes: Attributes; count: number }>();
+  const series = new Map<string, Series>();
   meter
     .createObservableUpDownCounter('http.server.active_requests', {
       description: 'Number of active HTTP server requests.',
@@ -96,14 +139,19 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
       valueType: ValueType.INT,
     })
     .addCallback((result) => {
-      for (const entry of inFlight.values()) result.observe(entry.count, entry.attributes);
+      for (const entry of series.values()) result.observe(entry.active, entry.attributes);
     });
-  const inFlightEntry = (method: string, scheme: string): { attributes: Attributes; count: number } => {
+  const seriesOf = (method: string, scheme: string): Series => {
     const key = `${method} ${scheme}`;
-    let entry = inFlight.get(key);
+    let entry = series.get(key);
     if (entry === undefined) {
-      entry = { attributes: { 'http.request.method': method, 'url.scheme': scheme }, count: 0 };
-      inFlight.set(key, entry);
+      entry = {
+        attributes: Object.freeze({ 'http.request.method': method, 'url.scheme': scheme }),
+        active: 0,
+        outcomes: new Map(),
+        cached: 0,
+      };
+      series.set(key, entry);
     }
     return entry;
   };
@@ -117,28 +165,22 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
       const method = methodOf(request.method);
       const requestId = acceptRequestId(request.headers.get(resolved.header)) ?? generateRequestId();
       const incoming = incomingSpanContext(request.headers);
+      // The request id goes on the server span (and every span under it) through the request-id span processor.
       let parent = withRequestId(context.active(), requestId);
-      const links: Link[] = [];
       if (incoming !== undefined && resolved.trust) parent = trace.setSpanContext(parent, incoming);
-      else if (incoming !== undefined) links.push({ context: incoming });
       const span: Span = tracer.startSpan(
         method,
         {
           kind: SpanKind.SERVER,
           root: incoming === undefined || !resolved.trust,
-          links,
-          attributes: {
-            'http.request.method': method,
-            'url.path': path,
-            'url.scheme': scheme,
-            [REQUEST_ID_ATTRIBUTE]: requestId,
-          },
+          ...(incoming !== undefined && !resolved.trust ? { links: [{ context: incoming }] } : {}),
+          attributes: { 'http.request.method': method, 'url.path': path, 'url.scheme': scheme },
         },
         parent,
       );
       const scopeContext = trace.setSpan(parent, span);
-      const requests = inFlightEntry(method, scheme);
-      requests.count += 1;
+      const entry = seriesOf(method, scheme);
+      entry.active += 1;
       const started = performance.now();
       let ended = false;
 
@@ -150,36 +192,18 @@ export function createRequestTelemetryCore(parts: RequestTelemetryParts, options
           if (ended) return;
           ended = true;
           const seconds = (performance.now() - started) / 1000;
-          requests.count -= 1;
-          const attributes: Attributes = { 'http.request.method': method, 'url.scheme': scheme, 'http.response.status_code': status };
-          if (route !== undefined) attributes['http.route'] = route;
-          if (status >= 500) attributes['error.type'] = String(status);
-          duration.record(seconds, attributes);
+          entry.active -= 1;
+          duration.record(seconds, outcomeAttributes(entry, method, scheme, status, route));
           span.setAttribute('http.response.status_code', status);
-          if (route !== undefined) span.setAttribute('http.route', route);
+          if (route !== undefined) {
+            span.setAttribute('http.route', route);
+            span.updateName(`${method} ${route}`);
+          }
           if (status >= 500) span.setAttribute('error.type', String(status));
-          if (route !== undefined) span.updateName(`${method} ${route}`);
           if (error !== undefined) span.recordException(error instanceof Error ? error : { message: 'non-Error thrown' });
           if (status >= 500 || error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
           span.end();
-          if (!resolved.accessLog) return;
-          try {
-            context.with(scopeContext, () => {
-              parts.logger.info(
-                {
-                  event: 'http.request',
-                  method,
-                  path: path.length > 256 ? `${path.slice(0, 256)}…` : path,
-                  ...(route === undefined ? {} : { route }),
-                  status,
-                  duration_ms: Math.round(seconds * 1e6) / 1e3,
-                },
-                'request',
-              );
-            });
-          } catch {
-            // A broken log destination never fails the request.
-          }
+          if (resolved.accessLog) writeAccessLog(parts.logger, span, requestId, { method, path, route, status, seconds });
         },
       };
     },

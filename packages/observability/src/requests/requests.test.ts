@@ -3,6 +3,7 @@ import { startOtlpReceiver, type OtlpReceiver } from '@ogf/testkit/otlp-receiver
 import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createObservability, type Observability, type ObservabilityConfig } from '../index.js';
 
@@ -159,5 +160,35 @@ describe('request telemetry', () => {
     expect(response.headers.get('x-request-id')).toBe('abc');
     expect(logs.find((line) => line.event === 'http.request')).toMatchObject({ request_id: 'abc', route: '/things', status: 201 });
     expect(await (await o.app.request('/metrics')).text()).toMatch(/http_route="\/things"/);
+  });
+
+  it('gives the access log line the request id and the server span ids with your own pino logger too (no mixin)', async () => {
+    const pino = (await import('pino')).default;
+    const lines: Record<string, unknown>[] = [];
+    const o = createObservability({
+      logger: pino({ base: null }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }),
+      env: {},
+    });
+    obs = o;
+    let server: { traceId: string; spanId: string } | undefined;
+    const handler = o.requests.fetch(() => {
+      const active = trace.getActiveSpan()?.spanContext();
+      server = active && { traceId: active.traceId, spanId: active.spanId };
+      return new Response('ok');
+    });
+    await handler(new Request('http://x/things/7', { headers: { 'x-request-id': 'own-1', traceparent: TRACEPARENT } }));
+    expect(server?.traceId).toBe(CALLER_TRACE);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: 'http.request',
+        method: 'GET',
+        path: '/things/7',
+        status: 200,
+        request_id: 'own-1',
+        trace_id: CALLER_TRACE,
+        span_id: server?.spanId,
+        trace_flags: '01',
+      }),
+    ]);
   });
 });

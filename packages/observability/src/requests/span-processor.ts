@@ -12,7 +12,8 @@ export function requestIdSpanProcessor(): SpanProcessor {
   return {
     onStart(span: Span, parentContext: Context): void {
       const requestId = requestIdOf(parentContext);
-      if (requestId !== undefined) span.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+      if (requestId !== undefined && span.attributes[REQUEST_ID_ATTRIBUTE] !== requestId)
+        span.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
     },
     onEnd(_span: ReadableSpan): void {},
     forceFlush: () => Promise.resolve(),

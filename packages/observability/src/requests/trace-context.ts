@@ -29,6 +29,8 @@ const getter: TextMapGetter<HeaderSource> = {
 
 /** The caller's span context when the headers carry a valid one, else `undefined`. */
 export function incomingSpanContext(headers: HeaderSource): SpanContext | undefined {
+  // Most requests carry none: one header read, and no propagator, context or span context made.
+  if (headers.get('traceparent') === null) return undefined;
   const extracted = trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, getter));
   return extracted !== undefined && isSpanContextValid(extracted) ? extracted : undefined;
 }
