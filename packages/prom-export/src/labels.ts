@@ -41,6 +41,11 @@ export interface LabelPart {
   readonly text: string;
   /** True when a key was sanitised, renamed or dropped, or a value was not a string. */
   readonly lossy: boolean;
+  /** Keys left out because they sanitise to nothing (reported on every lookup; reporters keep each once). */
+  readonly invalid: readonly string[] | undefined;
+  /** The last scope label text this part was written with, and the `{…} ` it made (a one-entry memo). */
+  scope: string | undefined;
+  braces: string | undefined;
 }
 
 /** Called with an attribute key that sanitises to nothing; the attribute is left out. */
@@ -83,11 +88,10 @@ function byLabelThenKey(a: Entry, b: Entry): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-const EMPTY: LabelPart = { text: '', lossy: false };
-
-function build(attributes: Attributes, cache: RenderCache, onInvalidKey: InvalidKeyHandler): LabelPart {
+function build(attributes: Attributes, cache: RenderCache): LabelPart {
   const entries: Entry[] = [];
   let lossy = false;
+  let invalid: string[] | undefined;
   for (const key in attributes) {
     const value = attributes[key];
     const text = attributeText(value);
@@ -97,12 +101,12 @@ function build(attributes: Attributes, cache: RenderCache, onInvalidKey: Invalid
     const label = labelNameFor(key, cache);
     if (label !== key) lossy = true;
     if (label === '') {
-      onInvalidKey(key);
+      (invalid ??= []).push(key);
       continue;
     }
     entries.push({ label, key, text });
   }
-  if (entries.length === 0) return lossy ? { text: '', lossy } : EMPTY;
+  if (entries.length === 0) return { text: '', lossy, invalid, scope: undefined, braces: undefined };
   entries.sort(byLabelThenKey);
   let out = '';
   for (let i = 0; i < entries.length; i++) {
@@ -116,7 +120,28 @@ function build(attributes: Attributes, cache: RenderCache, onInvalidKey: Invalid
     }
     out += `${out === '' ? '' : ','}${entry.label}="${escapeLabelValue(text)}"`;
   }
-  return { text: out, lossy };
+  return { text: out, lossy, invalid, scope: undefined, braces: undefined };
+}
+
+// The label text is a pure function of the attributes object (the mapping rules are constants),
+// so it is memoised on the object itself, under a private non-enumerable symbol: a property read on
+// an object the renderer touches anyway is several times cheaper than a WeakMap lookup at 100k+
+// series, and a big WeakMap makes every full GC process its ephemerons. Object.keys, for…in,
+// spread, Object.assign and JSON never see it. Objects that cannot take it (frozen, sealed,
+// proxies that refuse) use the cache's WeakMap instead.
+const PART: unique symbol = Symbol('@ogf/prom-export label part');
+type Tagged = Attributes & { [PART]?: LabelPart };
+
+function remember(attributes: Attributes, part: LabelPart, cache: RenderCache): void {
+  if (Object.isExtensible(attributes)) {
+    try {
+      Object.defineProperty(attributes, PART, { value: part, enumerable: false, configurable: true, writable: true });
+      return;
+    } catch {
+      // A proxy that refuses the property: fall through to the WeakMap.
+    }
+  }
+  cache.parts.set(attributes, part);
 }
 
 /**
@@ -124,11 +149,12 @@ function build(attributes: Attributes, cache: RenderCache, onInvalidKey: Invalid
  * are sorted by name; keys colliding after sanitising are merged.
  */
 export function labelPart(attributes: Attributes, cache: RenderCache, onInvalidKey: InvalidKeyHandler): LabelPart {
-  let part = cache.parts.get(attributes);
+  let part = (attributes as Tagged)[PART] ?? cache.parts.get(attributes);
   if (part === undefined) {
-    part = build(attributes, cache, onInvalidKey);
-    cache.parts.set(attributes, part);
+    part = build(attributes, cache);
+    remember(attributes, part, cache);
   }
+  if (part.invalid !== undefined) for (const key of part.invalid) onInvalidKey(key);
   return part;
 }
 

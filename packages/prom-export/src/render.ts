@@ -159,8 +159,13 @@ export function createCursor(families: readonly Family[], options: CursorOptions
       return 1;
     }
     seen?.add(key);
-    const labels = attrs === '' ? scope : scope === '' ? attrs : `${attrs},${scope}`;
-    const braces = labels === '' ? ' ' : `{${labels}} `;
+    let braces = part.braces;
+    if (part.scope !== scope || braces === undefined) {
+      const labels = attrs === '' ? scope : scope === '' ? attrs : `${attrs},${scope}`;
+      braces = labels === '' ? ' ' : `{${labels}} `;
+      part.scope = scope;
+      part.braces = braces;
+    }
     if (family.type !== 'histogram') {
       const value = point.value as number;
       if (family.type === 'counter' && !(value >= 0)) {
@@ -177,7 +182,7 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     const bounds = histogram.buckets.boundaries;
     const counts = histogram.buckets.counts;
     const fragments = leFragments(bounds, cache);
-    const prefix = labels === '' ? `${base}_bucket{` : `${base}_bucket{${labels},`;
+    const prefix = braces === ' ' ? `${base}_bucket{` : `${base}_bucket${braces.slice(0, -2)},`;
     const exemplars = byBucket(exemplarsOf(source, point), bounds);
     const suffix = (i: number): string => {
       const exemplar = exemplars?.[i];
