@@ -4,6 +4,7 @@
 // pino's browser build, which has no mixin, so there the same fields are added in `browser.write`,
 // which prints one JSON line through console.log (or the destination you give).
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { LogLevel } from './config.js';
@@ -45,11 +46,16 @@ export function traceContextFields(): Record<string, string> {
   const requestId = requestIdOf(active);
   if (requestId !== undefined) fields.request_id = requestId;
   const ctx = span?.spanContext();
-  if (ctx === undefined || !isSpanContextValid(ctx)) return fields;
+  if (ctx !== undefined) addSpanIds(fields, ctx);
+  return fields;
+}
+
+/** Sets `trace_id`, `span_id` and `trace_flags` of a valid span context on `fields`; an invalid one adds nothing. */
+export function addSpanIds(fields: Record<string, unknown>, ctx: SpanContext): void {
+  if (!isSpanContextValid(ctx)) return;
   fields.trace_id = ctx.traceId;
   fields.span_id = ctx.spanId;
   fields.trace_flags = `0${ctx.traceFlags.toString(16)}`.slice(-2);
-  return fields;
 }
 
 function serviceFields(options: CreateLoggerOptions): Record<string, string> {

@@ -379,6 +379,18 @@ describe('misuse goes to onError and never corrupts telemetry', () => {
     expect(rig.errors.every((e) => e.code === 'ERR_OGF_LIFECYCLE_MISUSE')).toBe(true);
   });
 
+  it('ends an activity once when its callback returns a thenable that settles twice, and says so', async () => {
+    const rig = createRig();
+    const run = rig.batches.startProcessing({ id: 'b-t' });
+    // Not a native promise: it calls its fulfilment handler twice, which Promises/A+ forbids.
+    const twice = { then: (ok: (value: number) => unknown) => (ok(1), ok(1)) } as unknown as Promise<number>;
+    await run.activity({ id: 'a-1' }, () => twice);
+    await run.activity({ id: 'a-2' }, () => Promise.resolve(2));
+    run.end();
+    expect(await rig.sample('activity_success_total')).toBe(2);
+    expect(rig.errors.map((e) => e.message)).toEqual(['activity a-1 of batch b-t was ended twice; the second end was ignored']);
+  });
+
   it('ends activities left open as failed when their batch ends', async () => {
     const rig = createRig();
     const run = rig.batches.startProcessing({ id: 'b-1' });

@@ -156,7 +156,8 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       act.finish(NONE);
       return result;
     }
-    if (this.awaited === undefined) {
+    // Native promises only: they call one handler once, so the slot is freed exactly once.
+    if (this.awaited === undefined && result instanceof Promise) {
       // The usual case, one async activity at a time: the run's own handlers end it, so no
       // closures are made per activity; a second concurrent one takes the closures below.
       this.awaited = act;

@@ -3,6 +3,7 @@
 // it, and a logger without our mixin gets them too).
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { addSpanIds } from '../logger.js';
 
 /** Paths longer than this are cut in the log line (a scan of long paths must not make huge lines). */
 const MAX_LOGGED_PATH = 256;
@@ -15,7 +16,6 @@ export function writeAccessLog(
   request: { method: string; path: string; route: string | undefined; status: number; seconds: number },
 ): void {
   try {
-    const ids = span.spanContext();
     const line: Record<string, unknown> = {
       event: 'http.request',
       method: request.method,
@@ -25,12 +25,8 @@ export function writeAccessLog(
     line.status = request.status;
     line.duration_ms = Math.round(request.seconds * 1e6) / 1e3;
     line.request_id = requestId;
-    // A non-recording span (tracing off, sampled out) still carries the ids of its trace; all-zero ids are left out.
-    if (ids.traceId !== '00000000000000000000000000000000') {
-      line.trace_id = ids.traceId;
-      line.span_id = ids.spanId;
-      line.trace_flags = `0${ids.traceFlags.toString(16)}`.slice(-2);
-    }
+    // A non-recording span (tracing off, sampled out) still carries the ids of its trace; invalid ids are left out.
+    addSpanIds(line, span.spanContext());
     logger.info(line, 'request');
   } catch {
     // A broken log destination never fails the request.
