@@ -29,7 +29,8 @@ export class ActivityHandle implements ManualActivity {
   private builtContext: Context | undefined;
   private readonly deps: Deps;
   private readonly owner: ActivityOwner;
-  private readonly started: number;
+  /** When the activity started; undefined when nothing records its duration (no metrics, span not recording). */
+  private readonly started: number | undefined;
   private readonly counted: boolean;
   private failure: unknown = NONE;
   private skipped: string | undefined | typeof NONE = NONE;
@@ -47,7 +48,8 @@ export class ActivityHandle implements ManualActivity {
       ref.type === undefined ? { id: ref.id, batchId: owner.batchId } : { id: ref.id, batchId: owner.batchId, type: ref.type };
     this.span = deps.tracer.startActivityProcessingSpan(activity, owner.childOptions);
     this.counted = owner.admit(this, manual);
-    this.started = deps.clock();
+    // The duration feeds only the metrics and the span: when neither records, the clock is not read.
+    this.started = deps.metricsOn || this.span.span.isRecording() ? deps.clock() : undefined;
   }
 
   /**
@@ -120,7 +122,7 @@ export class ActivityHandle implements ManualActivity {
       return;
     }
     this.ended = true;
-    const durationMs = this.deps.clock() - this.started;
+    const durationMs = this.started === undefined ? 0 : this.deps.clock() - this.started;
     const failure = thrown === NONE ? this.failure : thrown;
     if (this.skipped !== NONE) {
       this.span.event('activity.skipped', this.skipped === undefined ? undefined : { reason: this.skipped });

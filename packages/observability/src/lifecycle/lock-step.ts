@@ -43,7 +43,9 @@ export function runLocked<R>(
   );
   // OffGridFlow's span tree: lock.wait, then lock.acquired (with the wait) or the timeout.
   span.waiting();
-  const started = deps.clock();
+  // The wait and hold times feed only the metrics and the span: when neither records, no clock reads.
+  const timed = deps.metricsOn || span.span.isRecording();
+  const started = timed ? deps.clock() : 0;
 
   const notTaken = (error: unknown): never => {
     held.delete(name);
@@ -52,7 +54,7 @@ export function runLocked<R>(
   };
 
   const withLock = (got: Taken): R | Promise<R> => {
-    const waitMs = deps.clock() - started;
+    const waitMs = timed ? deps.clock() - started : 0;
     if (typeof got !== 'function') {
       held.delete(name);
       if (got === 'aborted') {
@@ -66,11 +68,11 @@ export function runLocked<R>(
     }
     context.with(span.context, () => deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true }));
     span.acquired(waitMs);
-    const heldFrom = deps.clock();
+    const heldFrom = timed ? deps.clock() : 0;
     // Releases the lock and ends the span; a promise only when your release returns one.
     const unlock = (): Promise<void> | undefined => {
       held.delete(name);
-      const ended = (): void => span.released(deps.clock() - heldFrom);
+      const ended = (): void => span.released(timed ? deps.clock() - heldFrom : 0);
       const failed = (error: unknown): void => deps.misuse(`releasing lock '${name}' for ${key} failed: ${String(error)}`, error);
       let released: void | Promise<void> = undefined;
       try {

@@ -40,7 +40,8 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   readonly childOptions: { parent: Context };
   private logContext: Context | undefined;
   private controller: AbortController | undefined;
-  private readonly started: number;
+  /** When the run started; undefined when nothing records its duration (no metrics, span not recording). */
+  private readonly started: number | undefined;
   private readonly submittedAt: number | undefined;
   private readonly external: AbortSignal | undefined;
   private readonly onExternalAbort = (): void => this.cancel('signal aborted');
@@ -82,12 +83,12 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     if (ref.workerId !== undefined) this.span.workerBusy(ref.workerId);
     deps.began();
     context.with(this.childOptions.parent, () => {
-      if (queuedAt !== undefined) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
+      if (queuedAt !== undefined && deps.metricsOn) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
       metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
       this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
     });
     metrics.recordBatchStarted();
-    this.started = deps.clock();
+    this.started = deps.metricsOn || this.span.span.isRecording() ? deps.clock() : undefined;
 
     this.external = signal;
     if (signal?.aborted) this.cancel('signal aborted');
@@ -252,7 +253,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     }
     const { deps } = this;
     const { metrics } = deps;
-    const durationMs = deps.clock() - this.started;
+    const durationMs = this.started === undefined ? 0 : deps.clock() - this.started;
     const submittedAt = this.submittedAt;
     const counts = deps.perBatchCounts ? { successCount: this.succeeded, errorCount: this.failed } : {};
     const requested = this.requested;

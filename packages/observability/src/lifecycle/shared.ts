@@ -27,6 +27,11 @@ export interface Deps {
   readonly locks: LocalLocks;
   readonly lockTimeoutMs: number;
   readonly perBatchCounts: boolean;
+  /**
+   * Whether the metrics record (`metrics.enabled`). Durations feed only the metrics and the spans:
+   * when neither records (no SDK), the lifecycle does not read the clock for them.
+   */
+  readonly metricsOn: boolean;
   /** Whether a context manager carries contexts (checked until it does, then remembered). */
   contextsPropagate(): boolean;
   /** Reports misuse or a recording problem; never throws. */
@@ -69,6 +74,7 @@ export interface DepsOptions {
 
 export function createDeps(options: DepsOptions): Deps {
   const { metrics, audit, now, clock, queueTracked } = options;
+  const metricsOn = metrics.enabled !== false;
   const onError = options.onError ?? ((error: OgfError) => diag.warn(`@ogf/observability: ${error.message}`));
   const queued = new Set<string>();
   const idleSince = new Map<string, number>();
@@ -85,6 +91,7 @@ export function createDeps(options: DepsOptions): Deps {
     locks: options.locks,
     lockTimeoutMs: options.lockTimeoutMs,
     perBatchCounts: metrics.activityCounts === 'per-batch',
+    metricsOn,
     get inFlight() {
       return inFlight;
     },
@@ -125,13 +132,14 @@ export function createDeps(options: DepsOptions): Deps {
       metrics.recordDequeue();
     },
     queueLevel: () => (queueTracked ? queued.size : undefined),
+    // The idle time only feeds `worker.idle.duration`: without metrics there is nothing to keep.
     workerBusy(workerId) {
-      if (workerId === undefined) return undefined;
+      if (workerId === undefined || !metricsOn) return undefined;
       const since = idleSince.get(workerId);
       return since === undefined ? undefined : Math.max(0, clock() - since);
     },
     workerIdle(workerId) {
-      if (workerId === undefined) return;
+      if (workerId === undefined || !metricsOn) return;
       idleSince.delete(workerId);
       if (idleSince.size >= MAX_WORKERS) idleSince.delete(idleSince.keys().next().value as string);
       idleSince.set(workerId, clock());

@@ -15,7 +15,8 @@ export class SubmissionHandle implements ManualSubmission {
   readonly span: SubmissionSpan;
   private readonly deps: Deps;
   private readonly activityCount: number;
-  private readonly started: number;
+  /** When submitting started; undefined when nothing records its duration (no metrics, span not recording). */
+  private readonly started: number | undefined;
   private ended = false;
 
   constructor(deps: Deps, ref: SubmitRef) {
@@ -32,7 +33,7 @@ export class SubmissionHandle implements ManualSubmission {
     this.carrier = deps.tracer.injectContext(this.span.context);
     this.span.created();
     this.span.activitiesAdded(ref.activityCount);
-    this.started = deps.clock();
+    this.started = deps.metricsOn || this.span.span.isRecording() ? deps.clock() : undefined;
   }
 
   event(name: string, attributes?: Attributes): void {
@@ -45,7 +46,7 @@ export class SubmissionHandle implements ManualSubmission {
       return undefined;
     }
     this.ended = true;
-    return this.deps.clock() - this.started;
+    return this.started === undefined ? 0 : this.deps.clock() - this.started;
   }
 
   queued(): void {
