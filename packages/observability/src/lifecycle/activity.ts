@@ -131,14 +131,16 @@ export class ActivityHandle implements ManualActivity {
       return;
     }
     const success = failure === NONE;
-    if (this.counted) {
+    if (this.counted && this.deps.metricsOn) {
       const { metrics } = this.deps;
       metrics.recordActivityProcessing({ success, durationMs });
       if (this.attempts > 1) metrics.recordRetry({ succeeded: success });
       if (!success) metrics.recordError({ error: failure });
     }
     this.owner.settled(this, this.counted ? success : undefined, success ? this.emissionsKg : 0);
-    if (success) this.span.complete(this.hasEmissions ? { durationMs, emissionsKg: this.emissionsKg } : { durationMs });
-    else this.span.fail(failure);
+    if (!success) this.span.fail(failure);
+    // Untimed: the span does not record, so there are no attributes to pass.
+    else if (this.started === undefined) this.span.end();
+    else this.span.complete(this.hasEmissions ? { durationMs, emissionsKg: this.emissionsKg } : { durationMs });
   }
 }

@@ -12,6 +12,8 @@ export interface LockOwner {
   readonly batchId: string;
   readonly orgId: string | undefined;
   readonly signal: AbortSignal;
+  /** Whether contexts reach callbacks (a context manager is registered). */
+  readonly propagates: boolean;
   /** The lock span's start options: its parent is the run's context. */
   readonly childOptions: { parent: Context };
 }
@@ -53,6 +55,10 @@ export function runLocked<R>(
     throw error;
   };
 
+  // Without a context manager `context.with` only calls its function: call it, and the lock
+  // span's context (two context copies) is never built, as nothing could see it.
+  const inSpan = <T>(fn: () => T): T => (owner.propagates ? context.with(span.context, fn) : fn());
+
   const withLock = (got: Taken): R | Promise<R> => {
     const waitMs = timed ? deps.clock() - started : 0;
     if (typeof got !== 'function') {
@@ -62,11 +68,11 @@ export function runLocked<R>(
         span.fail(reason);
         throw reason;
       }
-      context.with(span.context, () => deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: false }));
+      inSpan(() => deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: false }));
       span.timedOut(waitMs);
       throw new OgfError('ERR_OGF_LOCK_TIMEOUT', `lock '${name}' for ${key} not acquired within ${timeoutMs} ms (timed out)`);
     }
-    context.with(span.context, () => deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true }));
+    if (deps.metricsOn) inSpan(() => deps.metrics.recordLockAcquisition({ lock: name, waitMs, acquired: true }));
     span.acquired(waitMs);
     const heldFrom = timed ? deps.clock() : 0;
     // Releases the lock and ends the span; a promise only when your release returns one.
@@ -91,7 +97,7 @@ export function runLocked<R>(
     };
     let result: R | Promise<R>;
     try {
-      result = context.with(span.context, fn);
+      result = inSpan(fn);
     } catch (error) {
       const pending = unlock();
       if (pending === undefined) throw error;
@@ -116,10 +122,7 @@ export function runLocked<R>(
 
   let taken: Taken | Promise<Taken>;
   try {
-    taken =
-      options?.acquire !== undefined
-        ? options.acquire(owner.signal)
-        : deps.locks.acquire(`${name}\u0000${key}`, timeoutMs, () => owner.signal);
+    taken = options?.acquire !== undefined ? options.acquire(owner.signal) : deps.locks.acquire(name, key, timeoutMs, owner);
   } catch (error) {
     return Promise.resolve().then(() => notTaken(error));
   }

@@ -1,6 +1,8 @@
-// The in-process lock `run.lock` uses by default: one FIFO mutex per key, taken at once when free,
-// otherwise waited for until the timeout or the run's signal. Keys are dropped when nobody holds
-// or waits, so the table stays as small as the set of keys in use.
+// The in-process lock `run.lock` uses by default: one FIFO mutex per lock name and key, taken at
+// once when free, otherwise waited for until the timeout or the run's signal. Keys are dropped
+// when nobody holds or waits, so the tables stay as small as the set of keys in use. A free lock
+// costs two map look-ups and the release function: no key string is built, no queue is made
+// until someone waits.
 
 /** How a wait ended when the lock was not taken. */
 export type LockMiss = 'timeout' | 'aborted';
@@ -10,38 +12,49 @@ export type Release = () => void;
 export interface LocalLocks {
   /**
    * A release function at once (free lock) or a promise of one (contended). The promise resolves
-   * to `'timeout'` or `'aborted'` when the wait ends without the lock.
+   * to `'timeout'` or `'aborted'` when the wait ends without the lock; `owner.signal` is read only
+   * when the lock is contended.
    */
-  acquire(key: string, timeoutMs: number, signalOf: () => AbortSignal): Release | Promise<Release | LockMiss>;
+  acquire(name: string, key: string, timeoutMs: number, owner: { readonly signal: AbortSignal }): Release | Promise<Release | LockMiss>;
 }
 
 interface Waiter {
   grant(): void;
 }
 
-export function createLocalLocks(): LocalLocks {
-  const queues = new Map<string, Waiter[]>();
+/** The queue of a key that is held with nobody waiting (shared, never written). */
+const HELD: readonly Waiter[] = Object.freeze([]);
 
-  const releaseFor = (key: string): Release => {
+export function createLocalLocks(): LocalLocks {
+  // name → key → the waiters behind the holder (HELD while nobody waits).
+  const tables = new Map<string, Map<string, readonly Waiter[]>>();
+
+  const releaseFor = (keys: Map<string, readonly Waiter[]>, key: string): Release => {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const queue = queues.get(key);
-      const next = queue?.shift();
+      const queue = keys.get(key);
+      const next = queue === undefined || queue === HELD ? undefined : (queue as Waiter[]).shift();
       if (next) next.grant();
-      else queues.delete(key);
+      else keys.delete(key);
     };
   };
 
   return {
-    acquire(key, timeoutMs, signalOf) {
-      if (!queues.has(key)) {
-        queues.set(key, []);
-        return releaseFor(key);
+    acquire(name, key, timeoutMs, owner) {
+      let keys = tables.get(name);
+      if (keys === undefined) tables.set(name, (keys = new Map<string, readonly Waiter[]>()));
+      const held = keys.get(key);
+      if (held === undefined) {
+        keys.set(key, HELD);
+        return releaseFor(keys, key);
       }
-      const signal = signalOf();
-      const queue = queues.get(key)!;
+      const table = keys;
+      let queue: Waiter[];
+      if (held === HELD) table.set(key, (queue = []));
+      else queue = held as Waiter[];
+      const signal = owner.signal;
       return new Promise<Release | LockMiss>((resolve) => {
         const leave = (miss: LockMiss): void => {
           const index = queue.indexOf(waiter);
@@ -55,7 +68,7 @@ export function createLocalLocks(): LocalLocks {
           grant: () => {
             clearTimeout(timer);
             signal.removeEventListener('abort', onAbort);
-            resolve(releaseFor(key));
+            resolve(releaseFor(table, key));
           },
         };
         const timer = setTimeout(() => leave('timeout'), timeoutMs);

@@ -82,17 +82,23 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     // With the span active: the queue wait and idle time take this batch's trace as exemplar.
     if (ref.workerId !== undefined) this.span.workerBusy(ref.workerId);
     deps.began();
-    context.with(this.childOptions.parent, () => {
-      if (queuedAt !== undefined && deps.metricsOn) metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
-      metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
-      this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
-    });
+    // Without a context manager `context.with` only calls its function: call it directly.
+    if (this.propagates) context.with(this.childOptions.parent, () => this.begin(queuedAt, idleMs));
+    else this.begin(queuedAt, idleMs);
     metrics.recordBatchStarted();
     this.started = deps.metricsOn || this.span.span.isRecording() ? deps.clock() : undefined;
 
     this.external = signal;
     if (signal?.aborted) this.cancel('signal aborted');
     else signal?.addEventListener('abort', this.onExternalAbort, { once: true });
+  }
+
+  /** The start's records, in the run's context: queue wait and idle time (exemplar: this trace), `queued → processing`. */
+  private begin(queuedAt: number | undefined, idleMs: number | undefined): void {
+    const { deps } = this;
+    if (queuedAt !== undefined && deps.metricsOn) deps.metrics.recordQueueWait({ waitMs: Math.max(0, deps.now() - queuedAt) });
+    deps.metrics.recordWorkerBusy(idleMs === undefined ? undefined : { idleMs });
+    this.transition('queued', 'processing', this.attempt > 1 ? `attempt ${this.attempt}` : undefined);
   }
 
   private transition(from: string, to: string, reason: string | undefined): void {
@@ -237,7 +243,8 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
    * `batch.processing` active, so the durations it records take this batch's trace as exemplar.
    */
   finish(thrown: unknown, completion: BatchCompletion | undefined): void {
-    context.with(this.childOptions.parent, () => this.finishInContext(thrown, completion));
+    if (this.propagates) context.with(this.childOptions.parent, () => this.finishInContext(thrown, completion));
+    else this.finishInContext(thrown, completion);
   }
 
   private finishInContext(thrown: unknown, completion: BatchCompletion | undefined): void {
@@ -255,7 +262,9 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     const { metrics } = deps;
     const durationMs = this.started === undefined ? 0 : deps.clock() - this.started;
     const submittedAt = this.submittedAt;
-    const counts = deps.perBatchCounts ? { successCount: this.succeeded, errorCount: this.failed } : {};
+    // Under `activityCounts: 'per-batch'` the completion or failure moves the activity counters.
+    const successCount = deps.perBatchCounts ? this.succeeded : undefined;
+    const errorCount = deps.perBatchCounts ? this.failed : undefined;
     const requested = this.requested;
     const failure = thrown === NONE ? this.failure : thrown;
 
@@ -272,7 +281,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
       this.span.event('batch.cancelled', requested.reason === undefined ? undefined : { reason: requested.reason });
       this.span.end();
     } else if (failure !== NONE) {
-      const type = metrics.recordBatchFailure({ error: failure, durationMs, submittedAt, ...counts });
+      const type = metrics.recordBatchFailure({ error: failure, durationMs, submittedAt, successCount, errorCount });
       metrics.recordError({ error: failure });
       this.transition('processing', 'failed', type);
       if (this.attempt > 1) metrics.recordRetry({ succeeded: false });
@@ -280,7 +289,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
     } else {
       const emissionsKg = completion?.emissionsKg ?? this.emissionsKg;
       this.transition('processing', 'completed', undefined);
-      metrics.recordBatchCompletion({ durationMs, emissionsKg, submittedAt, ...counts });
+      metrics.recordBatchCompletion({ durationMs, emissionsKg, submittedAt, successCount, errorCount });
       if (this.attempt > 1) metrics.recordRetry({ succeeded: true });
       this.span.complete({
         successCount: completion?.successCount ?? this.succeeded,
