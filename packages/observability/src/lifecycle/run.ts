@@ -45,7 +45,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   private readonly submittedAt: number | undefined;
   private readonly external: AbortSignal | undefined;
   private readonly onExternalAbort = (): void => this.cancel('signal aborted');
-  private readonly seen = new ActivityIds();
+  private readonly seen: ActivityIds;
   /** Manual activities not ended yet (callback activities end when their callback settles). */
   private open: Set<ActivityHandle> | undefined;
   private heldLocks: Set<string> | undefined;
@@ -59,6 +59,7 @@ export class BatchRunHandle implements ManualBatchRun, ActivityOwner {
   constructor(deps: Deps, ref: ProcessRef, signal: AbortSignal | undefined) {
     this.deps = deps;
     this.batchId = ref.id;
+    this.seen = new ActivityIds(ref.activityCount);
     this.orgId = ref.orgId;
     this.workerId = ref.workerId;
     this.attempt = typeof ref.attempt === 'number' && ref.attempt >= 1 ? ref.attempt : 1;
