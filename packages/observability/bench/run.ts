@@ -234,7 +234,7 @@ const lines = [
   'lifecycle must watch the promise the callback returns).',
   '',
   'Without an SDK the lifecycle reads no clock: durations feed only the metrics and the spans, so where neither records',
-  'it skips `performance.now()` (which costs about as much as the rest of a no-SDK activity) and the idle bookkeeping.',
+  'it skips `performance.now()` (about 30 % of what the hand-written code costs without an SDK) and the idle bookkeeping.',
   'The hand-written baseline reads the clock as such code does, which is most of why the lifecycle costs less than it',
   'there. The two informational rows compare against hand-written code that skips the clock the same way: what the',
   "lifecycle's own bookkeeping (handle, duplicate-id check, `then`, lock) costs. They are not the issue's baseline.",
