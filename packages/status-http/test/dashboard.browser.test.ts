@@ -38,7 +38,8 @@ async function show(url: string): Promise<{ text: (selector: string) => Promise<
   page.on('request', (request) => paths.push(new URL(request.url()).pathname));
   await page.goto(url);
   await page
-    .waitForFunction(() => Number(document.body.dataset.refreshes ?? 0) >= 2, undefined, { timeout: 10_000 })
+    // Two refreshes 2 s apart; the room is for a loaded machine (Chromium's first page is slow there).
+    .waitForFunction(() => Number(document.body.dataset.refreshes ?? 0) >= 2, undefined, { timeout: 60_000 })
     .catch(async () => {
       throw new Error(`no two refreshes: ${JSON.stringify({ problems, paths, banner: await page.locator('#banner').isVisible() })}`);
     });
