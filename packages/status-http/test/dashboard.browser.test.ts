@@ -50,7 +50,7 @@ async function show(url: string): Promise<{ text: (selector: string) => Promise<
   };
 }
 
-describe('the dashboard in a browser, served by the handler', () => {
+describe('the dashboard in a browser, served by the handler', { timeout: 90_000 }, () => {
   it('shows the dependencies of an app with health and no metrics, asking only /health', async () => {
     const base = await listen(createStatusHandler({ health: degradedHealth() }));
     const page = await show(`${base}/dashboard`);
