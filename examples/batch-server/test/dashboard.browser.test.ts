@@ -141,6 +141,11 @@ describe('the dashboard in a browser', () => {
       for (const node of document.querySelectorAll<HTMLElement>('[data-key]')) values[node.dataset.key as string] = node.textContent ?? '';
       return values;
     });
+    // The test reads each /metrics/json body through Playwright after the page has it: wait for
+    // the body of the snapshot on screen (polled for up to 10 s).
+    for (let i = 0; i < 200 && !summaries.has(shown.timestamp as string); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const summary = summaries.get(shown.timestamp as string);
     expect(summary, `the page shows the snapshot of ${shown.timestamp}`).toBeDefined();
     const json = summary as Summary;

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '@ogf/testkit/otlp-receiver';
 import { promtoolCheckMetrics } from '@ogf/testkit/promtool';
+import { waitFor } from './helpers/api.ts';
 import { knownActivities } from './helpers/expected.ts';
 import { startServerProcess, tempDataDir, type ServerProcess } from './helpers/server-process.ts';
 
@@ -47,8 +48,11 @@ describe('request telemetry in the example', () => {
     const response = await post(server.url, { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`, 'x-request-id': 'req-e2e-1' });
     expect(response.status).toBe(202);
     expect(response.headers.get('x-request-id')).toBe('req-e2e-1');
+    // The server span ends after the response, so it can come in a later export than the submission.
     const spans = await receiver.waitForSpans(
-      (all) => all.some((s) => s.name === 'batch.submission' && s.attributes['http.request.id'] === 'req-e2e-1'),
+      (all) =>
+        all.some((s) => s.name === 'batch.submission' && s.attributes['http.request.id'] === 'req-e2e-1') &&
+        serverSpanOf(all, 'req-e2e-1') !== undefined,
       20_000,
     );
     const request = serverSpanOf(spans, 'req-e2e-1');
@@ -57,7 +61,16 @@ describe('request telemetry in the example', () => {
     const submission = spans.find((s) => s.name === 'batch.submission' && s.traceId === CALLER_TRACE);
     expect(submission?.parentSpanId).toBe(request?.spanId);
     expect(submission?.attributes['http.request.id']).toBe('req-e2e-1');
-    const lines = server.logLines().filter((line) => line.request_id === 'req-e2e-1');
+    // The log comes through the process's stdout, apart from the spans: wait for its lines too.
+    const lines = await waitFor(
+      async () => {
+        const mine = server.logLines().filter((line) => line.request_id === 'req-e2e-1');
+        const complete = mine.some((line) => line.event === 'http.request') && mine.some((line) => line.msg === 'batch queued');
+        return Promise.resolve(complete ? mine : undefined);
+      },
+      'the log lines of req-e2e-1',
+      20_000,
+    );
     expect(lines).toContainEqual(
       expect.objectContaining({ event: 'http.request', trace_id: CALLER_TRACE, span_id: request?.spanId, status: 202 }),
     );

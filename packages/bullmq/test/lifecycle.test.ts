@@ -63,7 +63,14 @@ describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
     expect(await rig.sample('batch_processing_duration_seconds_count')).toBe(1);
 
     await rig.obs.forceFlush();
-    const spans = await rig.receiver.waitForSpans((all) => all.some((s) => s.name === 'batch.processing'));
+    // BullMQ ends its `process` span after it emits 'completed': wait for every span the test reads.
+    const spans = await rig.receiver.waitForSpans(
+      (all) =>
+        all.some((s) => s.name === 'batch.submission') &&
+        all.some((s) => s.name === 'batch.processing') &&
+        all.some((s) => s.name.startsWith('add emissions')) &&
+        all.some((s) => s.name === 'process emissions'),
+    );
     const submission = spans.find((s) => s.name === 'batch.submission')!;
     const processing = spans.find((s) => s.name === 'batch.processing')!;
     expect(processing.traceId).toBe(submission.traceId);
@@ -100,7 +107,16 @@ describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
     expect(processed.sort()).toEqual(['child', 'child', 'parent']);
     expect(await rig.sample('batch_completed_total')).toBe(3);
     await rig.obs.forceFlush();
-    const spans = await rig.receiver.waitForSpans((all) => all.filter((s) => s.name === 'batch.processing').length === 3);
+    // BullMQ ends each `process` span after it emits 'completed': wait for every span the test reads.
+    const spans = await rig.receiver.waitForSpans((all) => {
+      const runs = all.filter((s) => s.name === 'batch.processing');
+      return (
+        runs.length === 3 &&
+        runs.every((run) => all.some((s) => s.spanId === run.parentSpanId)) &&
+        all.some((s) => s.name.startsWith('addFlow')) &&
+        all.filter((s) => s.name === 'addNode flow').length === 3
+      );
+    });
     const addFlow = spans.find((s) => s.name.startsWith('addFlow'))!;
     expect(addFlow).toBeDefined();
     const runs = spans.filter((s) => s.name === 'batch.processing');
@@ -130,7 +146,9 @@ describe.each(VERSIONS)('%s', (_label, bullmq: BullMQ) => {
       await worker.close();
       await queue.close();
       await linked.obs.forceFlush();
-      const spans = await linked.receiver.waitForSpans((all) => all.some((s) => s.name === 'batch.processing'));
+      const spans = await linked.receiver.waitForSpans((all) =>
+        ['batch.submission', 'batch.processing'].every((name) => all.some((s) => s.name === name)),
+      );
       const submission = spans.find((s) => s.name === 'batch.submission')!;
       const processing = spans.find((s) => s.name === 'batch.processing')!;
       expect(processing.traceId).not.toBe(submission.traceId);

@@ -75,7 +75,9 @@ export function startRole(env: Record<string, string>, runtime: RoleRuntime = 'n
     for (const wake of waiters) wake();
   });
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // 'close', not 'exit': a process's last lines (the producer's `done`) can still be in the pipe
+  // when 'exit' fires.
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   return {
     child,
     events,
@@ -102,13 +104,16 @@ export function startRole(env: Record<string, string>, runtime: RoleRuntime = 'n
         const cleanup = (): void => {
           clearTimeout(timer);
           waiters.delete(check);
-          child.off('exit', onExit);
+          child.off('close', onExit);
         };
         waiters.add(check);
-        child.once('exit', onExit);
+        child.once('close', onExit);
         check();
       });
     },
-    stop: () => stopProcessTree(child),
+    async stop() {
+      await stopProcessTree(child);
+      await exited; // and its output read
+    },
   };
 }

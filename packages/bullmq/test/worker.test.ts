@@ -128,16 +128,17 @@ describe.each(VERSIONS)('%s', (label, bullmq: BullMQ) => {
   it('reports the worker healthy while running, degraded when paused, unhealthy once closed', async () => {
     const w = worker('lifecycle', () => 1);
     rig.bull.observe(w);
-    const check = async (): Promise<{ status: string; message?: string }> => {
-      await new Promise((resolve) => setTimeout(resolve, 1100)); // past the checker's cache
-      return (await rig.obs.health.report()).checks['bullmq:lifecycle:worker'] as never;
-    };
+    const check = async (): Promise<{ status: string; message?: string }> =>
+      (await rig.obs.health.report()).checks['bullmq:lifecycle:worker'] as never;
+    // The checker caches each result for a while: wait for the new one rather than guessing how long.
     await eventually(check, (c) => c.status === 'healthy', 'worker check while running');
     await w.pause(true);
-    expect(await check()).toMatchObject({ status: 'degraded', message: 'paused' });
+    const paused = await eventually(check, (c) => c.status !== 'healthy', 'worker check once paused');
+    expect(paused).toMatchObject({ status: 'degraded', message: 'paused' });
     await w.resume();
     await w.close();
-    expect(await check()).toMatchObject({ status: 'unhealthy', message: 'not_running' });
+    const closed = await eventually(check, (c) => c.status !== 'degraded', 'worker check once closed');
+    expect(closed).toMatchObject({ status: 'unhealthy', message: 'not_running' });
     expect((await rig.obs.app.request('/health/ready')).status).toBe(503);
   });
 

@@ -68,15 +68,28 @@ describe.each(READMES)('the quick start of %s', (_name, readmePath) => {
       expect(await posted.json()).toEqual({ batch_id: 'b-2', emissions_kg: 25 });
       const completedLine = (): string | undefined =>
         output.split('\n').find((line) => line.includes('"batch_id":"b-2"') && line.includes('batch completed'));
-      // The response can overtake the log line on its way through the pipe.
-      for (let i = 0; i < 40 && completedLine() === undefined; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const auditLines = (): { from: string; to: string; trace_id: string }[] =>
+        output
+          .split('\n')
+          .filter((line) => line.includes('"audit":"batch.state_transition"') && line.includes('"batch_id":"b-2"'))
+          .map((line) => JSON.parse(line) as { from: string; to: string; trace_id: string });
+      // The response can overtake the log lines on their way through the pipe: wait for them to arrive.
+      await new Promise<void>((resolve, reject) => {
+        const arrived = (): boolean => completedLine() !== undefined && auditLines().length >= 3;
+        if (arrived()) return resolve();
+        const timer = setTimeout(() => reject(new Error(`the log lines of b-2 never arrived:\n${output}`)), 20_000);
+        const onData = (): void => {
+          if (!arrived()) return;
+          clearTimeout(timer);
+          child.stdout?.off('data', onData);
+          resolve();
+        };
+        child.stdout?.on('data', onData);
+      });
       const completed = completedLine();
       expect(completed).toMatch(/"batch_id":"b-2".*"trace_id":"[0-9a-f]{32}","span_id":"[0-9a-f]{16}"/);
       // One call per step recorded every transition, in order, on the batch's trace.
-      const audit = output
-        .split('\n')
-        .filter((line) => line.includes('"audit":"batch.state_transition"') && line.includes('"batch_id":"b-2"'))
-        .map((line) => JSON.parse(line) as { from: string; to: string; trace_id: string });
+      const audit = auditLines();
       expect(audit.map((r) => `${r.from}→${r.to}`)).toEqual(['pending→queued', 'queued→processing', 'processing→completed']);
       expect(new Set(audit.map((r) => r.trace_id)).size).toBe(1);
 

@@ -38,7 +38,8 @@ async function show(url: string): Promise<{ text: (selector: string) => Promise<
   page.on('request', (request) => paths.push(new URL(request.url()).pathname));
   await page.goto(url);
   await page
-    .waitForFunction(() => Number(document.body.dataset.refreshes ?? 0) >= 2, undefined, { timeout: 10_000 })
+    // Two refreshes 2 s apart; the room is for a loaded machine (Chromium's first page is slow there).
+    .waitForFunction(() => Number(document.body.dataset.refreshes ?? 0) >= 2, undefined, { timeout: 60_000 })
     .catch(async () => {
       throw new Error(`no two refreshes: ${JSON.stringify({ problems, paths, banner: await page.locator('#banner').isVisible() })}`);
     });
@@ -49,7 +50,7 @@ async function show(url: string): Promise<{ text: (selector: string) => Promise<
   };
 }
 
-describe('the dashboard in a browser, served by the handler', () => {
+describe('the dashboard in a browser, served by the handler', { timeout: 90_000 }, () => {
   it('shows the dependencies of an app with health and no metrics, asking only /health', async () => {
     const base = await listen(createStatusHandler({ health: degradedHealth() }));
     const page = await show(`${base}/dashboard`);

@@ -134,9 +134,28 @@ beforeAll(async () => {
   for (const metric of EVERYTHING_MOVED) {
     await prometheus.waitForValue(`sum(${metric}{job="${JOB}"})`, (v) => v > 0, { timeoutMs: 60_000 });
   }
-  // A few more scrapes and rule evaluations with all of it inside the rate windows.
-  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  // Then until every query the tests below read returns data: more scrapes and rule evaluations
+  // with all of it inside the rate windows (a fixed wait here was a guess at how many it takes).
+  const expressions = [...queries.map((q) => dashboardExpr(q.expr)), ...recordingRules.flatMap((r) => [r.expr, recordedSeries(r.record!)])];
+  for (const promql of expressions) await waitForData(promql);
 }, 180_000);
+
+const dashboardExpr = (expr: string): string => expandVariables(expr, { job: JOB, rateInterval: '1m', range: '5m' });
+const recordedSeries = (record: string): string => `${record}{job="${JOB}"}`;
+
+/** The samples of `promql` that are numbers (NaN is no data). */
+async function numbersOf(promql: string): Promise<number> {
+  const samples = await prometheus!.query(promql);
+  return samples.filter((s) => !Number.isNaN(s.value)).length;
+}
+
+async function waitForData(promql: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await numbersOf(promql)) === 0) {
+    if (Date.now() > deadline) throw new Error(`no data for ${promql} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 afterAll(async () => {
   await load?.stop();
@@ -158,14 +177,14 @@ describe('against the example server under load, scraped by a real Prometheus', 
   });
 
   it.each(queries.map((q) => [`${q.panel} [${q.refId}]`, q.expr]))('the dashboard query %s returns data', async (_name, expr) => {
-    await expectData(expandVariables(expr, { job: JOB, rateInterval: '1m', range: '5m' }));
+    await expectData(dashboardExpr(expr));
   });
 
   it.each(recordingRules.map((r) => [r.record!, r.expr]))(
     'the recording rule %s returns data, computed and recorded',
     async (record, expr) => {
       await expectData(expr);
-      await expectData(`${record}{job="${JOB}"}`);
+      await expectData(recordedSeries(record));
     },
   );
 

@@ -17,7 +17,7 @@ export interface ServerProcess {
   output(): string;
   /** Parsed JSON log lines, from stdout and LOG_FILE. */
   logLines(): Record<string, unknown>[];
-  /** Resolves with the exit code (or signal name) once the process has exited. */
+  /** Resolves with the exit code (or signal name) once the process has exited and its output is all read. */
   exited: Promise<number | string>;
   kill(signal: NodeJS.Signals): void;
   /** SIGTERM and wait for exit (kill -9 after 20 s). */
@@ -52,7 +52,9 @@ export async function startServerProcess(
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // 'close', not 'exit': 'exit' can come before the last lines the process wrote to its pipes
+  // have been read, and a test reads output() right after the exit.
+  const exited = new Promise<number | string>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal ?? -1)));
 
   // With LOG_FILE the JSON lines (and the ready line) go to that file instead of stdout; only
   // what this process appends counts (an earlier boot may have written to the same file).
