@@ -94,7 +94,9 @@ async function overSocket(exporter: PrometheusExporter, rounds: number): Promise
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        if (!response.write(value)) await new Promise((resolve) => response.once('drain', resolve));
+        // As @ogf/status-http's pump: wait for `drain` only once 1 MiB is queued (Node's 16 KiB
+        // high-water mark is below one chunk, and waiting on it sent every chunk in its own writev).
+        if (!response.write(value) && response.writableLength >= 1 << 20) await new Promise((resolve) => response.once('drain', resolve));
       }
       response.end();
     })();
