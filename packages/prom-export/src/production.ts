@@ -109,9 +109,9 @@ export function startProduction(
 
 /**
  * A chunk as UTF-8. Expositions are nearly always ASCII, where the UTF-8 bytes are as many as the
- * UTF-16 code units: `encodeInto` a buffer of exactly that size is several times cheaper than
- * `encode` (which sizes its output by a first pass, or over-allocates and copies). A chunk with
- * other characters does not fit, and is encoded again the general way.
+ * UTF-16 code units: `encodeInto` a buffer of exactly that size is cheaper than `encode` (about
+ * 1.5× on a 20 KiB chunk in Node 20, about 10× on a whole 850 KB body). A chunk with other
+ * characters does not fit, and is encoded again the general way.
  */
 export function encodeChunk(encoder: TextEncoder, chunk: string): Uint8Array {
   const bytes = new Uint8Array(chunk.length);
