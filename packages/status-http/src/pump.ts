@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 
 /**
  * Bytes the pump lets queue on a response before it waits for `drain`. Node's own threshold
- * (`writableHighWaterMark`, 16 KiB) is smaller than one exposition chunk (about 20 KiB), so waiting
+ * (`writableHighWaterMark`, 16 KiB) is smaller than one exposition chunk (20–80 KiB), so waiting
  * whenever `write()` returns false cost a `drain` round trip per chunk: every chunk left in its own
  * `writev`, and a 10,000-series scrape paid about 40 system calls (and as many client wake-ups)
  * instead of one per render slice. A slow client still holds at most this much (plus a chunk) here.
