@@ -13,7 +13,7 @@ export interface Row {
   /** Our part of render(): from the SDK's collect returning to the end, in the same calls. */
   own: number;
   /** Socket scrape (10k and 100k): curl total and first byte, the node:http client, `render()` in the same rounds. */
-  socket: { curl: number; firstByte: number; node: number; render: number } | undefined;
+  socket: { curl: number; firstByte: number; node: number; render: number; floorCurl: number; floorNode: number } | undefined;
   bytes: number;
   peakExtra: number | undefined;
   /** Heap the SDK's collect() alone adds (1M only). */
@@ -47,7 +47,7 @@ export function verdicts(rows: Row[]): string[] {
     const curl = socket.curl / socket.render;
     const node = socket.node / socket.render;
     out.push(
-      `- Socket scrape of 10,000 series ≤ 1.3× of \`render()\`: ${met(curl <= 1.3 && node <= 1.3)} (curl ${curl.toFixed(2)}×, keep-alive node:http client ${node.toFixed(2)}×; both separate processes, \`render()\` timed in the same rounds).`,
+      `- Socket scrape of 10,000 series ≤ 1.3× of \`render()\`: ${met(curl <= 1.3 && node <= 1.3)} (curl ${curl.toFixed(2)}×, keep-alive node:http client ${node.toFixed(2)}×; both separate processes, \`render()\` timed in the same rounds; the transport alone, the same bytes pre-rendered and sent as one buffer, already costs ${(socket.floorCurl / socket.render).toFixed(2)}× (curl) and ${(socket.floorNode / socket.render).toFixed(2)}× (node:http client) of \`render()\`).`,
     );
   }
   for (const r of rows.filter((row) => row.series === 100_000)) {

@@ -81,12 +81,22 @@ interface Socket {
   node: number;
   /** `render()` timed in the same rounds, median. */
   render: number;
+  /** The transport alone: the same bytes pre-rendered, one write with Content-Length (curl, node:http client), medians. */
+  floorCurl: number;
+  floorNode: number;
 }
 
 const client = join(import.meta.dirname, 'fixtures', 'socket-client.mjs');
 
 async function overSocket(exporter: PrometheusExporter, rounds: number): Promise<Socket> {
+  // The transport floor: the same exposition, rendered once beforehand, sent as one buffer.
+  const rendered = Buffer.from((await exporter.render()).body);
   const server = createServer((request, response) => {
+    if (request.url === '/floor') {
+      response.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': rendered.length });
+      response.end(rendered);
+      return;
+    }
     void (async () => {
       const { contentType, body } = await exporter.renderStream();
       response.writeHead(200, { 'Content-Type': contentType });
@@ -94,7 +104,9 @@ async function overSocket(exporter: PrometheusExporter, rounds: number): Promise
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        if (!response.write(value)) await new Promise((resolve) => response.once('drain', resolve));
+        // As @ogf/status-http's pump: wait for `drain` only once 1 MiB is queued (Node's 16 KiB
+        // high-water mark is below one chunk, and waiting on it sent every chunk in its own writev).
+        if (!response.write(value) && response.writableLength >= 1 << 20) await new Promise((resolve) => response.once('drain', resolve));
       }
       response.end();
     })();
@@ -105,7 +117,8 @@ async function overSocket(exporter: PrometheusExporter, rounds: number): Promise
   // loop does only the server's work; each keeps one connection for its transfers, and the first
   // transfer (connection set-up, warm-up) is dropped: process start-up and connect are outside the
   // times. Rounds interleave render() and both clients, so load changes hit all three alike.
-  const samples: Record<keyof Socket, number[]> = { curl: [], firstByte: [], node: [], render: [] };
+  const floor = url.replace(/metrics$/, 'floor');
+  const samples: Record<keyof Socket, number[]> = { curl: [], firstByte: [], node: [], render: [], floorCurl: [], floorNode: [] };
   for (let round = 0; round < 3; round++) {
     for (let r = 0; r < rounds; r++) {
       const start = performance.now();
@@ -122,10 +135,28 @@ async function overSocket(exporter: PrometheusExporter, rounds: number): Promise
     }
     const { stdout: times } = await run(process.execPath, [client, url, String(rounds)]);
     samples.node.push(...(JSON.parse(times) as number[]));
+    const floors = Array.from({ length: rounds + 1 }, () => ['-o', '/dev/null', floor]).flat();
+    const { stdout: floorCurl } = await run('curl', ['-s', '-w', '%{time_total}\\n', ...floors]);
+    samples.floorCurl.push(
+      ...floorCurl
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((seconds) => Number(seconds) * 1000),
+    );
+    const { stdout: floorNode } = await run(process.execPath, [client, floor, String(rounds)]);
+    samples.floorNode.push(...(JSON.parse(floorNode) as number[]));
   }
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  return { curl: median(samples.curl), firstByte: median(samples.firstByte), node: median(samples.node), render: median(samples.render) };
+  return {
+    curl: median(samples.curl),
+    firstByte: median(samples.firstByte),
+    node: median(samples.node),
+    render: median(samples.render),
+    floorCurl: median(samples.floorCurl),
+    floorNode: median(samples.floorNode),
+  };
 }
 
 async function measure(series: number, runs: number, withOtel: boolean): Promise<Row> {
@@ -261,15 +292,15 @@ async function main(): Promise<void> {
   const ownPerSeries = (r: Row): number => (r.own * 1000) / r.series;
   const socketCells = (s: Row['socket']): string =>
     s === undefined
-      ? '– | – | –'
-      : `${f(s.curl)} (${(s.curl / s.render).toFixed(2)}×) | ${f(s.node)} (${(s.node / s.render).toFixed(2)}×) | ${f(s.firstByte)}`;
+      ? '– | – | – | –'
+      : `${f(s.curl)} (${(s.curl / s.render).toFixed(2)}×) | ${f(s.node)} (${(s.node / s.render).toFixed(2)}×) | ${f(s.firstByte)} | ${f(s.floorCurl)} / ${f(s.floorNode)}`;
   const md = [
     '### At scale: one counter with N label sets',
     '',
-    "Median ms per scrape, text 0.0.4. `collect` is the SDK's own `collect()`; `pure` is `renderPrometheusText` after it; `render()` is both plus slicing. Each size runs in its own Node process. Gaps: the longest gap between ticks of a 1 ms `setInterval` probe during `render()` (median of up to 5 scrapes); the SDK's `collect()` is one synchronous stretch, so the first gap column is about the collect time, and the second counts only gaps that began after `collect()` returned (our planning, slices and GC). Our own part of `render()` is timed inside the same scrapes: from the SDK's `collect()` returning to the render's end (median of up to 5). Socket: a `node:http` server writing `renderStream()` chunks (the loop of `@ogf/status-http`'s Node adapter), fetched by two separate client processes, each over one keep-alive connection whose first transfer is dropped (so process start-up and connection set-up are outside the times): `curl` (`time_total`, and `time_starttransfer` as the first byte) and a keep-alive `node:http` client (request written → last byte); 3 rounds interleave `render()` and both clients (7 transfers each at 10k, 3 at 100k), and the ratios use the `render()` median of those same rounds.",
+    "Median ms per scrape, text 0.0.4. `collect` is the SDK's own `collect()`; `pure` is `renderPrometheusText` after it; `render()` is both plus slicing. Each size runs in its own Node process. Gaps: the longest gap between ticks of a 1 ms `setInterval` probe during `render()` (median of up to 5 scrapes); the SDK's `collect()` is one synchronous stretch, so the first gap column is about the collect time, and the second counts only gaps that began after `collect()` returned (our planning, slices and GC). Our own part of `render()` is timed inside the same scrapes: from the SDK's `collect()` returning to the render's end (median of up to 5). Socket: a `node:http` server writing `renderStream()` chunks (the loop of `@ogf/status-http`'s Node adapter), fetched by two separate client processes, each over one keep-alive connection whose first transfer is dropped (so process start-up and connection set-up are outside the times): `curl` (`time_total`, and `time_starttransfer` as the first byte) and a keep-alive `node:http` client (request written → last byte); 3 rounds interleave `render()` and both clients (7 transfers each at 10k, 3 at 100k), and the ratios use the `render()` median of those same rounds. The last column is the transport alone: the same exposition rendered once beforehand and sent as one buffer with `Content-Length`, fetched by the same two clients in the same rounds (what any server pays to move these bytes to these clients).",
     '',
-    '| series | collect | pure | `render()` | µs/series (× of 10k) | ours: `render()` after the SDK collect returned, µs/series (× of 10k) | prom-client | exporter-prometheus | vs prom-client | vs exporter-prometheus | longest gap in `render()` (SDK collect included) | longest gap after the SDK collect returned | socket scrape, curl (× of `render()`) | socket scrape, node:http client (×) | curl first byte |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| series | collect | pure | `render()` | µs/series (× of 10k) | ours: `render()` after the SDK collect returned, µs/series (× of 10k) | prom-client | exporter-prometheus | vs prom-client | vs exporter-prometheus | longest gap in `render()` (SDK collect included) | longest gap after the SDK collect returned | socket scrape, curl (× of `render()`) | socket scrape, node:http client (×) | curl first byte | transport alone: pre-rendered body, curl / node:http client |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
         `| ${r.series.toLocaleString('en')} | ${f(r.collect)} | ${f(r.pure)} | ${f(r.render)} | ${perSeries(r).toFixed(2)} (${(perSeries(r) / perSeries(base)).toFixed(2)}×) | ${ownPerSeries(r).toFixed(2)} (${(ownPerSeries(r) / ownPerSeries(base)).toFixed(2)}×) | ${f(r.promClient)} | ${f(r.otel)} | ${x(r.promClient, r.render)} | ${x(r.otel, r.render)} | ${f(r.gap)} | ${f(r.collectGap)} | ${socketCells(r.socket)} |`,
@@ -278,6 +309,8 @@ async function main(): Promise<void> {
     "Where the superlinear part comes from (issue 17; `--trace-gc` and separate processes, same machine, load average 4–5, so single numbers are noisy): (1) the previous runs measured every size in one process, so the 1M row paid for the heap left by the earlier rows: pure serialize at 1M went from 2.75 to 1.18 µs/series once each size got its own process (first such run; 0.73 in this one, where 10k was 0.41); (2) serializing one *reused* collection again, in a fresh process, is near-linear (0.54–1.10 µs/series at 10k, 0.62–0.97 at 1M, four runs each); the remaining growth comes with a *fresh* collection, whose million new point objects are still young when we render: the V8 scavenges that run during our slices (7–20 ms each at a 1 GB heap, each promoting about 3 MB) copy and promote them, and that cost lands in our time; (3) a byte-buffer sink for `render()` (`TextEncoder.encodeInto` into a growing buffer, one decode at the end) was tried and was slower at 1M (4.4 µs/series: the final decode of 85 MiB), so it was not kept. The SDK's own `collect()` goes 0.21 → 0.33 → 1.71 µs/series (8.0× from 10k to 1M): it rebuilds every point object per collection and has no public per-instrument collect, so it is a floor we can only document (keep `cardinalityLimit` where its stall is acceptable).",
     '',
     "What this session tried (issue 17, second pass; A/B in alternating processes on a 2-core machine at load average 4–5, CPU time from `process.cpuUsage` where wall time was too noisy; the machine was also slower than the previous session's: the SDK's collect alone took 1.6–2.8× longer): (1) a `--cpu-prof` of the pure serializer at 100k series put the per-exporter `WeakMap` (attributes → label text) first among our functions (716 ms self time over 18 renders), and big `WeakMap`s make every full GC walk their ephemerons. The label text (and the `{…} ` with the scope labels) is now kept on the attributes object under a private non-enumerable symbol (a `WeakMap` only for frozen or sealed objects): pure serialize CPU per render 82.6 / 92.0 / 88.5 → 56.9 / 55.2 / 57.6 ms at 100k (three process pairs), 7.0 / 8.6 / 7.2 → 3.3 / 3.2 / 3.3 ms at 10k, and at 1M 4,304 → 663 ms CPU (7,117 → 1,233 ms wall, one pair). Kept. It barely moves `render()` at 1M (4,495 → 4,417 ms in the same pair): the SDK's collect (2.6 s there) and the garbage collection of its fresh points during our slices dominate. (2) Slices yielded with `setTimeout(0)`, which Node clamps to 1 ms: now `setImmediate` where the runtime has it. Kept. (3) Socket: within a render slice the server writes the chunks in promise jobs, and node:http corks the socket until `process.nextTick`, so in a raw loop the whole slice left in one `writev` at its end (curl's first byte at 10.9 ms of a 15 ms scrape). Uncorking after each write brought the first byte to about 4 ms, but the total did not move under this load (13.3–15.5 vs 13.8–15.5 ms, interleaved: with both cores busy there is no idle core for the client to overlap with), and in `@ogf/status-http`'s pump an `uncork()` every 64 KiB moved neither (first byte 7.2–8.3 vs 8.3–9.2 ms): not kept. A `--cpu-prof` of the server over 330 streamed scrapes of 10k series shows what the socket adds to `render()`: `writev` (the kernel copying about 850 KB over loopback) 0.9 ms and `TextEncoder` 0.2 ms per scrape, plus the client's own reading on the same two cores; the node:http client measures the same ratio as curl, so curl's start-up is not what costs. (4) Peak memory, measured apart in a 1M-series process: the SDK's `collect()` alone raises the heap by 162 MiB, 1.92× the 85 MiB exposition (61 MiB of points that survive a full GC, the rest its own garbage), before we render a byte; by the first chunk the 1 s join window has passed (the collect takes longer than that), so chunks are released as they are read, and our share of the peak is about 0.2×. Dropping each point once written would not lower the peak either, which comes right after the collect: the ≤ 2× target is bounded by the SDK's collect here (the row below measures both in every run).",
+    '',
+    "Third pass (issue 17; a 2-core machine shared with other sessions, load average 2.2–11 while measuring, so the A/Bs below are interleaved, CPU time from `process.cpuUsage` next to wall time). (1) Socket, where the time went: `strace` of a 10,000-series streamed scrape showed 40 `writev` calls, one per ~21 KiB chunk. The pump (here and in `@ogf/status-http`'s Node adapter) waited for `drain` whenever `write()` returned false, and Node's 16 KiB high-water mark is below one chunk, so every chunk paid a `drain` round trip and its own system call and client wake-up (the previous pass's belief that node:http corked a whole slice into one `writev` held only for a loop that never waited). The pump now waits only once 1 MiB is queued: 3 system calls per scrape (one `writev` of the slice, the rest after the socket drained). Server CPU per scrape of 10,000 series through `startStatusServer`, interleaved A/B: 10.89 → 7.33 ms (12 rounds, `render()` alone 5.76 ms CPU), 8.17 → 6.83 ms (10 rounds), 12.37 → 11.84 ms (8 rounds, noisiest); curl 1.26 → 1.13×, 1.41 → 1.20×, 1.40 → 1.52× of `render()`; node:http client 2.17 → 2.09×, 2.05 → 1.66×, 1.79 → 1.85×. Kept, with a test that a client that stops reading stops the pump. (2) `renderStream()` encodes each chunk with `encodeInto` into a buffer of the chunk's length (falling back to `encode` when a chunk is not ASCII): 7.1 → 4.6 µs per 21 KiB chunk, about 0.1 ms per 10,000-series scrape. Kept. (3) Tried and not kept: uncorking every 128 KiB so the client reads while we render (server CPU 6.83 → 9.07 ms per scrape, curl 1.20 → 1.31×, node:http client 1.66 → 1.73×: more system calls, and with both cores busy there is no idle core to overlap on); rendering the whole body and sending one buffer with `Content-Length` (curl 1.03–2.08×, node:http client 1.00–2.85× over seven interleaved runs, no better than the stream, and it gives up streaming). (4) What is left is not on the server's path: the last column measures the transport alone (the same bytes pre-rendered, one write), and for the node:http client that is already 2.0–3.2 ms, about 0.45× of `render()`, its own reading and parsing of 850 KB (its CPU time: about 1.7 ms per scrape over 40 scrapes); `render()` measured back to back is also faster than the same render inside a scrape that arrives after the clients ran (4.88 ms back to back, 6.30 ms inside the scrapes of the same run, timed in the server: the clients ran in between and the caches are cold). (5) Serializer at 100,000 series (`--cpu-prof` over 15 renders of a reused collection): flattening each chunk in `take()` is about 15 ms of about 45 ms CPU per render, `writePoint` about 9 ms, the final join about 5 ms; the SDK's `collect()` costs 55–60 ms CPU per call, of which its `HashMap.entries` generator alone is about 33 ms. Five ways of building the text in a standalone loop of the same 100,000 lines: the current one (template appends, flattened every 256 lines) was the fastest (25.6–27.4 ms; a cached `name{labels} ` prefix 29.9–35.1 ms, arrays joined per chunk 36.7–44.9 ms, no flattening 42.7–67.4 ms). Skipping the exemplar lookup when no exemplar source is set did not measurably change the pure render (four A/B process pairs, 36.8–45.8 vs 37.4–43.4 ms CPU): not kept. (6) Peak memory and per-series growth: nothing new kept; the SDK's `collect()` alone still accounts for about 2.0× of the 2× budget (row below). (7) Where the garbage collector's time goes, and a knob that is the host's to turn: in the `--cpu-prof` above the garbage collector is the largest single item (about 29 % of the samples, more than our serializer): while we render, the SDK's freshly collected points are young, and every scavenge our text's allocations trigger copies and promotes them. A bigger young generation means fewer scavenges per render: with `node --max-semi-space-size=64` (MiB; Node 20's default is 16) `render()` CPU went 107 / 112 / 105 → 85 / 88 / 77 ms at 100,000 series (three process pairs; the pure serializer 47–49 → 27–31 ms, the SDK's collect 52 → 35–38 ms), 1,471 / 1,490 → 1,276 / 1,325 ms at 1,000,000 (two pairs) and 4.4–4.8 → 4.2–4.3 ms at 10,000 (two pairs). It is a process flag, not something a library may set, and it lets more garbage wait between scavenges (more heap in use at peaks), so the README offers it as a tuning note for hosts with 100,000+ series; the tables above run with Node's defaults. (8) Chunks of 1,024 lines (about 80 KiB) instead of 256: each chunk costs a stream read, an encode, a buffer and a socket write. Six interleaved A/Bs through `startStatusServer` at 10,000 series (load average 2.8–3.3): server CPU per scrape 7.45 / 8.01 / 7.57 / 9.03 / 10.48 / 7.66 → 6.96 / 6.88 / 7.69 / 7.61 / 7.33 / 6.96 ms, curl 6.16 / 5.93 / 6.46 / 8.15 / 8.99 / 5.98 → 5.70 / 5.13 / 6.90 / 7.25 / 8.66 / 5.69 ms, node:http client 7.85 / 7.86 / 8.70 / 11.38 / 13.67 / 7.86 → 7.34 / 6.83 / 8.80 / 9.56 / 9.67 / 6.81 ms (better in five of six each); the pure render at 100,000 series did not change (four process pairs, 39.3–42.8 vs 39.8–44.7 ms CPU on a reused collection). Kept; the clock is still checked every chunk (well under a millisecond of work at these sizes).",
     '',
     'Targets (issue 17):',
     '',

@@ -90,8 +90,14 @@ const yieldToEventLoop: () => Promise<void> =
   typeof immediate === 'function'
     ? () => new Promise((resolve) => immediate(resolve))
     : () => new Promise((resolve) => setTimeout(resolve, 0));
-/** Lines per chunk (and per clock check): about 20 KiB of text. */
-const LINES_PER_CHUNK = 256;
+/**
+ * Lines per chunk (and per clock check): about 80 KiB of text, typically under V8's largest
+ * regular object (so a chunk is still flattened in the young generation). Each chunk costs a
+ * stream read, an encode, a buffer and a socket write: going from 256 to 1,024 lines cut the
+ * server CPU of a 10,000-series scrape through `@ogf/status-http` by 7–30 % in five of six
+ * interleaved A/Bs, and left the pure render unchanged.
+ */
+const LINES_PER_CHUNK = 1024;
 
 /**
  * Renders families in slices of about `sliceMs`, yielding to the event loop between slices, and
