@@ -12,8 +12,8 @@ import { context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { comparePaired } from '@ogf/testkit/paired';
 import { byHandUntimed } from './by-hand-untimed.js';
-import { compare } from './paired.js';
 // The built package, as a user gets it (`pnpm bench` builds first; `bench/tsconfig.run.json` drops the
 // source path aliases, so tsx resolves every @ogf package to its dist): the hand-written baseline
 // uses the built leaf packages too, so neither side pays for on-the-fly transpilation.
@@ -26,6 +26,8 @@ import {
   type BatchLifecycle,
 } from '@ogf/observability';
 
+/** Paired rounds per comparison (see @ogf/testkit/paired). */
+const ROUNDS = 201;
 const ACTIVITIES = 100;
 
 for (const name of ['@ogf/observability', '@ogf/metrics', '@ogf/tracing']) {
@@ -167,10 +169,11 @@ const loadBefore = loadavg()[0]!;
   context.setGlobalContextManager(createAsyncContextManager()!);
   const p = parts(createBatchMetrics({ meterProvider, lockNames: ['org'] }), createBatchTracer({ tracerProvider }));
   for (const io of [false, true]) {
-    const r = await compare(
+    const r = await comparePaired(
       (n) => withLifecycle(p, n, io),
       (n) => byHand(p, n, io),
       2,
+      ROUNDS,
     );
     rows.push({
       scenario: `SDK (metrics + traces), ${io ? 'one await per activity' : 'synchronous activities'}`,
@@ -188,19 +191,21 @@ const loadBefore = loadavg()[0]!;
 {
   const p = parts(createBatchMetrics(), createBatchTracer());
   for (const io of [false, true]) {
-    const r = await compare(
+    const r = await comparePaired(
       (n) => withLifecycle(p, n, io),
       (n) => byHand(p, n, io),
       5,
+      ROUNDS,
     );
     rows.push({ scenario: `no SDK, ${io ? 'one await per activity' : 'synchronous activities'}`, ours: r.a, hand: r.b, ratio: r.ratio });
   }
   // Informational, not the issue's baseline: hand-written code that also skips the clock when nothing records.
   for (const io of [false, true]) {
-    const r = await compare(
+    const r = await comparePaired(
       (n) => withLifecycle(p, n, io),
       (n) => byHandUntimed(p, n, io),
       5,
+      ROUNDS,
     );
     const scenario = `no SDK, ${io ? 'one await per activity' : 'synchronous activities'}: against hand-written code that reads no clock without an SDK (informational)`;
     rows.push({ scenario, ours: r.a, hand: r.b, ratio: r.ratio, informational: true });

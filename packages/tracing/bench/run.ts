@@ -15,8 +15,11 @@ import {
   type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
+import { comparePaired } from '@ogf/testkit/paired';
 import { createBatchTracer, type BatchTracer } from '../src/index.ts';
 
+/** Paired rounds per comparison (see @ogf/testkit/paired). */
+const ROUNDS = 151;
 const ACTIVITIES = 100;
 
 /** Accepts and forgets: the bench measures span creation, not export. */
@@ -154,46 +157,6 @@ async function withRawApi(tracer: Tracer, n: number, io = false): Promise<void> 
   );
 }
 
-type Run = (n: number) => Promise<void>;
-
-/**
- * Pairs short runs of the two variants, alternating which goes first, so load from other
- * processes hits both alike; returns the medians (µs per batch) and the median paired ratio.
- */
-async function compare(a: Run, b: Run, batchesPerRound: number, rounds = 151): Promise<{ a: number; b: number; ratio: number }> {
-  const timesA: number[] = [];
-  const timesB: number[] = [];
-  const ratios: number[] = [];
-  // CPU time of this process rather than wall time: on a shared machine, time spent waiting
-  // for a core is not the code's cost.
-  const measure = async (run: Run): Promise<number> => {
-    const start = process.cpuUsage();
-    for (let i = 0; i < batchesPerRound; i++) await run(i);
-    const used = process.cpuUsage(start);
-    return (used.user + used.system) / batchesPerRound;
-  };
-  for (let i = 0; i < batchesPerRound * 20; i++) {
-    await a(i);
-    await b(i);
-  }
-  for (let round = 0; round < rounds; round++) {
-    let ta: number;
-    let tb: number;
-    if (round % 2 === 0) {
-      ta = await measure(a);
-      tb = await measure(b);
-    } else {
-      tb = await measure(b);
-      ta = await measure(a);
-    }
-    timesA.push(ta);
-    timesB.push(tb);
-    ratios.push(ta / tb);
-  }
-  const median = (values: number[]): number => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
-  return { a: median(timesA), b: median(timesB), ratio: median(ratios) };
-}
-
 function sdk(sampler?: Sampler): { provider: BasicTracerProvider; exporter: DiscardExporter } {
   const exporter = new DiscardExporter();
   const provider = new BasicTracerProvider({
@@ -212,10 +175,11 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const ours = createBatchTracer();
   const raw = trace.getTracer('raw');
-  const result = await compare(
+  const result = await comparePaired(
     (n) => withBatchTracer(ours, n),
     (n) => withRawApi(raw, n),
     2,
+    ROUNDS,
   );
   rows.push({
     scenario: 'SDK registered, all sampled',
@@ -225,10 +189,11 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
     target: 1.15,
     baseline: 'raw API calls, same SDK',
   });
-  const withIo = await compare(
+  const withIo = await comparePaired(
     (n) => withBatchTracer(ours, n, true),
     (n) => withRawApi(raw, n, true),
     2,
+    ROUNDS,
   );
   rows.push({
     scenario: 'SDK registered, all sampled, one await per activity',
@@ -238,10 +203,11 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
     target: 1.15,
     baseline: 'raw API calls, same SDK',
   });
-  const handles = await compare(
+  const handles = await comparePaired(
     (n) => withHandles(ours, n),
     (n) => withRawApi(raw, n, true),
     2,
+    ROUNDS,
   );
   rows.push({
     scenario: 'SDK registered, all sampled, one await per activity, `start…Span` handles',
@@ -261,10 +227,11 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
 {
   const ours = createBatchTracer();
   const raw = trace.getTracer('raw');
-  const result = await compare(
+  const result = await comparePaired(
     (n) => withBatchTracer(ours, n),
     (n) => withRawApi(raw, n),
     20,
+    ROUNDS,
   );
   rows.push({
     scenario: 'no SDK registered',
@@ -284,10 +251,11 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
   const sampledOut = createBatchTracer({ tracerProvider: provider });
   const raw = provider.getTracer('raw');
   const noop = createBatchTracer({ tracerProvider: trace.getTracerProvider() });
-  const vsRaw = await compare(
+  const vsRaw = await comparePaired(
     (n) => withBatchTracer(sampledOut, n),
     (n) => withRawApi(raw, n),
     5,
+    ROUNDS,
   );
   rows.push({
     scenario: 'SDK with ratio-0 sampler',
@@ -297,10 +265,11 @@ const rows: { scenario: string; ours: number; raw: number; ratio: number; target
     target: Number.NaN,
     baseline: 'raw API calls, same SDK',
   });
-  const vsNoop = await compare(
+  const vsNoop = await comparePaired(
     (n) => withBatchTracer(sampledOut, n),
     (n) => withBatchTracer(noop, n),
     5,
+    ROUNDS,
   );
   rows.push({
     scenario: 'SDK with ratio-0 sampler',
