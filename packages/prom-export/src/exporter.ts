@@ -3,7 +3,9 @@
 import { contentTypeOf, negotiateFormat } from '@ogf/core';
 import type { StreamedExposition as CoreStreamedExposition, Exposition, ExpositionFormat, MetricsSnapshot } from '@ogf/core';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { CollectionResult, MetricProducer, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { CumulativeStore } from './cumulative.js';
+import { createCumulativeStore, deltaForSynchronous } from './cumulative.js';
 import { OgfError, isOgfError } from './errors.js';
 import { createReporter, cursorOptions, renderSliced } from './exposition.js';
 import type { RenderCache } from './labels.js';
@@ -70,11 +72,14 @@ export class PrometheusExporter extends MetricReader {
   private readonly report: Reporter;
   /** The render in flight per format, shared by the scrapes that arrive while it runs. */
   private readonly inflight = new Map<ExpositionFormat, Production>();
+  /** Cumulative series folded from the SDK's deltas (see cumulative.ts). */
+  private readonly cumulative: CumulativeStore = createCumulativeStore();
 
   constructor(options: PrometheusExporterOptions = {}) {
     validate(options);
     const limit = options.cardinalityLimit;
     super({
+      aggregationTemporalitySelector: deltaForSynchronous,
       ...(limit === undefined ? {} : { cardinalitySelector: () => limit }),
       ...(options.metricProducers ? { metricProducers: [...options.metricProducers] } : {}),
     });
@@ -149,6 +154,19 @@ export class PrometheusExporter extends MetricReader {
   async snapshot(): Promise<MetricsSnapshot> {
     const resourceMetrics = await this.collectOrExplain();
     return toMetricsSnapshot(resourceMetrics, { cache: this.cache });
+  }
+
+  /**
+   * Collects like any `MetricReader`, and always returns cumulative data: the SDK hands this
+   * reader the deltas of synchronous instruments, which are added onto the series kept from
+   * earlier collections (so a caller of `collect()` never takes data away from the scrapes).
+   *
+   * @example
+   * const { resourceMetrics } = await exporter.collect();
+   */
+  override async collect(options?: Parameters<MetricReader['collect']>[0]): Promise<CollectionResult> {
+    const result = await super.collect(options);
+    return { resourceMetrics: this.cumulative.fold(result.resourceMetrics), errors: result.errors };
   }
 
   protected override onShutdown(): Promise<void> {
