@@ -1,15 +1,20 @@
 // `pnpm bench` for @ogf/bullmq: 1,000 no-op jobs drained by an instrumented worker (our telemetry,
 // the processor wrapper running each job in obs.batches.process, observe(worker), the SDK exporting
 // spans over OTLP/HTTP to a local sink) against an uninstrumented one (no telemetry, the bare
-// processor), same Redis, same process, alternating rounds. Writes bench/results.md.
+// processor), same Redis, same process, alternating rounds. For comparison, not the target, the
+// same rounds also measure the reference the issue names, bullmq-otel, as `telemetry` on the queue
+// and worker, with its defaults and with its job metrics. Writes bench/results.md.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createObservability } from '@ogf/observability';
 import { startRedis } from '@ogf/testkit/services';
+import { metrics, ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { Queue, Worker } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 import { createBullMQObservability } from '../src/index.js';
 
 const loadStart = loadavg()[0]!.toFixed(2);
@@ -49,22 +54,44 @@ const sampledObs = createObservability({
 });
 const sampledBull = createBullMQObservability({ obs: sampledObs });
 
+// The reference, bullmq-otel: it takes the global tracer and meter providers, which `obs` (made
+// first) registers, so its spans go through the same TracerProvider, BatchSpanProcessor, OTLP/HTTP
+// exporter and sink, and its metrics to the same MeterProvider. Made after `obs`: it gets its meter
+// when constructed.
+const globalTracerProvider = trace.getTracerProvider();
+if (
+  !(globalTracerProvider instanceof ProxyTracerProvider) ||
+  globalTracerProvider.getDelegate() !== obs.tracerProvider ||
+  metrics.getMeterProvider() !== obs.meterProvider
+) {
+  throw new Error('bench: expected the global tracer and meter providers to be the ones of `obs`, for bullmq-otel to use them');
+}
+const BULLMQ_OTEL_VERSION = (createRequire(import.meta.url)('bullmq-otel/package.json') as { version: string }).version;
+const bullmqOtel = new BullMQOtel();
+const bullmqOtelMetrics = new BullMQOtel({ enableMetrics: true });
+if (bullmqOtel.meter !== undefined || bullmqOtelMetrics.meter === undefined) {
+  throw new Error('bench: expected bullmq-otel to record metrics with `enableMetrics: true` only');
+}
+
 interface Sample {
   wallMs: number;
   cpuMs: number;
 }
 
 /**
- * What a variant turns on: BullMQ's `telemetry` option, and the processor wrapper (+ observe(worker));
- * `sampled` is the full instrumentation with the 10% sampler, `cancellable` with `cancellation: true`.
+ * What a variant turns on: BullMQ's `telemetry` option (none, ours, or the reference bullmq-otel
+ * with its defaults or with metrics), and the processor wrapper (+ observe(worker)); `sampled` is
+ * the full instrumentation with the 10% sampler, `cancellable` with `cancellation: true`.
  */
 const VARIANTS = {
-  bare: { telemetry: false, wrapper: false, sampled: false, cancellation: false },
-  telemetry: { telemetry: true, wrapper: false, sampled: false, cancellation: false },
-  wrapper: { telemetry: false, wrapper: true, sampled: false, cancellation: false },
-  full: { telemetry: true, wrapper: true, sampled: false, cancellation: false },
-  sampled: { telemetry: true, wrapper: true, sampled: true, cancellation: false },
-  cancellable: { telemetry: true, wrapper: true, sampled: false, cancellation: true },
+  bare: { telemetry: 'none', wrapper: false, sampled: false, cancellation: false },
+  telemetry: { telemetry: 'ogf', wrapper: false, sampled: false, cancellation: false },
+  wrapper: { telemetry: 'none', wrapper: true, sampled: false, cancellation: false },
+  full: { telemetry: 'ogf', wrapper: true, sampled: false, cancellation: false },
+  sampled: { telemetry: 'ogf', wrapper: true, sampled: true, cancellation: false },
+  cancellable: { telemetry: 'ogf', wrapper: true, sampled: false, cancellation: true },
+  bullmqOtel: { telemetry: 'bullmq-otel', wrapper: false, sampled: false, cancellation: false },
+  bullmqOtelMetrics: { telemetry: 'bullmq-otel-metrics', wrapper: false, sampled: false, cancellation: false },
 } as const;
 type Variant = keyof typeof VARIANTS;
 
@@ -80,10 +107,15 @@ for (let i = 0; i < JOBS; i += 1) {
 const sampledShare = sampledCarriers.filter((c) => (JSON.parse(c) as { traceparent: string }).traceparent.endsWith('-01')).length / JOBS;
 
 async function drain(variant: Variant, round: number, workMs = 0): Promise<Sample> {
-  const { telemetry: withTelemetry, wrapper, sampled, cancellation } = VARIANTS[variant];
+  const { telemetry: which, wrapper, sampled, cancellation } = VARIANTS[variant];
   const name = `${variant}-${round}-${workMs}`;
   const instrumentation = sampled ? sampledBull : bull;
-  const telemetry = withTelemetry ? { telemetry: instrumentation.telemetry } : {};
+  const telemetry = {
+    none: {},
+    ogf: { telemetry: instrumentation.telemetry },
+    'bullmq-otel': { telemetry: bullmqOtel },
+    'bullmq-otel-metrics': { telemetry: bullmqOtelMetrics },
+  }[which];
   const queue = new Queue(name, { connection, ...telemetry });
   // The producer side is not timed: the jobs are in Redis before the worker starts.
   await queue.addBulk(
@@ -171,6 +203,8 @@ const LABELS: Record<Variant, string> = {
   full: 'instrumented: `telemetry` + wrapper + `observe(worker)`',
   sampled: `alternative, not the target: instrumented, traces sampled ${SAMPLE_RATIO * 100}% (\`parentbased_traceidratio\`)`,
   cancellable: 'for scale, not the target: instrumented with `processor(fn, { cancellation: true })`',
+  bullmqOtel: `reference, not the target: bullmq-otel ${BULLMQ_OTEL_VERSION} as \`telemetry\`, defaults (BullMQ spans)`,
+  bullmqOtelMetrics: `reference, not the target: bullmq-otel ${BULLMQ_OTEL_VERSION} as \`telemetry\`, \`enableMetrics: true\` (BullMQ spans + job metrics)`,
 };
 const rows = names.map((n) => {
   const wall = median(samples[n].map((s) => s.wallMs));
@@ -205,6 +239,30 @@ ${f0(median(slow.bare))} ms vs ${f0(median(slow.full))} ms per ${JOBS} jobs, **$
 The \`sampled\` row is the same instrumentation with a parent-based 10% ratio sampler on the producer and the worker
 (${(sampledShare * 100).toFixed(0)}% of its jobs carry a sampled trace): metrics, audit records and logs are all still recorded, only
 about a tenth of the traces are. It is a documented alternative, listed for scale, and not the target.
+
+The two \`reference\` rows are bullmq-otel ${BULLMQ_OTEL_VERSION}, the implementation of BullMQ's \`telemetry\` the issue names as the one
+to beat, measured in the same rounds for comparison (the target is our instrumented row): \`new BullMQOtel()\` and
+\`new BullMQOtel({ enableMetrics: true })\` as \`telemetry\` on the queue and the worker, with the bare processor. bullmq-otel
+takes the global providers; the run checks that they are \`obs\`'s, so its spans go through the same TracerProvider,
+BatchSpanProcessor, OTLP/HTTP exporter and sink, and its metrics to the same MeterProvider. Like for like (the same BullMQ
+spans and job metric calls) with our \`telemetry\` only row: **ours ${median(ratios.telemetry.wall).toFixed(2)}×, bullmq-otel with metrics
+${median(ratios.bullmqOtelMetrics.wall).toFixed(2)}×, bullmq-otel's defaults (spans only) ${median(ratios.bullmqOtel.wall).toFixed(2)}×** the baseline (per-round ratios, in that order:
+${ratios.telemetry.wall.map((r) => r.toFixed(2)).join(', ')}; ${ratios.bullmqOtelMetrics.wall.map((r) => r.toFixed(2)).join(', ')}; ${ratios.bullmqOtel.wall.map((r) => r.toFixed(2)).join(', ')}).
+
+What each records per no-op job (from the sources of bullmq-otel ${BULLMQ_OTEL_VERSION} and BullMQ 6.7.0):
+- BullMQ makes the calls, the same for both: a \`process <queue>\` CONSUMER span continuing the job's carrier (worker id and
+  name, job id and name, timestamps, a \`job completed\` event with the JSON result) and a \`complete <queue>\` span (job id and
+  name); with a meter, one \`bullmq.jobs.completed\` add and one \`bullmq.job.duration\` record (ms), each with a new
+  \`{ bullmq.queue.name, bullmq.job.name, bullmq.job.state }\` object.
+- bullmq-otel forwards each call as is to the global tracer and, only with \`enableMetrics: true\`, to meter \`bullmq\`: a
+  synchronous counter, and the histogram in ms with the SDK's default buckets. It has nothing beyond BullMQ's calls.
+- Our \`telemetry\` records the same spans on \`obs\`'s TracerProvider (plus ERROR status on recorded exceptions), sums the
+  job counters per attribute set into an observable counter read at collect time, records the duration in seconds with
+  job buckets (5 ms–10 min) on one interned attributes object per set, and drops BullMQ's pushed \`bullmq.queue.jobs\` gauge.
+- Our instrumented row adds what bullmq-otel has no counterpart for: per job the \`batch.processing\` span, the batch
+  lifecycle metrics (started, completed, processing duration, queue wait, worker busy/idle, state transitions) and two
+  audit records; \`observe(worker)\`'s listeners and health check; queue gauges read at collect time (\`observe(queue)\`,
+  not used here).
 
 Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'cpu'}, Node ${process.version}
 (the machine was shared with other work: load average ${loadStart} at the start, ${loadavg()[0]!.toFixed(2)} at the end, so absolute
