@@ -64,12 +64,25 @@ async function time(runs: number, work: () => unknown): Promise<number> {
   return median(samples);
 }
 
-function ours(series: number): { exporter: PrometheusExporter; provider: MeterProvider } {
+function ours(series: number): { exporter: PrometheusExporter; provider: MeterProvider; changeAll: () => void } {
   const exporter = new PrometheusExporter({ cardinalityLimit: series + 10 });
   const provider = new MeterProvider({ readers: [exporter] });
   const counter = provider.getMeter('bench').createCounter('requests', { description: 'Requests.' });
-  for (let i = 0; i < series; i++) counter.add(i + 1, label(i));
-  return { exporter, provider };
+  const labels = Array.from({ length: series }, (_, i) => label(i));
+  for (let i = 0; i < series; i++) counter.add(i + 1, labels[i]);
+  return { exporter, provider, changeAll: () => labels.forEach((attributes) => counter.add(1, attributes)) };
+}
+
+/** `work` timed after `change` ran untimed before each run: scrapes where every series changed. */
+async function timeChanged(runs: number, change: () => void, work: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    change();
+    const start = performance.now();
+    await work();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
 }
 
 interface Socket {
@@ -160,7 +173,7 @@ async function overSocket(exporter: PrometheusExporter, rounds: number): Promise
 }
 
 async function measure(series: number, runs: number, withOtel: boolean): Promise<Row> {
-  const { exporter, provider } = ours(series);
+  const { exporter, provider, changeAll } = ours(series);
   const cache = createRenderCache();
   let bytes = 0;
   const collect = await time(runs, () => exporter.collect());
@@ -199,6 +212,7 @@ async function measure(series: number, runs: number, withOtel: boolean): Promise
   const socket = series <= 100_000 ? await overSocket(exporter, series <= 10_000 ? 7 : 3) : undefined;
   let peakExtra: number | undefined;
   let collectExtra: number | undefined;
+  let peakChanged: number | undefined;
   if (series >= 1_000_000) {
     const streamed = async (): Promise<void> => {
       const reader = (await exporter.renderStream()).body.getReader();
@@ -214,7 +228,15 @@ async function measure(series: number, runs: number, withOtel: boolean): Promise
     const collected = await exporter.collect();
     collectExtra = heap() - beforeCollect;
     if (collected.resourceMetrics.scopeMetrics.length === 0) throw new Error('nothing collected');
+    // The same streamed scrape when every series changed since the last one.
+    changeAll();
+    global.gc?.();
+    const beforeChanged = heap();
+    peakChanged = (await probe(streamed)).peak - beforeChanged;
   }
+  // The same scrape when every series was recorded into since the last one (the worst case for
+  // the exporter's cumulative store: every series comes back from the SDK as a delta).
+  const renderChanged = await timeChanged(runs, changeAll, () => exporter.render());
   await provider.shutdown();
 
   const registry = new Registry();
@@ -224,6 +246,7 @@ async function measure(series: number, runs: number, withOtel: boolean): Promise
   registry.clear();
 
   let otel: number | undefined;
+  let otelChanged: number | undefined;
   if (withOtel) {
     const reader = new OtelPrometheusExporter({ preventServerStart: true });
     // Its reader takes no cardinality option: a view lifts the SDK's 2,000-series default.
@@ -232,9 +255,12 @@ async function measure(series: number, runs: number, withOtel: boolean): Promise
       views: [{ instrumentName: 'requests', aggregationCardinalityLimit: series + 10 }],
     });
     const c = otelProvider.getMeter('bench').createCounter('requests', { description: 'Requests.' });
-    for (let i = 0; i < series; i++) c.add(i + 1, label(i));
+    const labels = Array.from({ length: series }, (_, i) => label(i));
+    for (let i = 0; i < series; i++) c.add(i + 1, labels[i]);
     const serializer = new PrometheusSerializer();
-    otel = await time(Math.min(runs, 3), async () => serializer.serialize((await reader.collect()).resourceMetrics));
+    const scrape = async (): Promise<string> => serializer.serialize((await reader.collect()).resourceMetrics);
+    otel = await time(Math.min(runs, 3), scrape);
+    otelChanged = await timeChanged(Math.min(runs, 3), () => labels.forEach((attributes) => c.add(1, attributes)), scrape);
     await otelProvider.shutdown();
   }
   return {
@@ -242,8 +268,10 @@ async function measure(series: number, runs: number, withOtel: boolean): Promise
     collect,
     pure: median(pureSamples),
     render,
+    renderChanged,
     promClient,
     otel,
+    otelChanged,
     gap: median(gaps),
     collectGap: median(collectGaps),
     own: median(owns),
@@ -251,6 +279,7 @@ async function measure(series: number, runs: number, withOtel: boolean): Promise
     bytes,
     peakExtra,
     collectExtra,
+    peakChanged,
   };
 }
 
@@ -290,6 +319,7 @@ async function main(): Promise<void> {
   const base = rows[0] as Row;
   const perSeries = (r: Row): number => (r.render * 1000) / r.series;
   const ownPerSeries = (r: Row): number => (r.own * 1000) / r.series;
+  const changedPerSeries = (r: Row): number => (r.renderChanged * 1000) / r.series;
   const socketCells = (s: Row['socket']): string =>
     s === undefined
       ? '– | – | – | –'
@@ -297,13 +327,13 @@ async function main(): Promise<void> {
   const md = [
     '### At scale: one counter with N label sets',
     '',
-    "Median ms per scrape, text 0.0.4. `collect` is the SDK's own `collect()`; `pure` is `renderPrometheusText` after it; `render()` is both plus slicing. Each size runs in its own Node process. Gaps: the longest gap between ticks of a 1 ms `setInterval` probe during `render()` (median of up to 5 scrapes); the SDK's `collect()` is one synchronous stretch, so the first gap column is about the collect time, and the second counts only gaps that began after `collect()` returned (our planning, slices and GC). Our own part of `render()` is timed inside the same scrapes: from the SDK's `collect()` returning to the render's end (median of up to 5). Socket: a `node:http` server writing `renderStream()` chunks (the loop of `@ogf/status-http`'s Node adapter), fetched by two separate client processes, each over one keep-alive connection whose first transfer is dropped (so process start-up and connection set-up are outside the times): `curl` (`time_total`, and `time_starttransfer` as the first byte) and a keep-alive `node:http` client (request written → last byte); 3 rounds interleave `render()` and both clients (7 transfers each at 10k, 3 at 100k), and the ratios use the `render()` median of those same rounds. The last column is the transport alone: the same exposition rendered once beforehand and sent as one buffer with `Content-Length`, fetched by the same two clients in the same rounds (what any server pays to move these bytes to these clients).",
+    "Median ms per scrape, text 0.0.4. Every size is recorded once, then scraped repeatedly (the steady state of the issue's table: no series changed between scrapes); the `changed` columns scrape again after every series was recorded into since the previous scrape (the worst case), untimed recording before each timed scrape, for us and for exporter-prometheus. `collect` is the exporter's `collect()` (the SDK's deltas, folded into the series it keeps); `pure` is `renderPrometheusText` after it; `render()` is both plus slicing. Each size runs in its own Node process. Gaps: the longest gap between ticks of a 1 ms `setInterval` probe during `render()` (median of up to 5 scrapes); the SDK's `collect()` is one synchronous stretch, so the first gap column is about the collect time, and the second counts only gaps that began after `collect()` returned (our planning, slices and GC). Our own part of `render()` is timed inside the same scrapes: from the SDK's `collect()` returning to the render's end (median of up to 5). Socket: a `node:http` server writing `renderStream()` chunks (the loop of `@ogf/status-http`'s Node adapter), fetched by two separate client processes, each over one keep-alive connection whose first transfer is dropped (so process start-up and connection set-up are outside the times): `curl` (`time_total`, and `time_starttransfer` as the first byte) and a keep-alive `node:http` client (request written → last byte); 3 rounds interleave `render()` and both clients (7 transfers each at 10k, 3 at 100k), and the ratios use the `render()` median of those same rounds. The last column is the transport alone: the same exposition rendered once beforehand and sent as one buffer with `Content-Length`, fetched by the same two clients in the same rounds (what any server pays to move these bytes to these clients).",
     '',
-    '| series | collect | pure | `render()` | µs/series (× of 10k) | ours: `render()` after the SDK collect returned, µs/series (× of 10k) | prom-client | exporter-prometheus | vs prom-client | vs exporter-prometheus | longest gap in `render()` (SDK collect included) | longest gap after the SDK collect returned | socket scrape, curl (× of `render()`) | socket scrape, node:http client (×) | curl first byte | transport alone: pre-rendered body, curl / node:http client |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| series | collect | pure | `render()` | µs/series (× of 10k) | `render()`, changed | µs/series, changed (× of 10k) | exporter-prometheus, changed | vs exporter-prometheus, changed | ours: `render()` after the SDK collect returned, µs/series (× of 10k) | prom-client | exporter-prometheus | vs prom-client | vs exporter-prometheus | longest gap in `render()` (SDK collect included) | longest gap after the SDK collect returned | socket scrape, curl (× of `render()`) | socket scrape, node:http client (×) | curl first byte | transport alone: pre-rendered body, curl / node:http client |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.series.toLocaleString('en')} | ${f(r.collect)} | ${f(r.pure)} | ${f(r.render)} | ${perSeries(r).toFixed(2)} (${(perSeries(r) / perSeries(base)).toFixed(2)}×) | ${ownPerSeries(r).toFixed(2)} (${(ownPerSeries(r) / ownPerSeries(base)).toFixed(2)}×) | ${f(r.promClient)} | ${f(r.otel)} | ${x(r.promClient, r.render)} | ${x(r.otel, r.render)} | ${f(r.gap)} | ${f(r.collectGap)} | ${socketCells(r.socket)} |`,
+        `| ${r.series.toLocaleString('en')} | ${f(r.collect)} | ${f(r.pure)} | ${f(r.render)} | ${perSeries(r).toFixed(2)} (${(perSeries(r) / perSeries(base)).toFixed(2)}×) | ${f(r.renderChanged)} | ${changedPerSeries(r).toFixed(2)} (${(changedPerSeries(r) / changedPerSeries(base)).toFixed(2)}×) | ${f(r.otelChanged)} | ${x(r.otelChanged, r.renderChanged)} | ${ownPerSeries(r).toFixed(2)} (${(ownPerSeries(r) / ownPerSeries(base)).toFixed(2)}×) | ${f(r.promClient)} | ${f(r.otel)} | ${x(r.promClient, r.render)} | ${x(r.otel, r.render)} | ${f(r.gap)} | ${f(r.collectGap)} | ${socketCells(r.socket)} |`,
     ),
     '',
     "Where the superlinear part comes from (issue 17; `--trace-gc` and separate processes, same machine, load average 4–5, so single numbers are noisy): (1) the previous runs measured every size in one process, so the 1M row paid for the heap left by the earlier rows: pure serialize at 1M went from 2.75 to 1.18 µs/series once each size got its own process (first such run; 0.73 in this one, where 10k was 0.41); (2) serializing one *reused* collection again, in a fresh process, is near-linear (0.54–1.10 µs/series at 10k, 0.62–0.97 at 1M, four runs each); the remaining growth comes with a *fresh* collection, whose million new point objects are still young when we render: the V8 scavenges that run during our slices (7–20 ms each at a 1 GB heap, each promoting about 3 MB) copy and promote them, and that cost lands in our time; (3) a byte-buffer sink for `render()` (`TextEncoder.encodeInto` into a growing buffer, one decode at the end) was tried and was slower at 1M (4.4 µs/series: the final decode of 85 MiB), so it was not kept. The SDK's own `collect()` goes 0.21 → 0.33 → 1.71 µs/series (8.0× from 10k to 1M): it rebuilds every point object per collection and has no public per-instrument collect, so it is a floor we can only document (keep `cardinalityLimit` where its stall is acceptable).",
@@ -320,7 +350,7 @@ async function main(): Promise<void> {
       .filter((r) => r.peakExtra !== undefined)
       .map(
         (r) =>
-          `Peak extra heap (V8 heap + array buffers) during a ${r.series.toLocaleString('en')}-series streamed scrape: ${((r.peakExtra as number) / 2 ** 20).toFixed(0)} MiB, for an exposition of ${(r.bytes / 2 ** 20).toFixed(0)} MiB (${((r.peakExtra as number) / r.bytes).toFixed(2)}×); it includes the SDK's collected points. The SDK's \`collect()\` alone, before a byte is rendered, raises the heap by ${((r.collectExtra ?? 0) / 2 ** 20).toFixed(0)} MiB (${((r.collectExtra ?? 0) / r.bytes).toFixed(2)}×: its points and its own garbage), so our part of the peak is about ${(((r.peakExtra as number) - (r.collectExtra ?? 0)) / 2 ** 20).toFixed(0)} MiB (${(((r.peakExtra as number) - (r.collectExtra ?? 0)) / r.bytes).toFixed(2)}×).`,
+          `Peak extra heap (V8 heap + array buffers) during a ${r.series.toLocaleString('en')}-series streamed scrape: ${((r.peakExtra as number) / 2 ** 20).toFixed(0)} MiB, for an exposition of ${(r.bytes / 2 ** 20).toFixed(0)} MiB (${((r.peakExtra as number) / r.bytes).toFixed(2)}×); with no series changed since the previous scrape; the exporter's \`collect()\` alone raises the heap by ${((r.collectExtra ?? 0) / 2 ** 20).toFixed(0)} MiB there. The same scrape right after every series was recorded into: ${r.peakChanged === undefined ? '–' : `${(r.peakChanged / 2 ** 20).toFixed(0)} MiB (${(r.peakChanged / r.bytes).toFixed(2)}×)`} (the SDK's delta points for every series and the replaced cumulative points included).`,
       ),
     '',
     `Load average (1 min) before ${loadBefore.toFixed(1)}, after ${(loadavg()[0] as number).toFixed(1)}, on a shared 2-core machine; Node ${process.version}. Reproduce: \`pnpm --filter @ogf/prom-export bench\`.`,

@@ -158,6 +158,42 @@ describe('cumulative series from the SDK deltas', () => {
     expect((laterPoint?.value as Histogram).max).toBe(7);
   });
 
+  it('lets the event loop run while it folds many changed series', async () => {
+    const exporter = new PrometheusExporter({ sliceMs: 1, cardinalityLimit: 200_000 });
+    const counter = new MeterProvider({ readers: [exporter] }).getMeter('m').createCounter('jobs');
+    const labels = Array.from({ length: 100_000 }, (_, i) => ({ job: `j${i}` }));
+    for (const attributes of labels) counter.add(1, attributes);
+    let turns = 0;
+    const tick = (): void => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    let done = false;
+    setImmediate(tick);
+    const { resourceMetrics } = await exporter.collect();
+    done = true;
+    expect(resourceMetrics.scopeMetrics[0]?.metrics[0]?.dataPoints).toHaveLength(100_000);
+    // The SDK's collect itself resolves through promise jobs only: the turns are the fold's slices.
+    expect(turns).toBeGreaterThan(2);
+  });
+
+  it('folds concurrent collections one after the other, losing nothing', async () => {
+    const exporter = new PrometheusExporter({ sliceMs: 0.01, cardinalityLimit: 50_000 });
+    const counter = new MeterProvider({ readers: [exporter] }).getMeter('m').createCounter('jobs');
+    const labels = Array.from({ length: 20_000 }, (_, i) => ({ job: `j${i}` }));
+    for (const attributes of labels) counter.add(1, attributes);
+    const first = exporter.collect();
+    // A turn later the first collection has its deltas and is folding them in slices.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const attributes of labels) counter.add(2, attributes);
+    const second = exporter.collect();
+    await Promise.all([first, second]);
+    const { resourceMetrics } = await exporter.collect();
+    const points = resourceMetrics.scopeMetrics[0]?.metrics[0]?.dataPoints ?? [];
+    expect(points).toHaveLength(20_000);
+    expect(points.every((point) => point.value === 3)).toBe(true);
+  });
+
   it('stamps series that did not change with the latest collection time', async () => {
     const exporter = new PrometheusExporter();
     new MeterProvider({ readers: [exporter] }).getMeter('m').createCounter('jobs').add(1);

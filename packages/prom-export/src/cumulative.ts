@@ -9,6 +9,7 @@ import type { HrTime } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType, InstrumentType } from '@opentelemetry/sdk-metrics';
 import type { DataPoint, Histogram, MetricData, ResourceMetrics, ScopeMetrics } from '@opentelemetry/sdk-metrics';
 import { seriesKey } from './series-key.js';
+import { yieldToEventLoop } from './yield.js';
 
 /**
  * The temporality the exporter asks the SDK for: deltas from synchronous instruments (folded
@@ -25,7 +26,26 @@ export function deltaForSynchronous(type: InstrumentType): AggregationTemporalit
 
 /** Folds each collection into the cumulative view; returns the view to render. */
 export interface CumulativeStore {
-  fold(collected: ResourceMetrics): ResourceMetrics;
+  /**
+   * Folds one collection, yielding to the event loop whenever a stretch of work passes `sliceMs`.
+   * Folds run one at a time, in the order they were asked for.
+   */
+  fold(collected: ResourceMetrics, sliceMs: number): Promise<ResourceMetrics>;
+}
+
+/** Series folded between two looks at the clock. */
+const POINTS_PER_CHECK = 1024;
+
+/** Yields once the current stretch of work has lasted `sliceMs`. */
+interface Slicer {
+  deadline: number;
+  readonly sliceMs: number;
+}
+
+async function pause(slicer: Slicer): Promise<void> {
+  if (performance.now() < slicer.deadline) return;
+  await yieldToEventLoop();
+  slicer.deadline = performance.now() + slicer.sliceMs;
 }
 
 /** The time of the latest collection, read by every folded point (all of a collect's points end then). */
@@ -116,11 +136,15 @@ function merged(previous: DataPoint<unknown>, delta: DataPoint<unknown>, type: D
   return new FoldedPoint(previous.attributes, previous.startTime, value, clock);
 }
 
-function foldInto(stream: Stream, delta: MetricData, clock: Clock): void {
+async function foldInto(stream: Stream, delta: MetricData, clock: Clock, slicer: Slicer): Promise<void> {
   const type = delta.dataPointType;
   const published = stream.metric.dataPoints as DataPoint<unknown>[];
+  const points = delta.dataPoints as DataPoint<unknown>[];
   let next: DataPoint<unknown>[] | undefined;
-  for (const point of delta.dataPoints as DataPoint<unknown>[]) {
+  for (let i = 0; i < points.length; i++) {
+    // `next` is this fold's own copy until the end: a render meanwhile reads the published points.
+    if (i % POINTS_PER_CHECK === POINTS_PER_CHECK - 1) await pause(slicer);
+    const point = points[i] as DataPoint<unknown>;
     const key = seriesKey(point.attributes);
     const at = stream.index.get(key);
     next ??= published.slice();
@@ -135,13 +159,8 @@ function foldInto(stream: Stream, delta: MetricData, clock: Clock): void {
   if (next !== undefined) stream.metric = { ...stream.metric, descriptor: delta.descriptor, dataPoints: next } as MetricData;
 }
 
-function startStream(delta: MetricData, clock: Clock): Stream {
-  const stream: Stream = {
-    metric: { ...delta, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints: [] },
-    index: new Map(),
-  };
-  foldInto(stream, delta, clock);
-  return stream;
+function emptyStream(delta: MetricData): Stream {
+  return { metric: { ...delta, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPoints: [] }, index: new Map() };
 }
 
 // The SDK stamps every point of a collect with the same end time; a collect in which nothing
@@ -163,51 +182,59 @@ function collectionTime(collected: ResourceMetrics): HrTime {
  *
  * @example
  * const store = createCumulativeStore();
- * const view = store.fold((await reader.collect()).resourceMetrics);
+ * const view = await store.fold((await reader.collect()).resourceMetrics, 8);
  */
 export function createCumulativeStore(): CumulativeStore {
   const clock: Clock = { time: [0, 0] };
   const scopes: ScopeSlot[] = [];
   const scopesByKey = new Map<string, ScopeSlot>();
 
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function foldNow(collected: ResourceMetrics, sliceMs: number): Promise<ResourceMetrics> {
+    const slicer: Slicer = { deadline: performance.now() + sliceMs, sliceMs };
+    clock.time = collectionTime(collected);
+    const seen = new Set<Slot>();
+    for (const { scope, metrics } of collected.scopeMetrics) {
+      const sKey = scopeKey(scope);
+      let scopeSlot = scopesByKey.get(sKey);
+      if (scopeSlot === undefined) {
+        scopeSlot = { scope, slots: [], byKey: new Map() };
+        scopesByKey.set(sKey, scopeSlot);
+        scopes.push(scopeSlot);
+      }
+      for (const metric of metrics) {
+        const key = streamKey(metric);
+        let slot = scopeSlot.byKey.get(key);
+        if (slot === undefined) {
+          slot = { key, stream: undefined, passthrough: undefined };
+          scopeSlot.byKey.set(key, slot);
+          scopeSlot.slots.push(slot);
+        }
+        seen.add(slot);
+        if (!foldable(metric)) slot.passthrough = metric;
+        else await foldInto((slot.stream ??= emptyStream(metric)), metric, clock, slicer);
+      }
+    }
+    const scopeMetrics: ScopeMetrics[] = [];
+    for (const { scope, slots } of scopes) {
+      const metrics: MetricData[] = [];
+      for (const slot of slots) {
+        // A folded stream is reported on every collect, as the SDK reports cumulative streams;
+        // a passed-through one only when this collection had it.
+        if (slot.stream !== undefined && slot.stream.metric.dataPoints.length > 0) metrics.push(slot.stream.metric);
+        if (slot.passthrough !== undefined && seen.has(slot)) metrics.push(slot.passthrough);
+      }
+      if (metrics.length > 0) scopeMetrics.push({ scope, metrics });
+    }
+    return { resource: collected.resource, scopeMetrics };
+  }
+
   return {
-    fold(collected) {
-      clock.time = collectionTime(collected);
-      const seen = new Set<Slot>();
-      for (const { scope, metrics } of collected.scopeMetrics) {
-        const sKey = scopeKey(scope);
-        let scopeSlot = scopesByKey.get(sKey);
-        if (scopeSlot === undefined) {
-          scopeSlot = { scope, slots: [], byKey: new Map() };
-          scopesByKey.set(sKey, scopeSlot);
-          scopes.push(scopeSlot);
-        }
-        for (const metric of metrics) {
-          const key = streamKey(metric);
-          let slot = scopeSlot.byKey.get(key);
-          if (slot === undefined) {
-            slot = { key, stream: undefined, passthrough: undefined };
-            scopeSlot.byKey.set(key, slot);
-            scopeSlot.slots.push(slot);
-          }
-          seen.add(slot);
-          if (!foldable(metric)) slot.passthrough = metric;
-          else if (slot.stream === undefined) slot.stream = startStream(metric, clock);
-          else foldInto(slot.stream, metric, clock);
-        }
-      }
-      const scopeMetrics: ScopeMetrics[] = [];
-      for (const { scope, slots } of scopes) {
-        const metrics: MetricData[] = [];
-        for (const slot of slots) {
-          // A folded stream is reported on every collect, as the SDK reports cumulative streams;
-          // a passed-through one only when this collection had it.
-          if (slot.stream !== undefined && slot.stream.metric.dataPoints.length > 0) metrics.push(slot.stream.metric);
-          if (slot.passthrough !== undefined && seen.has(slot)) metrics.push(slot.passthrough);
-        }
-        if (metrics.length > 0) scopeMetrics.push({ scope, metrics });
-      }
-      return { resource: collected.resource, scopeMetrics };
+    fold(collected, sliceMs) {
+      const folded = queue.then(() => foldNow(collected, sliceMs));
+      queue = folded.catch(() => undefined);
+      return folded;
     },
   };
 }

@@ -166,7 +166,7 @@ export class PrometheusExporter extends MetricReader {
    */
   override async collect(options?: Parameters<MetricReader['collect']>[0]): Promise<CollectionResult> {
     const result = await super.collect(options);
-    return { resourceMetrics: this.cumulative.fold(result.resourceMetrics), errors: result.errors };
+    return { resourceMetrics: await this.cumulative.fold(result.resourceMetrics, this.options.sliceMs ?? 8), errors: result.errors };
   }
 
   protected override onShutdown(): Promise<void> {

@@ -11,6 +11,7 @@ import type { CursorOptions } from './render.js';
 import { createCursor } from './render.js';
 import type { ExpositionFormat } from '@ogf/core';
 import type { PromClientMetric, RenderOptions } from './types.js';
+import { yieldToEventLoop } from './yield.js';
 
 /** Options of the pure render functions. */
 export interface RenderFunctionOptions extends RenderOptions {
@@ -82,14 +83,6 @@ export function renderOpenMetrics(resourceMetrics: ResourceMetrics, options: Ren
   return renderNow(resourceMetrics, 'openmetrics', options);
 }
 
-// A macrotask turn: timers and I/O callbacks run before the next slice. setImmediate (Node, Bun,
-// Deno) has no clamp; setTimeout(0) waits at least 1 ms in Node (4 ms when nested in browsers), which
-// cost every slice a millisecond of doing nothing. workerd without nodejs_compat falls back to it.
-const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-const yieldToEventLoop: () => Promise<void> =
-  typeof immediate === 'function'
-    ? () => new Promise((resolve) => immediate(resolve))
-    : () => new Promise((resolve) => setTimeout(resolve, 0));
 /**
  * Lines per chunk (and per clock check): about 80 KiB of text, typically under V8's largest
  * regular object (so a chunk is still flattened in the young generation). Each chunk costs a
