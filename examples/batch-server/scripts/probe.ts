@@ -1,8 +1,8 @@
 // The reliability probe, reproducible: boots the example as a child process (from source, on a
-// free port, in a temporary directory) and runs the probe's cases against it: injection,
-// oversized and slow requests, path tricks, auth variants, bounds, many organisations, memory over
-// time, SIGTERM with a silent client, a second signal, kill -9 and a restart. Prints PASS/FAIL per
-// case and exits 1 if any failed.
+// port the kernel picks with PORT=0, in a temporary directory) and runs the probe's cases against
+// it: injection, oversized and slow requests, path tricks, auth variants, bounds, many
+// organisations, memory over time, SIGTERM with a silent client, a second signal, kill -9 and a
+// restart. Prints PASS/FAIL per case and exits 1 if any failed.
 //
 //   pnpm --filter @ogf/example-batch-server probe            # 5,000 organisations (a few minutes)
 //   PROBE_ORGS=500 pnpm --filter @ogf/example-batch-server probe

@@ -8,27 +8,27 @@
 //   SOAK_MINUTES=2 SOAK_RATE=5 pnpm --filter @ogf/example-batch-server soak
 // Not part of any test run.
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@ogf/testkit/services';
 import { getJson, waitFor, type Activity, type ApiJson } from '../test/helpers/api.ts';
 import { expectedKg, knownActivities } from '../test/helpers/expected.ts';
-import { tempDataDir } from '../test/helpers/server-process.ts';
+import { listeningUrl, tempDataDir } from '../test/helpers/server-process.ts';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const RATE = Number(process.env.SOAK_RATE ?? 4); // batches a second
 const exampleDir = join(import.meta.dirname, '..');
 const data = tempDataDir();
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
+const logFile = `${data.dir}/server.log`;
 
 const child = spawn(process.execPath, ['--import', 'tsx', '--import', './scripts/soak-sampler.ts', 'src/server.ts'], {
   cwd: exampleDir,
   env: {
     ...process.env,
     TSX_TSCONFIG_PATH: join(exampleDir, 'test', 'tsconfig.source.json'),
-    PORT: String(port),
+    // Port 0: the kernel picks a free port as the server binds; its ready line says which.
+    PORT: '0',
     DATA_DIR: `${data.dir}/db`,
-    LOG_FILE: `${data.dir}/server.log`,
+    LOG_FILE: logFile,
     WORKERS: '4',
     QUEUE_CAPACITY: '200',
     ACTIVITY_DELAY_MS: '2',
@@ -75,6 +75,11 @@ child.stderr.on('data', (chunk: Buffer) => {
 });
 child.stdout.resume();
 
+const url = await waitFor(
+  () => Promise.resolve(existsSync(logFile) ? listeningUrl(readFileSync(logFile, 'utf8')) : undefined),
+  'the server to listen',
+  180_000,
+);
 await waitFor(
   async () => ((await fetch(`${url}/health/ready`).catch(() => undefined))?.status === 200 ? true : undefined),
   'the server to be ready',

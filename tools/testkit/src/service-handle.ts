@@ -31,6 +31,19 @@ export interface ServiceHandle {
   logs(): string;
 }
 
+export interface StartOptions {
+  /** How long to wait for the server to accept connections (default 30 s: the machine may be busy). */
+  startTimeoutMs?: number;
+}
+
+/** Hooks for testkit's own tests, kept off the public start functions. */
+export interface ServiceInternals {
+  /** Picks each start attempt's port (default `freePort`). */
+  pickPort?: () => Promise<number>;
+  /** Appended to the server's command line, e.g. a bad setting to see a start fail. */
+  serverArgs?: string[];
+}
+
 export interface HandleSpec {
   name: string;
   command: string;

@@ -2,29 +2,7 @@ import { createConnection } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPostgres, startRedis, type ServiceHandle } from './services.ts';
-
-function tcpAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function redisPing(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('error', reject);
-    socket.once('data', (data) => {
-      socket.destroy();
-      resolve(data.toString().trim());
-    });
-    socket.write('PING\r\n');
-  });
-}
+import { redisPing, tcpAccepts } from './tcp-probes.ts';
 
 describe('throwaway services', () => {
   const started: ServiceHandle[] = [];

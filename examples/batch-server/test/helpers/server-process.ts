@@ -1,10 +1,11 @@
-// Boots the example for real: `node --import tsx src/server.ts` as a child process on a free
-// port, so a test can talk HTTP to it, send it signals and kill -9 it.
+// Boots the example for real: `node --import tsx src/server.ts` as a child process, so a test can
+// talk HTTP to it, send it signals and kill -9 it. The server listens on PORT=0 (the kernel picks a
+// free port at bind time, so no other process can take it first) and the helper reads the URL it
+// bound from its own "batch server listening" log line.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ogf/testkit/services';
 import { spawnTracked } from '@ogf/testkit/processes';
 
 const exampleDir = join(import.meta.dirname, '..', '..');
@@ -24,6 +25,29 @@ export interface ServerProcess {
   stop(): Promise<number | string>;
 }
 
+const LISTENING = '"batch server listening"';
+
+/**
+ * The URL in the server's "batch server listening" JSON log line (the port it bound), if printed.
+ *
+ * @example
+ * ```ts
+ * listeningUrl('{"url":"http://127.0.0.1:41234","msg":"batch server listening"}\n'); // 'http://127.0.0.1:41234'
+ * ```
+ */
+export function listeningUrl(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{') || !line.includes(LISTENING)) continue;
+    try {
+      const { url } = JSON.parse(line) as { url?: unknown };
+      if (typeof url === 'string') return url;
+    } catch {
+      // a line still being written
+    }
+  }
+  return undefined;
+}
+
 export function tempDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'ogf-batch-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -33,8 +57,7 @@ export async function startServerProcess(
   env: Record<string, string> = {},
   options: { startTimeoutMs?: number; entry?: string; readyText?: string } = {},
 ): Promise<ServerProcess> {
-  const readyText = options.readyText ?? '"batch server listening"';
-  const port = await freePort();
+  const readyText = options.readyText ?? LISTENING;
   const logStart = env.LOG_FILE !== undefined && existsSync(env.LOG_FILE) ? statSync(env.LOG_FILE).size : 0;
   const child = spawnTracked(process.execPath, ['--import', 'tsx', options.entry ?? 'src/server.ts'], {
     cwd: exampleDir,
@@ -42,7 +65,7 @@ export async function startServerProcess(
       ...process.env,
       // @ogf/* from the packages' sources, as vitest does: the tests need no build.
       TSX_TSCONFIG_PATH: join(exampleDir, 'test', 'tsconfig.source.json'),
-      PORT: String(port),
+      PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'test',
       ...env,
@@ -62,11 +85,13 @@ export async function startServerProcess(
   const logText = (): string =>
     logFile !== undefined && existsSync(logFile) ? readFileSync(logFile).subarray(logStart).toString('utf8') : '';
   const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);
-  await new Promise<void>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     const check = setInterval(() => {
-      if (output.includes(readyText) || logText().includes(readyText)) {
+      const text = output + logText();
+      const bound = listeningUrl(text);
+      if (bound !== undefined && text.includes(readyText)) {
         clearInterval(check);
-        resolve();
+        resolve(bound);
       } else if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
         clearInterval(check);
         child.kill('SIGKILL');
@@ -76,8 +101,8 @@ export async function startServerProcess(
   });
 
   const handle: ServerProcess = {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url,
+    port: Number(new URL(url).port),
     child,
     output: () => output,
     logLines: () =>
