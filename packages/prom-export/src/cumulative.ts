@@ -74,7 +74,6 @@ interface Stream {
 }
 
 interface Slot {
-  readonly key: string;
   /** Folded (delta in) or passed through (cumulative or unfoldable in, replaced every collect). */
   stream: Stream | undefined;
   passthrough: MetricData | undefined;
@@ -207,7 +206,7 @@ export function createCumulativeStore(): CumulativeStore {
         const key = streamKey(metric);
         let slot = scopeSlot.byKey.get(key);
         if (slot === undefined) {
-          slot = { key, stream: undefined, passthrough: undefined };
+          slot = { stream: undefined, passthrough: undefined };
           scopeSlot.byKey.set(key, slot);
           scopeSlot.slots.push(slot);
         }

@@ -74,6 +74,8 @@ export class PrometheusExporter extends MetricReader {
   private readonly inflight = new Map<ExpositionFormat, Production>();
   /** Cumulative series folded from the SDK's deltas (see cumulative.ts). */
   private readonly cumulative: CumulativeStore = createCumulativeStore();
+  /** Longest synchronous stretch of rendering or folding, in ms. */
+  private readonly sliceMs: number;
 
   constructor(options: PrometheusExporterOptions = {}) {
     validate(options);
@@ -84,6 +86,7 @@ export class PrometheusExporter extends MetricReader {
       ...(options.metricProducers ? { metricProducers: [...options.metricProducers] } : {}),
     });
     this.options = { ...options, registries: [...(options.registries ?? [])] };
+    this.sliceMs = options.sliceMs ?? 8;
     this.report = createReporter(options.onError);
     this.handler = (request) => this.handle(request);
   }
@@ -134,8 +137,7 @@ export class PrometheusExporter extends MetricReader {
       const resourceMetrics = await this.collectOrExplain();
       const foreign = await this.collectRegistries();
       const families = planFamilies(resourceMetrics, foreign, this.options, this.cache, this.report);
-      const sliceMs = this.options.sliceMs ?? 8;
-      await renderSliced(families, cursorOptions(format, this.options), this.cache, this.report, sliceMs, emit);
+      await renderSliced(families, cursorOptions(format, this.options), this.cache, this.report, this.sliceMs, emit);
     });
     this.inflight.set(format, production);
     const forget = (): void => {
@@ -166,7 +168,7 @@ export class PrometheusExporter extends MetricReader {
    */
   override async collect(options?: Parameters<MetricReader['collect']>[0]): Promise<CollectionResult> {
     const result = await super.collect(options);
-    return { resourceMetrics: await this.cumulative.fold(result.resourceMetrics, this.options.sliceMs ?? 8), errors: result.errors };
+    return { resourceMetrics: await this.cumulative.fold(result.resourceMetrics, this.sliceMs), errors: result.errors };
   }
 
   protected override onShutdown(): Promise<void> {
