@@ -31,6 +31,11 @@ export interface CumulativeStore {
    * Folds run one at a time, in the order they were asked for.
    */
   fold(collected: ResourceMetrics, sliceMs: number): Promise<ResourceMetrics>;
+  /**
+   * True for a metric this store published: its point objects are never changed, and a series
+   * whose point is the same object as before did not change.
+   */
+  owns(metric: MetricData): boolean;
 }
 
 /** Series folded between two looks at the clock. */
@@ -135,7 +140,7 @@ function merged(previous: DataPoint<unknown>, delta: DataPoint<unknown>, type: D
   return new FoldedPoint(previous.attributes, previous.startTime, value, clock);
 }
 
-async function foldInto(stream: Stream, delta: MetricData, clock: Clock, slicer: Slicer): Promise<void> {
+async function foldInto(stream: Stream, delta: MetricData, clock: Clock, slicer: Slicer, owned: WeakSet<MetricData>): Promise<void> {
   const type = delta.dataPointType;
   const published = stream.metric.dataPoints as DataPoint<unknown>[];
   const points = delta.dataPoints as DataPoint<unknown>[];
@@ -155,7 +160,10 @@ async function foldInto(stream: Stream, delta: MetricData, clock: Clock, slicer:
     }
   }
   // A new array and metric object when anything changed; an unchanged stream is handed out as is.
-  if (next !== undefined) stream.metric = { ...stream.metric, descriptor: delta.descriptor, dataPoints: next } as MetricData;
+  if (next !== undefined) {
+    stream.metric = { ...stream.metric, descriptor: delta.descriptor, dataPoints: next } as MetricData;
+    owned.add(stream.metric);
+  }
 }
 
 function emptyStream(delta: MetricData): Stream {
@@ -188,6 +196,7 @@ export function createCumulativeStore(): CumulativeStore {
   const scopes: ScopeSlot[] = [];
   const scopesByKey = new Map<string, ScopeSlot>();
 
+  const owned = new WeakSet<MetricData>();
   let queue: Promise<unknown> = Promise.resolve();
 
   async function foldNow(collected: ResourceMetrics, sliceMs: number): Promise<ResourceMetrics> {
@@ -212,7 +221,7 @@ export function createCumulativeStore(): CumulativeStore {
         }
         seen.add(slot);
         if (!foldable(metric)) slot.passthrough = metric;
-        else await foldInto((slot.stream ??= emptyStream(metric)), metric, clock, slicer);
+        else await foldInto((slot.stream ??= emptyStream(metric)), metric, clock, slicer, owned);
       }
     }
     const scopeMetrics: ScopeMetrics[] = [];
@@ -234,6 +243,9 @@ export function createCumulativeStore(): CumulativeStore {
       const folded = queue.then(() => foldNow(collected, sliceMs));
       queue = folded.catch(() => undefined);
       return folded;
+    },
+    owns(metric) {
+      return owned.has(metric);
     },
   };
 }

@@ -17,6 +17,9 @@ import type { PromClientMetric, PromClientRegistryLike, RenderOptions } from './
 import { checkRegistries } from './registries.js';
 import type { Production } from './production.js';
 import { byteStream, firstChunk, startProduction } from './production.js';
+import { joinChunks } from './chunk.js';
+import type { TextReuse } from './reuse.js';
+import { createTextReuse } from './reuse.js';
 
 /** An exposition whose body is a stream of UTF-8 chunks (see `PrometheusExporter#renderStream`): @ogf/core's contract. */
 export type StreamedExposition = CoreStreamedExposition;
@@ -29,6 +32,12 @@ export interface PrometheusExporterOptions extends RenderOptions {
   cardinalityLimit?: number;
   /** Longest stretch (ms) the renderer works before yielding to the event loop. Default 8. */
   sliceMs?: number;
+  /**
+   * Reuse the text of series that did not change since the previous scrape (default true). It
+   * costs about one exposition's worth of memory per format scraped; false renders every series
+   * on every scrape.
+   */
+  reuseUnchangedText?: boolean;
   /** Extra OTel metric producers collected with the SDK's metrics. */
   metricProducers?: readonly MetricProducer[];
 }
@@ -43,6 +52,10 @@ function validate(options: PrometheusExporterOptions): void {
   const slice = options.sliceMs;
   if (slice !== undefined && !(typeof slice === 'number' && slice > 0 && Number.isFinite(slice))) {
     throw new OgfError('ERR_OGF_INVALID_OPTION', `sliceMs must be a positive number of milliseconds, got ${String(slice)}`);
+  }
+  const reuse = options.reuseUnchangedText;
+  if (reuse !== undefined && typeof reuse !== 'boolean') {
+    throw new OgfError('ERR_OGF_INVALID_OPTION', `reuseUnchangedText must be true or false, got ${String(reuse)}`);
   }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new OgfError('ERR_OGF_INVALID_OPTION', 'onError must be a function');
@@ -74,6 +87,8 @@ export class PrometheusExporter extends MetricReader {
   private readonly inflight = new Map<ExpositionFormat, Production>();
   /** Cumulative series folded from the SDK's deltas (see cumulative.ts). */
   private readonly cumulative: CumulativeStore = createCumulativeStore();
+  /** Text of unchanged series, kept between renders of each format (see reuse.ts). */
+  private readonly reuse = new Map<ExpositionFormat, TextReuse>();
   /** Longest synchronous stretch of rendering or folding, in ms. */
   private readonly sliceMs: number;
 
@@ -102,7 +117,7 @@ export class PrometheusExporter extends MetricReader {
     const production = this.produce(format);
     production.keepAll();
     await production.finished;
-    return { contentType: contentTypeOf(format), body: production.chunks.join('') };
+    return { contentType: contentTypeOf(format), body: joinChunks(production.chunks) };
   }
 
   /**
@@ -137,7 +152,8 @@ export class PrometheusExporter extends MetricReader {
       const resourceMetrics = await this.collectOrExplain();
       const foreign = await this.collectRegistries();
       const families = planFamilies(resourceMetrics, foreign, this.options, this.cache, this.report);
-      await renderSliced(families, cursorOptions(format, this.options), this.cache, this.report, this.sliceMs, emit);
+      const reuse = this.options.reuseUnchangedText === false ? undefined : this.textReuse(format).round();
+      await renderSliced(families, cursorOptions(format, this.options), this.cache, this.report, this.sliceMs, emit, reuse);
     });
     this.inflight.set(format, production);
     const forget = (): void => {
@@ -145,6 +161,15 @@ export class PrometheusExporter extends MetricReader {
     };
     production.finished.then(forget, forget);
     return production;
+  }
+
+  private textReuse(format: ExpositionFormat): TextReuse {
+    let reuse = this.reuse.get(format);
+    if (reuse === undefined) {
+      reuse = createTextReuse((metric) => this.cumulative.owns(metric));
+      this.reuse.set(format, reuse);
+    }
+    return reuse;
   }
 
   /**

@@ -9,6 +9,9 @@ import type { Family, Reporter } from './plan.js';
 import { planFamilies } from './plan.js';
 import type { CursorOptions } from './render.js';
 import { createCursor } from './render.js';
+import type { ReuseRound } from './reuse.js';
+import type { Chunk } from './chunk.js';
+import { joinChunks } from './chunk.js';
 import type { ExpositionFormat } from '@ogf/core';
 import type { PromClientMetric, RenderOptions } from './types.js';
 import { yieldToEventLoop } from './yield.js';
@@ -52,13 +55,13 @@ function renderNow(resourceMetrics: ResourceMetrics, format: ExpositionFormat, o
   const families = planFamilies(resourceMetrics, options.promClientMetrics ?? [], options, cache, report);
   const cursor = createCursor(families, cursorOptions(format, options), cache, report);
   // Chunks joined once at the end: one flat string instead of a rope of every line.
-  const chunks: string[] = [];
+  const chunks: Chunk[] = [];
   let done = false;
   while (!done) {
     done = cursor.step(LINES_PER_CHUNK);
     chunks.push(cursor.take());
   }
-  return chunks.join('');
+  return joinChunks(chunks);
 }
 
 /**
@@ -95,6 +98,7 @@ const LINES_PER_CHUNK = 1024;
 /**
  * Renders families in slices of about `sliceMs`, yielding to the event loop between slices, and
  * hands each chunk of text to `emit` as soon as it is rendered (awaiting it: back-pressure).
+ * `reuse` reuses the text of unchanged blocks from the previous complete render.
  */
 export async function renderSliced(
   families: readonly Family[],
@@ -102,15 +106,16 @@ export async function renderSliced(
   cache: RenderCache,
   report: Reporter,
   sliceMs: number,
-  emit: (chunk: string) => void | Promise<void>,
+  emit: (chunk: Chunk) => void | Promise<void>,
+  reuse?: ReuseRound,
 ): Promise<void> {
-  const cursor = createCursor(families, options, cache, report);
+  const cursor = createCursor(families, options, cache, report, reuse);
   let deadline = performance.now() + sliceMs;
   let done = false;
   while (!done) {
     done = cursor.step(LINES_PER_CHUNK);
     const chunk = cursor.take();
-    if (chunk !== '') await emit(chunk);
+    if (chunk.length > 0) await emit(chunk);
     if (!done && performance.now() >= deadline) {
       await yieldToEventLoop();
       deadline = performance.now() + sliceMs;

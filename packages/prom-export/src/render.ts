@@ -2,14 +2,15 @@
 // code serves the synchronous pure functions and the sliced renderer that yields to the event loop.
 import type { HrTime } from '@opentelemetry/api';
 import type { DataPoint, Histogram } from '@opentelemetry/sdk-metrics';
-import { escapeHelp, escapeLabelValue, formatValue } from './escape.js';
+import { escapeHelp, formatValue } from './escape.js';
 import type { Exemplar, ExemplarSource } from './exemplars.js';
 import { byBucket, exemplarSuffix, newest } from './exemplars.js';
 import type { RenderCache } from './labels.js';
 import { labelPart } from './labels.js';
-import { prometheusLabelName } from './names.js';
 import type { Family, OtelSource, Reporter } from './plan.js';
-import type { PromClientMetric } from './types.js';
+import { renderForeign } from './foreign.js';
+import type { ReuseRound, SourceReuse } from './reuse.js';
+import type { Chunk } from './chunk.js';
 
 export interface CursorOptions {
   readonly openMetrics: boolean;
@@ -24,10 +25,8 @@ export interface Cursor {
   /** Renders about `budget` lines; true once everything (and `# EOF`) is written. */
   step(budget: number): boolean;
   /** The text rendered since the last `take` (a chunk of the exposition), and forgets it. */
-  take(): string;
+  take(): Chunk;
 }
-
-const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 function header(family: Family, om: boolean): string {
   if (!om) {
@@ -57,48 +56,51 @@ function leFragments(bounds: readonly number[], cache: RenderCache): string[] {
   return fragments;
 }
 
-function foreignLabels(labels: Partial<Record<string, string | number>>): string {
-  let out = '';
-  for (const key in labels) {
-    const value = labels[key];
-    if (value === undefined) continue;
-    const name = VALID_LABEL.test(key) ? key : prometheusLabelName(key);
-    if (name === '') continue;
-    const text = typeof value === 'number' ? formatValue(value) : escapeLabelValue(String(value));
-    out += `${out === '' ? '' : ','}${name}="${text}"`;
-  }
-  return out;
+/**
+ * Lines per block of reusable text (see reuse.ts). Small, so that a few changed series spread over
+ * many blocks leave most blocks reusable: with 1 % of 100,000 series changed at random between
+ * scrapes, 32-line blocks rendered in 22 ms against 29 ms with 128-line blocks (and 29 ms without
+ * reuse); with none changed, 4.6 ms against 3.6 ms.
+ */
+const BLOCK_LINES = 32;
+
+// Converting to a number makes V8 flatten a rope of template pieces into one sequential string
+// now, while the pieces are young: text that outlives a scavenge is then one object.
+function flatten(text: string): string {
+  if (Number(text) === 0) return text;
+  return text;
 }
 
-function renderForeign(family: Family, metric: PromClientMetric, om: boolean, report: Reporter): string {
-  // OpenMetrics forbids `_sum` (and so `_count`) on a histogram with negative buckets.
-  const negative =
-    om && family.type === 'histogram' && metric.values.some((v) => v.metricName?.endsWith('_bucket') && Number(v.labels.le) < 0);
-  let out = '';
-  for (const sample of metric.values) {
-    let name = sample.metricName ?? metric.name;
-    if (negative && (name.endsWith('_sum') || name.endsWith('_count'))) continue;
-    if (family.type === 'counter') {
-      if (!(sample.value >= 0)) {
-        report(
-          'ERR_OGF_INVALID_VALUE',
-          `value:${family.name}`,
-          `prom-client counter "${family.name}" has a NaN or negative value; point dropped`,
-        );
-        continue;
-      }
-      if (om && sample.metricName === undefined) name = `${family.omName}_total`;
-    }
-    const labels = foreignLabels(sample.labels);
-    out += `${name}${labels === '' ? '' : `{${labels}}`} ${formatValue(sample.value)}\n`;
-  }
-  return out;
-}
-
-/** A cursor over the families in one format. */
-export function createCursor(families: readonly Family[], options: CursorOptions, cache: RenderCache, report: Reporter): Cursor {
+/** A cursor over the families in one format (`reuse`: text kept from the previous render). */
+export function createCursor(
+  families: readonly Family[],
+  options: CursorOptions,
+  cache: RenderCache,
+  reportOnce: Reporter,
+  reuse?: ReuseRound,
+): Cursor {
   const om = options.openMetrics;
   let out = '';
+  // Reports made while a block renders keep its text from being reused (reuse would skip them).
+  let reports = 0;
+  const report: Reporter = (code, key, message) => {
+    reports++;
+    reportOnce(code, key, message);
+  };
+  // Exemplars come from outside the points, so their text cannot be reused.
+  const reusable = reuse !== undefined && options.exemplars === undefined;
+  let blocks: SourceReuse | undefined;
+  let blockLossy = false;
+  // Text is written to `out`; finished pieces of the chunk (flat blocks, and `out` before them)
+  // wait in `pieces`. `loose`: `out` holds lines written outside blocks (a long rope to flatten).
+  let pieces: string[] = [];
+  let loose = false;
+  const settle = (): void => {
+    if (out === '') return;
+    pieces.push(loose ? flatten(out) : out);
+    out = '';
+    loose = false;
+  };
   let fi = 0;
   let si = 0;
   let pi = 0;
@@ -145,6 +147,7 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     const part = labelPart(point.attributes, cache, onInvalidKey);
     const attrs = part.text;
     const scope = source.scope;
+    if (part.lossy) blockLossy = true;
     if (part.lossy && !lossy) {
       lossy = true;
       seen = backfill(family);
@@ -203,6 +206,40 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     return bounds.length + 3;
   };
 
+  // Everything besides the points that shapes a source's text, and blocks of about BLOCK_LINES lines.
+  const sourceBlocks = (family: Family, source: OtelSource): SourceReuse => {
+    const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
+    const first = points[0]?.value;
+    const linesPerPoint = family.type === 'histogram' ? (first as Histogram).buckets.boundaries.length + 4 : 1;
+    const key = `${String(om)}\u0000${String(options.created)}\u0000${family.type}\u0000${family.name}\u0000${family.omName}\u0000${String(si)}\u0000${source.scope}`;
+    return (reuse as ReuseRound).source(key, points, Math.max(1, Math.floor(BLOCK_LINES / linesPerPoint)));
+  };
+
+  // Writes the block starting at `pi` (reused when its points are unchanged); returns its lines.
+  const writeBlock = (family: Family, source: OtelSource, memo: SourceReuse): number => {
+    const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
+    const index = Math.floor(pi / memo.blockSize);
+    const start = pi;
+    const end = Math.min(start + memo.blockSize, points.length);
+    const kept = memo.reused(index, start, end);
+    settle();
+    if (kept !== undefined) {
+      pieces.push(kept.text);
+      pi = end;
+      return kept.lines;
+    }
+    const reportsBefore = reports;
+    blockLossy = false;
+    let lines = 0;
+    // `pi` moves point by point: a lossy label met here back-fills the keys written before it.
+    for (; pi < end; pi++) lines += writePoint(family, source, points[pi] as DataPoint<number | Histogram>);
+    const text = flatten(out);
+    out = '';
+    pieces.push(text);
+    if (reports === reportsBefore && !blockLossy) memo.rendered(index, { text, lines });
+    return lines;
+  };
+
   const step = (budget: number): boolean => {
     let left = budget;
     while (fi < families.length) {
@@ -214,6 +251,7 @@ export function createCursor(families: readonly Family[], options: CursorOptions
         }
         out += header(family, om);
         if (family.info !== undefined || family.foreign) {
+          loose = true;
           out += family.foreign ? renderForeign(family, family.foreign, om, report) : `target_info{${family.info}} 1\n`;
           fi++;
           left -= family.foreign ? family.foreign.values.length : 1;
@@ -231,9 +269,15 @@ export function createCursor(families: readonly Family[], options: CursorOptions
       while (si < family.sources.length) {
         const source = family.sources[si] as OtelSource;
         const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
+        if (pi === 0) blocks = reusable && points.length > 0 && reuse.covers(source.metric) ? sourceBlocks(family, source) : undefined;
         while (pi < points.length) {
-          left -= writePoint(family, source, points[pi] as DataPoint<number | Histogram>);
-          pi++;
+          // Whole blocks while every label so far mapped one to one (no duplicate check running).
+          if (blocks !== undefined && !lossy) left -= writeBlock(family, source, blocks);
+          else {
+            left -= writePoint(family, source, points[pi] as DataPoint<number | Histogram>);
+            pi++;
+            loose = true;
+          }
           if (left <= 0) return false;
         }
         si++;
@@ -245,16 +289,15 @@ export function createCursor(families: readonly Family[], options: CursorOptions
     if (!done) {
       if (om) out += '# EOF\n';
       done = true;
+      reuse?.finish();
     }
     return true;
   };
 
-  const take = (): string => {
-    const chunk = out;
-    out = '';
-    // Converting to a number makes V8 flatten the rope of template pieces into one sequential
-    // string now, while the pieces are young: chunks that outlive a scavenge are then one object each.
-    if (Number(chunk) === 0) return chunk;
+  const take = (): Chunk => {
+    settle();
+    const chunk = pieces.length === 1 ? (pieces[0] as string) : pieces;
+    pieces = [];
     return chunk;
   };
 

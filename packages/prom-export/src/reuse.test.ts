@@ -1,0 +1,262 @@
+// Text of unchanged series is reused between scrapes. Whatever was recorded, collected and
+// scraped in between, a scraper must read exactly what a full render gives.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Attributes } from '@opentelemetry/api';
+import { AggregationTemporality, DataPointType, MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { DataPoint, MetricProducer, ResourceMetrics, SumMetricData } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { assertPromtoolClean } from '@ogf/testkit/promtool';
+import { checked } from '../test/checks.js';
+import { PrometheusExporter, createRenderCache, isOgfError } from './index.js';
+import type { Exemplar } from './index.js';
+import type { Chunk } from './chunk.js';
+import { joinChunks } from './chunk.js';
+import { planFamilies } from './plan.js';
+import { createCursor } from './render.js';
+import type { ReuseRound, SourceReuse } from './reuse.js';
+import { createTextReuse } from './reuse.js';
+
+type Step =
+  | { op: 'counter' | 'updown' | 'histogram' | 'gauge'; series: number; value: number }
+  | { op: 'lossy'; dotted: boolean; value: number }
+  | { op: 'observe'; values: number[] }
+  | { op: 'text' | 'openmetrics' | 'stream' | 'collect' };
+
+const SERIES = 150;
+const labels: Attributes[] = Array.from({ length: SERIES }, (_, i) => ({ worker: `w${i}`, pool: `p${i % 7}` }));
+
+/** One provider, two exporters: text reuse on (the default) and off. */
+function pair(): { apply(step: Step): Promise<void> } {
+  const reusing = new PrometheusExporter({ openMetricsCreated: false });
+  const plain = new PrometheusExporter({ openMetricsCreated: false, reuseUnchangedText: false });
+  const meter = new MeterProvider({ readers: [reusing, plain] }).getMeter('reuse', '1.0.0');
+  const counter = meter.createCounter('jobs');
+  const updown = meter.createUpDownCounter('level');
+  const histogram = meter.createHistogram('size', { advice: { explicitBucketBoundaries: [0, 1, 10, 100] } });
+  const gauge = meter.createGauge('temperature');
+  let observed: number[] = [];
+  meter.createObservableGauge('observed').addCallback((result) => {
+    observed.forEach((value, i) => result.observe(value, labels[i]));
+  });
+  const body = async (exporter: PrometheusExporter, op: 'text' | 'openmetrics' | 'stream'): Promise<string> => {
+    if (op !== 'stream') return (await exporter.render({ format: op })).body;
+    return new Response((await exporter.renderStream({ format: 'openmetrics' })).body).text();
+  };
+  return {
+    async apply(step) {
+      switch (step.op) {
+        case 'text':
+        case 'openmetrics':
+        case 'stream': {
+          const expected = await body(plain, step.op);
+          expect(await body(reusing, step.op)).toBe(expected);
+          return;
+        }
+        case 'collect':
+          // A direct collect between scrapes folds data the next scrape must still show.
+          await reusing.collect();
+          return;
+        case 'observe':
+          observed = step.values;
+          return;
+        case 'lossy':
+          // Two keys that both become `a_b`: the later series is dropped, on every scrape alike.
+          counter.add(step.value, step.dotted ? { 'a.b': 'x' } : { a_b: 'x' });
+          return;
+        case 'counter':
+        case 'updown':
+          (step.op === 'counter' ? counter : updown).add(step.value, labels[step.series]);
+          return;
+        default:
+          (step.op === 'histogram' ? histogram : gauge).record(step.value, labels[step.series]);
+      }
+    },
+  };
+}
+
+const value = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, max: 1e6, noNaN: true }));
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constantFrom('counter', 'updown', 'histogram', 'gauge'),
+      series: fc.nat({ max: SERIES - 1 }),
+      value,
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('lossy'), dotted: fc.boolean(), value }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('observe'), values: fc.array(fc.nat({ max: 1e6 }), { maxLength: 40 }) }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('text', 'openmetrics', 'stream', 'collect') }) },
+);
+
+/** A round that counts the blocks it handed back. */
+function counting(round: ReuseRound): { round: ReuseRound; hits: () => number } {
+  let hits = 0;
+  return {
+    hits: () => hits,
+    round: {
+      ...round,
+      source(key, points, blockSize): SourceReuse {
+        const source = round.source(key, points, blockSize);
+        return {
+          ...source,
+          blockSize: source.blockSize,
+          reused(index, start, end) {
+            const kept = source.reused(index, start, end);
+            if (kept !== undefined) hits++;
+            return kept;
+          },
+        };
+      },
+    },
+  };
+}
+
+/** A cumulative counter with the given points, as a collection. */
+function collection(points: DataPoint<number>[]): ResourceMetrics {
+  const metric: SumMetricData = {
+    descriptor: { name: 'jobs', description: '', unit: '', valueType: 1 },
+    aggregationTemporality: AggregationTemporality.CUMULATIVE,
+    dataPointType: DataPointType.SUM,
+    isMonotonic: true,
+    dataPoints: points,
+  };
+  return { resource: resourceFromAttributes({}), scopeMetrics: [{ scope: { name: 'm' }, metrics: [metric] }] };
+}
+
+function renderWith(resourceMetrics: ResourceMetrics, round: ReuseRound): string {
+  const cache = createRenderCache();
+  const families = planFamilies(resourceMetrics, [], { withoutTargetInfo: true }, cache, () => undefined);
+  const cursor = createCursor(families, { openMetrics: false, created: false }, cache, () => undefined, round);
+  const chunks: Chunk[] = [];
+  let done = false;
+  while (!done) {
+    done = cursor.step(1024);
+    chunks.push(cursor.take());
+  }
+  return joinChunks(chunks);
+}
+
+describe('reusing the text of unchanged series', () => {
+  it('scrapes exactly what a full render gives, whatever was recorded, collected and scraped in between', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 80 }), async (steps) => {
+        const harness = pair();
+        for (const s of steps) await harness.apply(s);
+        await harness.apply({ op: 'text' });
+        await harness.apply({ op: 'openmetrics' });
+      }),
+      { numRuns: 120, seed: 29 },
+    );
+  });
+
+  it('reuses every block whose points are the same objects, and renders the blocks with a changed point', () => {
+    const reuse = createTextReuse(() => true);
+    const time: [number, number] = [1, 0];
+    const points: DataPoint<number>[] = Array.from({ length: 100 }, (_, i) => ({
+      attributes: { job: `j${i}` },
+      startTime: time,
+      endTime: time,
+      value: i,
+    }));
+    const first = counting(reuse.round());
+    const full = renderWith(collection(points), first.round);
+    expect(first.hits()).toBe(0);
+    const second = counting(reuse.round());
+    expect(renderWith(collection(points), second.round)).toBe(full);
+    expect(second.hits()).toBe(4); // 100 one-line points in blocks of 32
+    const changed = points.slice();
+    changed[40] = { ...(points[40] as DataPoint<number>), value: 4000 };
+    const third = counting(reuse.round());
+    const text = renderWith(collection(changed), third.round);
+    expect(third.hits()).toBe(3);
+    expect(text).toBe(full.replace('jobs_total{job="j40",otel_scope_name="m"} 40\n', 'jobs_total{job="j40",otel_scope_name="m"} 4000\n'));
+    assertPromtoolClean(text);
+  });
+
+  // Blocks hold 32 one-line points. A dropped duplicate must stay dropped whether the block holding
+  // its twin is reused or rendered, and whichever of the two maps lossily.
+  it.each([
+    ['the lossy twin comes first', [{ 'a.b': 'x' }], { a_b: 'x' }],
+    ['an earlier lossy series already turned the duplicate check on', [{ n: 1 }, { a_b: 'x' }], { 'a.b': 'x' }],
+  ])('keeps dropping a colliding series on every scrape when %s', async (_, early: Attributes[], late: Attributes) => {
+    const exporter = new PrometheusExporter({ withoutTargetInfo: true, onError: () => undefined });
+    const counter = new MeterProvider({ readers: [exporter] }).getMeter('m').createCounter('jobs');
+    const filler = (from: number, to: number): void => {
+      for (let i = from; i < to; i++) counter.add(1, { job: `j${i}` });
+    };
+    // The early series in the first blocks, the late one in the third block.
+    counter.add(1, early[0]);
+    filler(0, 31);
+    if (early[1] !== undefined) counter.add(1, early[1]);
+    filler(31, 63);
+    counter.add(1, late);
+    filler(63, 70);
+    for (let scrape = 0; scrape < 4; scrape++) {
+      // From the third scrape on the late series' block changes while the blocks before it stay.
+      if (scrape >= 2) counter.add(1, { job: 'j65' });
+      const body = (await exporter.render({ format: 'text' })).body;
+      expect(body.match(/a_b="x"/g)).toHaveLength(1);
+      assertPromtoolClean(body);
+    }
+  });
+
+  it('streams reused text that is not ASCII as the same UTF-8 bytes as a full render', async () => {
+    const { provider, plain, reusing } = (() => {
+      const a = new PrometheusExporter({ reuseUnchangedText: false });
+      const b = new PrometheusExporter();
+      return { provider: new MeterProvider({ readers: [a, b] }), plain: a, reusing: b };
+    })();
+    const counter = provider.getMeter('m').createCounter('jobs');
+    for (let i = 0; i < 100; i++) counter.add(1, { city: i % 3 === 0 ? `Zürich ${i} 🌍` : `Bern ${i}` });
+    for (let scrape = 0; scrape < 3; scrape++) {
+      if (scrape === 2) counter.add(1, { city: 'Zürich 3 🌍' });
+      const expected = (await plain.render({ format: 'text' })).body;
+      const bytes = new Uint8Array(await new Response((await reusing.renderStream({ format: 'text' })).body).arrayBuffer());
+      expect(new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toBe(expected);
+      expect(expected).toContain('jobs_total{city="Zürich 3 🌍",otel_scope_name="m"} ' + (scrape === 2 ? '2' : '1'));
+    }
+  });
+
+  it('never reuses the points of a producer that changes them in place', async () => {
+    const time: [number, number] = [1, 0];
+    const point = { attributes: { job: 'a' }, startTime: time, endTime: time, value: 1 };
+    const collected = collection([point]);
+    const producer: MetricProducer = { collect: () => Promise.resolve({ resourceMetrics: collected, errors: [] }) };
+    const exporter = new PrometheusExporter({ metricProducers: [producer], withoutTargetInfo: true });
+    new MeterProvider({ readers: [exporter] });
+    for (const value of [1, 2, 3, 4]) {
+      point.value = value;
+      const body = (await exporter.render({ format: 'text' })).body;
+      expect(body).toContain(`jobs_total{job="a",otel_scope_name="m"} ${value}\n`);
+    }
+  });
+
+  it('asks the exemplar source again on every scrape, even when no series changed', async () => {
+    let newest: Exemplar = { labels: { trace_id: 'first' }, value: 1 };
+    const exporter = new PrometheusExporter({ exemplars: { exemplars: () => [newest] } });
+    const meter = new MeterProvider({ readers: [exporter] }).getMeter('m');
+    meter.createCounter('jobs').add(1, { queue: 'a' });
+    meter.createHistogram('wait', { unit: 's', advice: { explicitBucketBoundaries: [1, 5] } }).record(1, { queue: 'a' });
+    for (const id of ['first', 'second', 'third']) {
+      newest = { labels: { trace_id: id }, value: 1 };
+      const om = (await exporter.render({ format: 'openmetrics' })).body;
+      const text = (await exporter.render({ format: 'text' })).body;
+      checked(text, om);
+      expect(om).toContain(`jobs_total{queue="a",otel_scope_name="m"} 1 # {trace_id="${id}"} 1\n`);
+      expect(om).toContain(`wait_seconds_bucket{queue="a",otel_scope_name="m",le="1"} 1 # {trace_id="${id}"} 1\n`);
+    }
+  });
+
+  it('rejects a reuseUnchangedText that is not a boolean', () => {
+    let error: unknown;
+    try {
+      new PrometheusExporter({ reuseUnchangedText: 'yes' as unknown as boolean });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isOgfError(error) && error.code).toBe('ERR_OGF_INVALID_OPTION');
+    expect(String(error)).toContain('reuseUnchangedText must be true or false');
+  });
+});
