@@ -7,6 +7,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { assertPromtoolClean } from '@ogf/testkit/promtool';
+import { recordingFields } from '../test/recordings.js';
 import { PrometheusExporter, createRenderCache, renderPrometheusText, toMetricsSnapshot } from './index.js';
 import type { MetricsSnapshot } from './index.js';
 
@@ -84,12 +85,7 @@ const value = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, ma
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 12,
-    arbitrary: fc.record({
-      op: fc.constantFrom('counter', 'updown', 'histogram', 'gauge'),
-      series: fc.nat({ max: SERIES - 1 }),
-      value,
-      fresh: fc.boolean(),
-    }),
+    arbitrary: fc.record({ ...recordingFields(SERIES, value), fresh: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('observe'), values: fc.array(fc.nat({ max: 1e6 }), { maxLength: 4 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('collect', 'render', 'snapshot') }) },

@@ -8,6 +8,7 @@ import type { DataPoint, MetricProducer, ResourceMetrics, SumMetricData } from '
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { assertPromtoolClean } from '@ogf/testkit/promtool';
 import { checked } from '../test/checks.js';
+import { recordingFields } from '../test/recordings.js';
 import { PrometheusExporter, createRenderCache, isOgfError } from './index.js';
 import type { Exemplar } from './index.js';
 import type { Chunk } from './chunk.js';
@@ -79,11 +80,7 @@ const value = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.double({ min: 0, ma
 const step: fc.Arbitrary<Step> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.record({
-      op: fc.constantFrom('counter', 'updown', 'histogram', 'gauge'),
-      series: fc.nat({ max: SERIES - 1 }),
-      value,
-    }),
+    arbitrary: fc.record(recordingFields(SERIES, value)),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('lossy'), dotted: fc.boolean(), value }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('observe'), values: fc.array(fc.nat({ max: 1e6 }), { maxLength: 40 }) }) },
