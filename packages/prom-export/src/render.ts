@@ -7,9 +7,10 @@ import type { Exemplar, ExemplarSource } from './exemplars.js';
 import { byBucket, exemplarSuffix, newest } from './exemplars.js';
 import type { RenderCache } from './labels.js';
 import { labelPart } from './labels.js';
+import { createDuplicateCheck } from './duplicates.js';
 import type { Family, OtelSource, Reporter } from './plan.js';
 import { renderForeign } from './foreign.js';
-import type { ReuseRound, SourceReuse } from './reuse.js';
+import type { BlockText, ReuseRound, SourceReuse } from './reuse.js';
 import type { Chunk } from './chunk.js';
 
 export interface CursorOptions {
@@ -106,11 +107,6 @@ export function createCursor(
   let pi = 0;
   let open = false;
   let done = false;
-  // Series keys of the open family. Distinct SDK attribute sets can only share a label text when
-  // the mapping is lossy (sanitised or reserved keys, non-string values), so the set is filled
-  // only from the first lossy point on, after back-filling the keys written before it.
-  let seen: Set<string> | undefined;
-  let lossy = false;
   let sample = '';
   let base = '';
   const exemplarSource = options.exemplars;
@@ -127,33 +123,15 @@ export function createCursor(
   const onInvalidKey = (key: string): void =>
     report('ERR_OGF_INVALID_NAME', `key:${key}`, `attribute key ${JSON.stringify(key)} has no valid label characters; left out`);
 
-  // Writes one OTel point; returns how many lines it was worth.
-  const keyOf = (family: Family, scope: string, attrs: string): string => (family.sources.length > 1 ? `${scope}\u0000${attrs}` : attrs);
-  // Keys of the points of the open family written before the current one (their parts are cached).
-  const backfill = (family: Family): Set<string> => {
-    const keys = new Set<string>();
-    for (let s = 0; s <= si; s++) {
-      const source = family.sources[s] as OtelSource;
-      const points = source.metric.dataPoints;
-      const end = s === si ? pi : points.length;
-      for (let p = 0; p < end; p++) {
-        keys.add(keyOf(family, source.scope, labelPart((points[p] as DataPoint<unknown>).attributes, cache, onInvalidKey).text));
-      }
-    }
-    return keys;
-  };
+  const duplicates = createDuplicateCheck(cache, onInvalidKey);
 
+  // Writes one OTel point (point `pi` of source `si`); returns how many lines it was worth.
   const writePoint = (family: Family, source: OtelSource, point: DataPoint<number | Histogram>): number => {
     const part = labelPart(point.attributes, cache, onInvalidKey);
     const attrs = part.text;
     const scope = source.scope;
     if (part.lossy) blockLossy = true;
-    if (part.lossy && !lossy) {
-      lossy = true;
-      seen = backfill(family);
-    }
-    const key = seen === undefined ? '' : keyOf(family, scope, attrs);
-    if (seen?.has(key)) {
+    if ((part.lossy || duplicates.running) && !duplicates.admit(si, pi, part)) {
       report(
         'ERR_OGF_DUPLICATE_SERIES',
         `series:${family.name}`,
@@ -161,7 +139,6 @@ export function createCursor(
       );
       return 1;
     }
-    seen?.add(key);
     let braces = part.braces;
     if (part.scope !== scope || braces === undefined) {
       const labels = attrs === '' ? scope : scope === '' ? attrs : `${attrs},${scope}`;
@@ -215,6 +192,18 @@ export function createCursor(
     return (reuse as ReuseRound).source(key, points, Math.max(1, Math.floor(BLOCK_LINES / linesPerPoint)));
   };
 
+  // Whether kept text (rendered with nothing dropped) may be written now. In a family's first
+  // source the series before a block are the same ones at every render (a stream only grows, in
+  // order), so the block drops nothing now either; it would be checked only where an earlier
+  // source's series could differ, while the check runs or would start inside the block.
+  const admitKept = (kept: BlockText, start: number, end: number): boolean => {
+    if (si === 0 || (!duplicates.running && !kept.lossy)) {
+      duplicates.skip(kept.lossy);
+      return true;
+    }
+    return duplicates.admitBlock(si, start, end);
+  };
+
   // Writes the block starting at `pi` (reused when its points are unchanged); returns its lines.
   const writeBlock = (family: Family, source: OtelSource, memo: SourceReuse): number => {
     const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
@@ -223,7 +212,7 @@ export function createCursor(
     const end = Math.min(start + memo.blockSize, points.length);
     const kept = memo.reused(index, start, end);
     settle();
-    if (kept !== undefined) {
+    if (kept !== undefined && admitKept(kept, start, end)) {
       pieces.push(kept.text);
       pi = end;
       return kept.lines;
@@ -231,12 +220,12 @@ export function createCursor(
     const reportsBefore = reports;
     blockLossy = false;
     let lines = 0;
-    // `pi` moves point by point: a lossy label met here back-fills the keys written before it.
     for (; pi < end; pi++) lines += writePoint(family, source, points[pi] as DataPoint<number | Histogram>);
     const text = flatten(out);
     out = '';
-    pieces.push(text);
-    if (reports === reportsBefore && !blockLossy) memo.rendered(index, { text, lines });
+    if (text !== '') pieces.push(text);
+    // A report means a series was left out or is incomplete: such a block is always rendered.
+    if (reports === reportsBefore) memo.rendered(index, { text, lines, lossy: blockLossy });
     return lines;
   };
 
@@ -259,8 +248,7 @@ export function createCursor(
           continue;
         }
         open = true;
-        seen = undefined;
-        lossy = false;
+        duplicates.open(family);
         si = 0;
         pi = 0;
         base = om ? family.omName : family.name;
@@ -271,8 +259,7 @@ export function createCursor(
         const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
         if (pi === 0) blocks = reusable && points.length > 0 && reuse.covers(source.metric) ? sourceBlocks(family, source) : undefined;
         while (pi < points.length) {
-          // Whole blocks while every label so far mapped one to one (no duplicate check running).
-          if (blocks !== undefined && !lossy) left -= writeBlock(family, source, blocks);
+          if (blocks !== undefined) left -= writeBlock(family, source, blocks);
           else {
             left -= writePoint(family, source, points[pi] as DataPoint<number | Histogram>);
             pi++;

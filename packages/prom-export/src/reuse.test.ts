@@ -20,7 +20,7 @@ import { createTextReuse } from './reuse.js';
 
 type Step =
   | { op: 'counter' | 'updown' | 'histogram' | 'gauge'; series: number; value: number }
-  | { op: 'lossy'; dotted: boolean; value: number }
+  | { op: 'lossy'; dotted: boolean; value: number; scope: number }
   | { op: 'observe'; values: number[] }
   | { op: 'text' | 'openmetrics' | 'stream' | 'collect' };
 
@@ -28,21 +28,32 @@ const SERIES = 150;
 const labels: Attributes[] = Array.from({ length: SERIES }, (_, i) => ({ worker: `w${i}`, pool: `p${i % 7}` }));
 
 /** One provider, two exporters: text reuse on (the default) and off. */
-function pair(): { apply(step: Step): Promise<void> } {
-  const reusing = new PrometheusExporter({ openMetricsCreated: false });
-  const plain = new PrometheusExporter({ openMetricsCreated: false, reuseUnchangedText: false });
-  const meter = new MeterProvider({ readers: [reusing, plain] }).getMeter('reuse', '1.0.0');
-  const counter = meter.createCounter('jobs');
-  const updown = meter.createUpDownCounter('level');
-  const histogram = meter.createHistogram('size', { advice: { explicitBucketBoundaries: [0, 1, 10, 100] } });
-  const gauge = meter.createGauge('temperature');
+function pair(withoutScopeLabels: boolean): { apply(step: Step): Promise<void> } {
+  // Without scope labels the two scopes' series share one label space and can collide.
+  const reusing = new PrometheusExporter({ withoutScopeLabels });
+  const plain = new PrometheusExporter({ withoutScopeLabels, reuseUnchangedText: false });
+  const provider = new MeterProvider({ readers: [reusing, plain] });
+  // Two scopes with the same instruments: every family has two sources.
+  const instruments = [provider.getMeter('reuse', '1.0.0'), provider.getMeter('other')].map((meter) => ({
+    counter: meter.createCounter('jobs'),
+    updown: meter.createUpDownCounter('level'),
+    histogram: meter.createHistogram('size', { advice: { explicitBucketBoundaries: [0, 1, 10, 100] } }),
+    // 40 buckets: a block holds a single point.
+    wide: meter.createHistogram('wide', { advice: { explicitBucketBoundaries: Array.from({ length: 40 }, (_, i) => i * 25) } }),
+    gauge: meter.createGauge('temperature'),
+  }));
   let observed: number[] = [];
-  meter.createObservableGauge('observed').addCallback((result) => {
-    observed.forEach((value, i) => result.observe(value, labels[i]));
-  });
+  provider
+    .getMeter('reuse', '1.0.0')
+    .createObservableGauge('observed')
+    .addCallback((result) => {
+      observed.forEach((value, i) => result.observe(value, labels[i]));
+    });
+  let streams = 0;
   const body = async (exporter: PrometheusExporter, op: 'text' | 'openmetrics' | 'stream'): Promise<string> => {
     if (op !== 'stream') return (await exporter.render({ format: op })).body;
-    return new Response((await exporter.renderStream({ format: 'openmetrics' })).body).text();
+    const format = streams % 2 === 0 ? 'openmetrics' : 'text';
+    return new Response((await exporter.renderStream({ format })).body).text();
   };
   return {
     async apply(step) {
@@ -52,6 +63,7 @@ function pair(): { apply(step: Step): Promise<void> } {
         case 'stream': {
           const expected = await body(plain, step.op);
           expect(await body(reusing, step.op)).toBe(expected);
+          if (step.op === 'stream') streams++;
           return;
         }
         case 'collect':
@@ -63,14 +75,21 @@ function pair(): { apply(step: Step): Promise<void> } {
           return;
         case 'lossy':
           // Two keys that both become `a_b`: the later series is dropped, on every scrape alike.
-          counter.add(step.value, step.dotted ? { 'a.b': 'x' } : { a_b: 'x' });
+          instruments[step.scope]?.counter.add(step.value, step.dotted ? { 'a.b': 'x' } : { a_b: 'x' });
           return;
-        case 'counter':
-        case 'updown':
-          (step.op === 'counter' ? counter : updown).add(step.value, labels[step.series]);
-          return;
-        default:
-          (step.op === 'histogram' ? histogram : gauge).record(step.value, labels[step.series]);
+        default: {
+          // Every series in the first scope, every third also in the second.
+          const scopes = step.series % 3 === 0 ? instruments : instruments.slice(0, 1);
+          for (const i of scopes) {
+            const attributes = labels[step.series];
+            if (step.op === 'counter' || step.op === 'updown') i[step.op].add(step.value, attributes);
+            else if (step.op === 'gauge') i.gauge.record(step.value, attributes);
+            else {
+              i.histogram.record(step.value, attributes);
+              i.wide.record(step.value, attributes);
+            }
+          }
+        }
       }
     },
   };
@@ -82,7 +101,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     weight: 6,
     arbitrary: fc.record(recordingFields(SERIES, value)),
   },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('lossy'), dotted: fc.boolean(), value }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('lossy'), dotted: fc.boolean(), value, scope: fc.nat({ max: 1 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('observe'), values: fc.array(fc.nat({ max: 1e6 }), { maxLength: 40 }) }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constantFrom('text', 'openmetrics', 'stream', 'collect') }) },
 );
@@ -138,8 +157,8 @@ function renderWith(resourceMetrics: ResourceMetrics, round: ReuseRound): string
 describe('reusing the text of unchanged series', () => {
   it('scrapes exactly what a full render gives, whatever was recorded, collected and scraped in between', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { maxLength: 80 }), async (steps) => {
-        const harness = pair();
+      fc.asyncProperty(fc.array(step, { maxLength: 80 }), fc.boolean(), async (steps, withoutScopeLabels) => {
+        const harness = pair(withoutScopeLabels);
         for (const s of steps) await harness.apply(s);
         await harness.apply({ op: 'text' });
         await harness.apply({ op: 'openmetrics' });
@@ -172,31 +191,69 @@ describe('reusing the text of unchanged series', () => {
     assertPromtoolClean(text);
   });
 
-  // Blocks hold 32 one-line points. A dropped duplicate must stay dropped whether the block holding
-  // its twin is reused or rendered, and whichever of the two maps lossily.
+  // Blocks hold 32 one-line points; each row names the first series of the first three blocks.
+  // A dropped duplicate must stay dropped whether the block holding its twin is reused or rendered.
   it.each([
-    ['the lossy twin comes first', [{ 'a.b': 'x' }], { a_b: 'x' }],
-    ['an earlier lossy series already turned the duplicate check on', [{ n: 1 }, { a_b: 'x' }], { 'a.b': 'x' }],
-  ])('keeps dropping a colliding series on every scrape when %s', async (_, early: Attributes[], late: Attributes) => {
-    const exporter = new PrometheusExporter({ withoutTargetInfo: true, onError: () => undefined });
-    const counter = new MeterProvider({ readers: [exporter] }).getMeter('m').createCounter('jobs');
-    const filler = (from: number, to: number): void => {
-      for (let i = from; i < to; i++) counter.add(1, { job: `j${i}` });
-    };
-    // The early series in the first blocks, the late one in the third block.
-    counter.add(1, early[0]);
-    filler(0, 31);
-    if (early[1] !== undefined) counter.add(1, early[1]);
-    filler(31, 63);
-    counter.add(1, late);
-    filler(63, 70);
+    ['its lossy twin sits in a reused block before it', [undefined, { 'a.b': 'x' }, { a_b: 'x' }]],
+    ['the duplicate check already runs and its twin sits in a reused block', [{ n: 1 }, { a_b: 'x' }, { 'a.b': 'x' }]],
+  ])('keeps dropping a colliding series on every scrape when %s', async (_, firsts: (Attributes | undefined)[]) => {
+    const reusing = new PrometheusExporter({ withoutTargetInfo: true, onError: () => undefined });
+    const plain = new PrometheusExporter({ withoutTargetInfo: true, onError: () => undefined, reuseUnchangedText: false });
+    const counter = new MeterProvider({ readers: [reusing, plain] }).getMeter('m').createCounter('jobs');
+    let job = 0;
+    for (const first of firsts) {
+      if (first !== undefined) counter.add(1, first);
+      for (let i = first === undefined ? 0 : 1; i < 32; i++) counter.add(1, { job: `j${job++}` });
+    }
     for (let scrape = 0; scrape < 4; scrape++) {
-      // From the third scrape on the late series' block changes while the blocks before it stay.
-      if (scrape >= 2) counter.add(1, { job: 'j65' });
-      const body = (await exporter.render({ format: 'text' })).body;
+      // From the third scrape on the first and third blocks change while the second stays.
+      if (scrape >= 2) for (const changed of ['j0', `j${job - 1}`]) counter.add(1, { job: changed });
+      const body = (await reusing.render({ format: 'text' })).body;
+      expect(body).toBe((await plain.render({ format: 'text' })).body);
       expect(body.match(/a_b="x"/g)).toHaveLength(1);
       assertPromtoolClean(body);
     }
+  });
+
+  it('renders a last block again when the same points end earlier', () => {
+    const reuse = createTextReuse(() => true);
+    const time: [number, number] = [1, 0];
+    const points: DataPoint<number>[] = Array.from({ length: 40 }, (_, i) => ({
+      attributes: { job: `j${i}` },
+      startTime: time,
+      endTime: time,
+      value: i,
+    }));
+    renderWith(collection(points), reuse.round());
+    const shorter = counting(reuse.round());
+    const text = renderWith(collection(points.slice(0, 37)), shorter.round);
+    expect(shorter.hits()).toBe(1);
+    expect(text).toBe(renderWith(collection(points.slice(0, 37)), createTextReuse(() => true).round()));
+    expect(text).not.toContain('j37');
+  });
+
+  it('reuses the blocks of a family whose labels map lossily, and still drops a new series that prints like an old one', () => {
+    const reuse = createTextReuse(() => true);
+    const time: [number, number] = [1, 0];
+    // Dotted keys and number values (as OTel semantic conventions have them) both map lossily.
+    const points: DataPoint<number>[] = Array.from({ length: 100 }, (_, i) => ({
+      attributes: { 'http.route': `/r${i}`, 'http.response.status_code': 200 + (i % 3) },
+      startTime: time,
+      endTime: time,
+      value: i,
+    }));
+    const first = renderWith(collection(points), reuse.round());
+    const second = counting(reuse.round());
+    expect(renderWith(collection(points), second.round)).toBe(first);
+    expect(second.hits()).toBe(4);
+    const twin = { attributes: { http_route: '/r5', 'http.response.status_code': 202 }, startTime: time, endTime: time, value: 7 };
+    const grown = [...points, twin];
+    const third = counting(reuse.round());
+    const text = renderWith(collection(grown), third.round);
+    expect(third.hits()).toBe(3); // the last block grew
+    expect(text).toBe(renderWith(collection(grown), createTextReuse(() => true).round()));
+    expect(text.match(/http_route="\/r5"/g)).toHaveLength(1);
+    expect(text).toBe(first);
   });
 
   it('streams reused text that is not ASCII as the same UTF-8 bytes as a full render', async () => {

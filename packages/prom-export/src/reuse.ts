@@ -8,10 +8,12 @@
 
 import type { MetricData } from '@opentelemetry/sdk-metrics';
 
-/** The text of one block of points, and how many lines it holds. */
+/** The text of one block of points, how many lines it holds, and whether any of its labels map lossily. */
 export interface BlockText {
   readonly text: string;
   readonly lines: number;
+  /** A series in the block has labels that could print like another's (the duplicate check must see its keys). */
+  readonly lossy: boolean;
 }
 
 /** The blocks of one source (one instrument of one family) in one render. */
@@ -20,7 +22,7 @@ export interface SourceReuse {
   readonly blockSize: number;
   /** The text of block `index` (points `start` to `end`) from the previous render, when it can be reused. */
   reused(index: number, start: number, end: number): BlockText | undefined;
-  /** Records the text just rendered for a block that was free of reports and lossy labels. */
+  /** Records the text just rendered for a block that rendered without a report (nothing dropped). */
   rendered(index: number, text: BlockText): void;
 }
 
@@ -75,7 +77,9 @@ export function createTextReuse(covers: (metric: MetricData) => boolean): TextRe
           const last = before !== undefined && before.blockSize === blockSize ? before : undefined;
           const memo: SourceMemo = { points, blockSize, blocks: [] };
           next.set(key, memo);
-          const unchanged = (start: number, end: number): boolean => last !== undefined && samePoints(last.points, points, start, end);
+          // The block also ended at the same point last time (a kept text covers exactly its points).
+          const unchanged = (start: number, end: number): boolean =>
+            last !== undefined && Math.min(start + blockSize, last.points.length) === end && samePoints(last.points, points, start, end);
           return {
             blockSize,
             reused(index, start, end) {
