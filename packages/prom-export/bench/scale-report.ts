@@ -27,6 +27,9 @@ export interface Row {
   renderSome: number;
   /** `render()` with `reuseUnchangedText: false`, no series changed (every series rendered again). */
   renderPlain: number;
+  /** `render()` of the same counter with semantic-convention attributes, no series changed, reuse on and off. */
+  renderDotted: number;
+  renderDottedPlain: number;
   /** The socket scrape of 10k series with `reuseUnchangedText: false`. */
   socketPlain: Socket | undefined;
   promClient: number;
