@@ -1,6 +1,7 @@
 // Two points of a family must not print the same series. Distinct SDK attribute sets can only
 // share a label text when the mapping is lossy (sanitised or reserved keys, non-string values,
-// lone surrogates), so a family's keys are only checked from its first lossy point on. The key
+// lone surrogates), and two sources can only print alike when their scope labels do, so a
+// family's keys are only checked from its first lossy point or its first such source on. The key
 // set is filled lazily: points written from kept text are only noted, and their keys are added
 // when a later point has to be checked, so a scrape that reuses every block adds none.
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
@@ -14,6 +15,12 @@ export interface DuplicateCheck {
   open(family: Family): void;
   /** True once the open family met a lossy point: every later point's key is checked. */
   readonly running: boolean;
+  /**
+   * The first source of the open family whose scope text an earlier source already printed (two
+   * scopes that differ only in what the labels leave out, or scope labels turned off): from it on
+   * every point is checked. Infinity when each source prints its own scope.
+   */
+  readonly sharedFrom: number;
   /**
    * Admits point `pointIndex` of source `sourceIndex` (with its label part): false when it prints
    * like a point written before it (it must be dropped).
@@ -30,6 +37,17 @@ export interface DuplicateCheck {
    * duplicate); `lossy` when one of its series maps lossily. Its keys are added when needed.
    */
   skip(lossy: boolean): void;
+}
+
+function firstSharedScope(family: Family): number {
+  if (family.sources.length < 2) return Infinity;
+  const scopes = new Set<string>();
+  for (let i = 0; i < family.sources.length; i++) {
+    const scope = (family.sources[i] as OtelSource).scope;
+    if (scopes.has(scope)) return i;
+    scopes.add(scope);
+  }
+  return Infinity;
 }
 
 /**
@@ -63,7 +81,7 @@ export function createDuplicateCheck(cache: RenderCache, onInvalidKey: InvalidKe
     return keys;
   };
   const admit = (sourceIndex: number, pointIndex: number, part: LabelPart): boolean => {
-    if (part.lossy) check.running = true;
+    if (part.lossy || sourceIndex >= check.sharedFrom) check.running = true;
     if (!check.running) return true;
     const keys = catchUp(sourceIndex, pointIndex);
     upToPoint = pointIndex + 1;
@@ -72,11 +90,13 @@ export function createDuplicateCheck(cache: RenderCache, onInvalidKey: InvalidKe
     keys.add(key);
     return true;
   };
-  const check: DuplicateCheck & { running: boolean } = {
+  const check: DuplicateCheck & { running: boolean; sharedFrom: number } = {
     running: false,
+    sharedFrom: Infinity,
     open(next) {
       family = next;
       check.running = false;
+      check.sharedFrom = firstSharedScope(next);
       seen = undefined;
       upToSource = 0;
       upToPoint = 0;
@@ -86,7 +106,7 @@ export function createDuplicateCheck(cache: RenderCache, onInvalidKey: InvalidKe
       const keys = catchUp(sourceIndex, start);
       const source = sourceAt(sourceIndex);
       const added: string[] = [];
-      let checking = check.running;
+      let checking = check.running || sourceIndex >= check.sharedFrom;
       for (let p = start; p < end; p++) {
         const part = partAt(source, p);
         if (part.lossy) checking = true;

@@ -131,7 +131,7 @@ export function createCursor(
     const attrs = part.text;
     const scope = source.scope;
     if (part.lossy) blockLossy = true;
-    if ((part.lossy || duplicates.running) && !duplicates.admit(si, pi, part)) {
+    if ((part.lossy || duplicates.running || si >= duplicates.sharedFrom) && !duplicates.admit(si, pi, part)) {
       report(
         'ERR_OGF_DUPLICATE_SERIES',
         `series:${family.name}`,
@@ -197,7 +197,7 @@ export function createCursor(
   // order), so the block drops nothing now either; it would be checked only where an earlier
   // source's series could differ, while the check runs or would start inside the block.
   const admitKept = (kept: BlockText, start: number, end: number): boolean => {
-    if (si === 0 || (!duplicates.running && !kept.lossy)) {
+    if (si === 0 || (!duplicates.running && !kept.lossy && si < duplicates.sharedFrom)) {
       duplicates.skip(kept.lossy);
       return true;
     }

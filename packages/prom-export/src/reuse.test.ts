@@ -129,6 +129,12 @@ function counting(round: ReuseRound): { round: ReuseRound; hits: () => number } 
   };
 }
 
+/** `n` cumulative points, one series each (`attributes(i)`), valued i. */
+function pointsOf(n: number, attributes: (i: number) => Attributes = (i) => ({ job: `j${i}` })): DataPoint<number>[] {
+  const time: [number, number] = [1, 0];
+  return Array.from({ length: n }, (_, i) => ({ attributes: attributes(i), startTime: time, endTime: time, value: i }));
+}
+
 /** A cumulative counter with the given points, as a collection. */
 function collection(points: DataPoint<number>[]): ResourceMetrics {
   const metric: SumMetricData = {
@@ -169,13 +175,7 @@ describe('reusing the text of unchanged series', () => {
 
   it('reuses every block whose points are the same objects, and renders the blocks with a changed point', () => {
     const reuse = createTextReuse(() => true);
-    const time: [number, number] = [1, 0];
-    const points: DataPoint<number>[] = Array.from({ length: 100 }, (_, i) => ({
-      attributes: { job: `j${i}` },
-      startTime: time,
-      endTime: time,
-      value: i,
-    }));
+    const points = pointsOf(100);
     const first = counting(reuse.round());
     const full = renderWith(collection(points), first.round);
     expect(first.hits()).toBe(0);
@@ -217,13 +217,7 @@ describe('reusing the text of unchanged series', () => {
 
   it('renders a last block again when the same points end earlier', () => {
     const reuse = createTextReuse(() => true);
-    const time: [number, number] = [1, 0];
-    const points: DataPoint<number>[] = Array.from({ length: 40 }, (_, i) => ({
-      attributes: { job: `j${i}` },
-      startTime: time,
-      endTime: time,
-      value: i,
-    }));
+    const points = pointsOf(40);
     renderWith(collection(points), reuse.round());
     const shorter = counting(reuse.round());
     const text = renderWith(collection(points.slice(0, 37)), shorter.round);
@@ -234,19 +228,13 @@ describe('reusing the text of unchanged series', () => {
 
   it('reuses the blocks of a family whose labels map lossily, and still drops a new series that prints like an old one', () => {
     const reuse = createTextReuse(() => true);
-    const time: [number, number] = [1, 0];
     // Dotted keys and number values (as OTel semantic conventions have them) both map lossily.
-    const points: DataPoint<number>[] = Array.from({ length: 100 }, (_, i) => ({
-      attributes: { 'http.route': `/r${i}`, 'http.response.status_code': 200 + (i % 3) },
-      startTime: time,
-      endTime: time,
-      value: i,
-    }));
+    const points = pointsOf(100, (i) => ({ 'http.route': `/r${i}`, 'http.response.status_code': 200 + (i % 3) }));
     const first = renderWith(collection(points), reuse.round());
     const second = counting(reuse.round());
     expect(renderWith(collection(points), second.round)).toBe(first);
     expect(second.hits()).toBe(4);
-    const twin = { attributes: { http_route: '/r5', 'http.response.status_code': 202 }, startTime: time, endTime: time, value: 7 };
+    const twin = { ...(points[5] as DataPoint<number>), attributes: { http_route: '/r5', 'http.response.status_code': 202 }, value: 7 };
     const grown = [...points, twin];
     const third = counting(reuse.round());
     const text = renderWith(collection(grown), third.round);
@@ -255,6 +243,35 @@ describe('reusing the text of unchanged series', () => {
     expect(text.match(/http_route="\/r5"/g)).toHaveLength(1);
     expect(text).toBe(first);
   });
+
+  // Scopes that print the same labels share one label space: a series may repeat across them.
+  it.each([
+    ['scope labels are off', { withoutScopeLabels: true }, [{ name: 'a' }, { name: 'b' }]],
+    ['two scopes differ only in their schema URL', {}, [{ name: 'a' }, { name: 'a', schemaUrl: 'https://example.com/s' }]],
+  ])(
+    'drops and reports a series repeated by a second scope when %s, on every scrape',
+    async (_, options, scopes: { name: string; schemaUrl?: string }[]) => {
+      const reports: string[] = [];
+      const onError = (error: { code: string }): void => void reports.push(error.code);
+      const reusing = new PrometheusExporter({ ...options, withoutTargetInfo: true, onError });
+      const plain = new PrometheusExporter({ ...options, withoutTargetInfo: true, reuseUnchangedText: false });
+      const provider = new MeterProvider({ readers: [reusing, plain] });
+      const counters = scopes.map((scope) =>
+        provider.getMeter(scope.name, undefined, { schemaUrl: scope.schemaUrl }).createCounter('jobs'),
+      );
+      counters.forEach((counter, i) => {
+        for (let job = 0; job < 40; job++) counter.add(i + 1, { job: `j${job}` });
+      });
+      for (let scrape = 0; scrape < 4; scrape++) {
+        if (scrape === 2) counters[1]?.add(1, { job: 'j39' });
+        const body = (await reusing.render({ format: 'text' })).body;
+        expect(body).toBe((await plain.render({ format: 'text' })).body);
+        expect(body.match(/^jobs_total\{job="j7"/gm)).toHaveLength(1);
+        assertPromtoolClean(body);
+      }
+      expect(reports).toContain('ERR_OGF_DUPLICATE_SERIES');
+    },
+  );
 
   it('streams reused text that is not ASCII as the same UTF-8 bytes as a full render', async () => {
     const { provider, plain, reusing } = (() => {
