@@ -91,21 +91,22 @@ function ours(
   };
 }
 
-/** `render()` with no series changed, for the same counter with semantic-convention attributes. */
-async function measureDotted(series: number, runs: number, reuse: boolean): Promise<number> {
-  const { exporter, provider } = ours(series, reuse, dottedLabel);
+/** Median `render()` with no series changed: the first render after start-up has no text to reuse yet (untimed). */
+async function steadyRender(exporter: PrometheusExporter, runs: number): Promise<number> {
   await exporter.render();
-  const render = await time(Math.max(runs, 7), () => exporter.render());
-  await provider.shutdown();
-  return render;
+  return time(Math.max(runs, 7), () => exporter.render());
 }
 
-/** `render()` and a socket scrape with text reuse turned off (every series rendered on every scrape). */
-async function measurePlain(series: number, runs: number): Promise<{ render: number; socket: Socket | undefined }> {
-  const { exporter, provider } = ours(series, false);
-  await exporter.render();
-  const render = await time(Math.max(runs, 7), () => exporter.render());
-  const socket = series <= 10_000 ? await overSocket(exporter, 7) : undefined;
+/** A fresh exporter on its own series: `render()` with none changed, and (at 10k) a socket scrape. */
+async function measureFreshExporter(
+  series: number,
+  runs: number,
+  reuse: boolean,
+  labelOf: (i: number) => Attributes = label,
+): Promise<{ render: number; socket: Socket | undefined }> {
+  const { exporter, provider } = ours(series, reuse, labelOf);
+  const render = await steadyRender(exporter, runs);
+  const socket = series <= 10_000 && labelOf === label ? await overSocket(exporter, 7) : undefined;
   await provider.shutdown();
   return { render, socket };
 }
@@ -196,11 +197,12 @@ async function overSocket(exporter: PrometheusExporter, rounds: number): Promise
 }
 
 async function measure(series: number, runs: number, withOtel: boolean): Promise<Row> {
-  const plain = await measurePlain(series, runs);
+  // Text reuse off (every series rendered on every scrape), then semantic-convention attributes.
+  const plain = await measureFreshExporter(series, runs, false);
   global.gc?.();
-  const dotted = await measureDotted(series, runs, true);
+  const dotted = (await measureFreshExporter(series, runs, true, dottedLabel)).render;
   global.gc?.();
-  const dottedPlain = await measureDotted(series, runs, false);
+  const dottedPlain = (await measureFreshExporter(series, runs, false, dottedLabel)).render;
   global.gc?.();
   const { exporter, provider, changeAll, changeSome } = ours(series);
   const cache = createRenderCache();
@@ -213,9 +215,7 @@ async function measure(series: number, runs: number, withOtel: boolean): Promise
     bytes = renderPrometheusText(resourceMetrics, { cache }).length;
     pureSamples.push(performance.now() - start);
   }
-  // The steady state: the first render after start-up has no text to reuse yet (untimed).
-  await exporter.render();
-  const render = await time(Math.max(runs, 7), () => exporter.render());
+  const render = await steadyRender(exporter, runs);
   // When the SDK's collect returns inside a render: gaps that start later are ours alone.
   let collectEnd = Infinity;
   const collectOf = exporter.collect.bind(exporter);

@@ -16,11 +16,11 @@ export interface DuplicateCheck {
   /** True once the open family met a lossy point: every later point's key is checked. */
   readonly running: boolean;
   /**
-   * The first source of the open family whose scope text an earlier source already printed (two
-   * scopes that differ only in what the labels leave out, or scope labels turned off): from it on
-   * every point is checked. Infinity when each source prints its own scope.
+   * Starts source `sourceIndex` of the open family. A source whose scope labels an earlier source
+   * already printed (scope labels turned off, or scopes that differ only in their schema URL)
+   * shares its label space: from it on every point is checked.
    */
-  readonly sharedFrom: number;
+  enter(sourceIndex: number): void;
   /**
    * Admits point `pointIndex` of source `sourceIndex` (with its label part): false when it prints
    * like a point written before it (it must be dropped).
@@ -81,7 +81,7 @@ export function createDuplicateCheck(cache: RenderCache, onInvalidKey: InvalidKe
     return keys;
   };
   const admit = (sourceIndex: number, pointIndex: number, part: LabelPart): boolean => {
-    if (part.lossy || sourceIndex >= check.sharedFrom) check.running = true;
+    if (part.lossy) check.running = true;
     if (!check.running) return true;
     const keys = catchUp(sourceIndex, pointIndex);
     upToPoint = pointIndex + 1;
@@ -90,23 +90,27 @@ export function createDuplicateCheck(cache: RenderCache, onInvalidKey: InvalidKe
     keys.add(key);
     return true;
   };
-  const check: DuplicateCheck & { running: boolean; sharedFrom: number } = {
+  // The first source whose scope text an earlier source already printed (Infinity: none).
+  let sharedFrom = Infinity;
+  const check: DuplicateCheck & { running: boolean } = {
     running: false,
-    sharedFrom: Infinity,
     open(next) {
       family = next;
       check.running = false;
-      check.sharedFrom = firstSharedScope(next);
+      sharedFrom = firstSharedScope(next);
       seen = undefined;
       upToSource = 0;
       upToPoint = 0;
+    },
+    enter(sourceIndex) {
+      if (sourceIndex >= sharedFrom) check.running = true;
     },
     admit,
     admitBlock(sourceIndex, start, end) {
       const keys = catchUp(sourceIndex, start);
       const source = sourceAt(sourceIndex);
       const added: string[] = [];
-      let checking = check.running || sourceIndex >= check.sharedFrom;
+      let checking = check.running;
       for (let p = start; p < end; p++) {
         const part = partAt(source, p);
         if (part.lossy) checking = true;

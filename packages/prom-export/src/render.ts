@@ -131,7 +131,7 @@ export function createCursor(
     const attrs = part.text;
     const scope = source.scope;
     if (part.lossy) blockLossy = true;
-    if ((part.lossy || duplicates.running || si >= duplicates.sharedFrom) && !duplicates.admit(si, pi, part)) {
+    if ((part.lossy || duplicates.running) && !duplicates.admit(si, pi, part)) {
       report(
         'ERR_OGF_DUPLICATE_SERIES',
         `series:${family.name}`,
@@ -183,13 +183,14 @@ export function createCursor(
     return bounds.length + 3;
   };
 
-  // Everything besides the points that shapes a source's text, and blocks of about BLOCK_LINES lines.
+  // A source's blocks, of about BLOCK_LINES lines. The key only tells sources apart: the format
+  // and options are fixed per `reuse` (one per exporter and format), and the scope, type and
+  // buckets belong to the stream whose point objects a block must match.
   const sourceBlocks = (family: Family, source: OtelSource): SourceReuse => {
     const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
     const first = points[0]?.value;
     const linesPerPoint = family.type === 'histogram' ? (first as Histogram).buckets.boundaries.length + 4 : 1;
-    const key = `${String(om)}\u0000${String(options.created)}\u0000${family.type}\u0000${family.name}\u0000${family.omName}\u0000${String(si)}\u0000${source.scope}`;
-    return (reuse as ReuseRound).source(key, points, Math.max(1, Math.floor(BLOCK_LINES / linesPerPoint)));
+    return (reuse as ReuseRound).source(`${family.name}\u0000${String(si)}`, points, Math.max(1, Math.floor(BLOCK_LINES / linesPerPoint)));
   };
 
   // Whether kept text (rendered with nothing dropped) may be written now. In a family's first
@@ -197,7 +198,7 @@ export function createCursor(
   // order), so the block drops nothing now either; it would be checked only where an earlier
   // source's series could differ, while the check runs or would start inside the block.
   const admitKept = (kept: BlockText, start: number, end: number): boolean => {
-    if (si === 0 || (!duplicates.running && !kept.lossy && si < duplicates.sharedFrom)) {
+    if (si === 0 || (!duplicates.running && !kept.lossy)) {
       duplicates.skip(kept.lossy);
       return true;
     }
@@ -213,6 +214,7 @@ export function createCursor(
     const kept = memo.reused(index, start, end);
     settle();
     if (kept !== undefined && admitKept(kept, start, end)) {
+      memo.keep(index, kept);
       pieces.push(kept.text);
       pi = end;
       return kept.lines;
@@ -225,7 +227,7 @@ export function createCursor(
     out = '';
     if (text !== '') pieces.push(text);
     // A report means a series was left out or is incomplete: such a block is always rendered.
-    if (reports === reportsBefore) memo.rendered(index, { text, lines, lossy: blockLossy });
+    if (reports === reportsBefore) memo.keep(index, { text, lines, lossy: blockLossy });
     return lines;
   };
 
@@ -257,7 +259,10 @@ export function createCursor(
       while (si < family.sources.length) {
         const source = family.sources[si] as OtelSource;
         const points = source.metric.dataPoints as DataPoint<number | Histogram>[];
-        if (pi === 0) blocks = reusable && points.length > 0 && reuse.covers(source.metric) ? sourceBlocks(family, source) : undefined;
+        if (pi === 0) {
+          duplicates.enter(si);
+          blocks = reusable && points.length > 0 && reuse.covers(source.metric) ? sourceBlocks(family, source) : undefined;
+        }
         while (pi < points.length) {
           if (blocks !== undefined) left -= writeBlock(family, source, blocks);
           else {

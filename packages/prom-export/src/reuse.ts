@@ -22,8 +22,8 @@ export interface SourceReuse {
   readonly blockSize: number;
   /** The text of block `index` (points `start` to `end`) from the previous render, when it can be reused. */
   reused(index: number, start: number, end: number): BlockText | undefined;
-  /** Records the text just rendered for a block that rendered without a report (nothing dropped). */
-  rendered(index: number, text: BlockText): void;
+  /** Keeps a block's text for the next render: text just rendered without a report (nothing dropped), or reused text. */
+  keep(index: number, text: BlockText): void;
 }
 
 /** One render's view: what the previous complete render left, and what this one leaves. */
@@ -48,10 +48,9 @@ interface SourceMemo {
 }
 
 // Published point arrays are never mutated (a change makes a new array), so the same array means
-// the same points; otherwise the block is compared object by object.
+// the same points; otherwise the block is compared object by object (`end` is within both).
 function samePoints(previous: readonly unknown[], current: readonly unknown[], start: number, end: number): boolean {
   if (previous === current) return true;
-  if (end > previous.length) return false;
   for (let i = start; i < end; i++) if (previous[i] !== current[i]) return false;
   return true;
 }
@@ -83,12 +82,9 @@ export function createTextReuse(covers: (metric: MetricData) => boolean): TextRe
           return {
             blockSize,
             reused(index, start, end) {
-              if (!unchanged(start, end)) return undefined;
-              const kept = last?.blocks[index];
-              if (kept !== undefined) memo.blocks[index] = kept;
-              return kept;
+              return unchanged(start, end) ? last?.blocks[index] : undefined;
             },
-            rendered(index, text) {
+            keep(index, text) {
               memo.blocks[index] = text;
             },
           };
